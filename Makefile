@@ -1,0 +1,43 @@
+# vppsim: `make run` runs the default scenario, `make test` runs every check CI runs.
+# Both install what is missing first (HiGHS builds from C++ source: cmake, libclang-dev).
+
+SHELL := /bin/bash
+# Builds live outside the clone so a fresh checkout reuses the HiGHS build (~3 min).
+CARGO_TARGET_DIR ?= /var/tmp/vppsim-target
+export CARGO_TARGET_DIR
+SCENARIO ?= scenarios/reference-35040.toml
+CARGO ?= cargo
+BIN := $(CARGO_TARGET_DIR)/release/vppsim
+
+.PHONY: run test prereqs build bench
+
+run: build
+	$(BIN) run $(SCENARIO) --force
+
+build: prereqs
+	$(CARGO) build --release --locked
+
+test: prereqs
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --release --locked --all-targets -- -D warnings
+	$(CARGO) test --release --locked
+	$(CARGO) build --release --locked --benches
+
+bench: prereqs
+	$(CARGO) bench --locked --bench dispatch
+
+prereqs:
+	@missing=""; \
+	command -v cmake >/dev/null || missing="$$missing cmake"; \
+	dpkg -s libclang-dev >/dev/null 2>&1 || missing="$$missing libclang-dev"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing:$$missing. Install them with:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (stable, edition 2024) from rustup"; exit 1; }

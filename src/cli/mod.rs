@@ -1,0 +1,184 @@
+//! Command-line interface. Exit codes (also in README.md):
+//! 0 success; 2 bad input (scenario, CSV, arguments, results folder exists);
+//! 3 infeasible scenario; 4 run failed (solver error, broken invariant, cannot write).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use vppsim::dispatch::{self, DispatchError};
+use vppsim::model::SolveError;
+use vppsim::results::{Kpis, Manifest, WriteError, write_results};
+use vppsim::scenario::{self, Strategy};
+use vppsim::sim::{self, SimError, presolve};
+
+pub const EXIT_BAD_INPUT: u8 = 2;
+pub const EXIT_INFEASIBLE: u8 = 3;
+pub const EXIT_FAILED: u8 = 4;
+
+#[derive(Parser)]
+#[command(
+    name = "vppsim",
+    version,
+    about = "Simulate and dispatch microgrids and virtual power plants"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate a scenario and write timeseries.csv, summary.json and manifest.json.
+    Run {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Results folder [default: results/<scenario name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Dispatch strategy, overriding the scenario's [dispatch] strategy.
+        #[arg(long, value_parser = ["lp", "rule"])]
+        strategy: Option<String>,
+        /// Replace an existing results folder.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a scenario without solving it; reports every problem found.
+    Validate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+    },
+}
+
+/// Runs the parsed command and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Validate { scenario } => validate(&scenario),
+        Command::Run {
+            scenario,
+            out,
+            strategy,
+            force,
+        } => run_scenario(&scenario, out, strategy.as_deref(), force),
+    };
+    ExitCode::from(code)
+}
+
+fn validate(path: &Path) -> u8 {
+    let loaded = match scenario::load(path) {
+        Ok(l) => l,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let infeasible = presolve::check(&loaded.scenario);
+    if !infeasible.is_empty() {
+        report_infeasible(&infeasible);
+        return EXIT_INFEASIBLE;
+    }
+    let s = &loaded.scenario;
+    println!(
+        "{}: valid ({} steps of {} min from {}; {} PV, {} batteries, {} loads, {} flexible loads)",
+        path.display(),
+        s.time.len,
+        s.time.step_seconds / 60,
+        s.time.timestamp(0),
+        s.pv.len(),
+        s.batteries.len(),
+        s.loads.len(),
+        s.flexible_loads.len()
+    );
+    0
+}
+
+fn report_infeasible(found: &[presolve::Infeasibility]) {
+    for f in found {
+        eprintln!("infeasible: {}", f.message);
+    }
+    eprintln!(
+        "the scenario cannot be dispatched: relax the limits above or lower the energy required"
+    );
+}
+
+fn run_scenario(path: &Path, out: Option<PathBuf>, strategy: Option<&str>, force: bool) -> u8 {
+    let loading = Instant::now();
+    let loaded = match scenario::load(path) {
+        Ok(l) => l,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let s = &loaded.scenario;
+    let out = out.unwrap_or_else(|| Path::new("results").join(&s.name));
+    if out.exists() && !force {
+        eprintln!(
+            "error: results folder {} already exists\n  = hint: pass --force to replace it, or --out to write elsewhere",
+            out.display()
+        );
+        return EXIT_BAD_INPUT;
+    }
+    let infeasible = presolve::check(s);
+    if !infeasible.is_empty() {
+        report_infeasible(&infeasible);
+        return EXIT_INFEASIBLE;
+    }
+    let strategy = strategy
+        .and_then(Strategy::parse)
+        .unwrap_or(s.dispatch.strategy);
+    let mut dispatcher = dispatch::built_in(strategy, s);
+    let load_time = loading.elapsed();
+    let mut run = match sim::simulate(s, dispatcher.as_mut()) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return match e {
+                SimError::Dispatch(DispatchError::Solve {
+                    source: SolveError::Infeasible,
+                    ..
+                }) => {
+                    eprintln!(
+                        "  = hint: `vppsim validate` names the asset and time where a quick check can tell"
+                    );
+                    EXIT_INFEASIBLE
+                }
+                _ => EXIT_FAILED,
+            };
+        }
+    };
+    run.times.load = load_time;
+    let kpis = Kpis::compute(&run.results);
+    let manifest = |write| {
+        let times = sim::StageTimes { write, ..run.times };
+        Manifest::new(
+            s,
+            dispatcher.name(),
+            dispatcher.solver(),
+            &loaded.inputs,
+            run.plans,
+            times,
+        )
+    };
+    if let Err(e) = write_results(&out, force, &run.results, &kpis, run.objective, manifest) {
+        eprintln!("error: {e}");
+        return match e {
+            WriteError::Exists(_) => EXIT_BAD_INPUT,
+            WriteError::Io { .. } => EXIT_FAILED,
+        };
+    }
+    print_kpis(&s.name, dispatcher.name(), &kpis);
+    println!("results written to {}", out.display());
+    0
+}
+
+fn print_kpis(scenario: &str, strategy: &str, kpis: &Kpis) {
+    println!("{scenario} ({strategy})");
+    let rows = kpis.table();
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    for (label, value, unit) in rows {
+        println!("  {label:<width$}  {value:>14} {unit}");
+    }
+}

@@ -1,0 +1,127 @@
+//! Perfect-foresight LP: one model over the plan window, minimising weighted grid import
+//! (plus cost and carbon terms), built from each asset's own LP contribution.
+
+use std::time::Instant;
+
+use super::{Context, DispatchError, Dispatcher, Plan};
+use crate::model::{Bus, LpBuilder, SolverOptions};
+use crate::scenario::Scenario;
+use crate::sim::StageTimes;
+
+/// Largest bus-balance residual a plan may have (MW).
+pub const BALANCE_TOLERANCE_MW: f64 = 1e-6;
+
+/// Plans the whole horizon at once with HiGHS.
+pub struct LpDispatcher {
+    options: SolverOptions,
+}
+
+impl LpDispatcher {
+    pub fn new(options: SolverOptions) -> LpDispatcher {
+        LpDispatcher { options }
+    }
+}
+
+impl Dispatcher for LpDispatcher {
+    fn name(&self) -> &'static str {
+        "lp"
+    }
+
+    fn window(&self, scenario: &Scenario) -> (usize, usize) {
+        (scenario.time.len, scenario.time.len)
+    }
+
+    fn solver(&self) -> Option<&SolverOptions> {
+        Some(&self.options)
+    }
+
+    fn plan(
+        &mut self,
+        ctx: &Context,
+        plan: &mut Plan,
+        times: &mut StageTimes,
+    ) -> Result<Option<f64>, DispatchError> {
+        let s = ctx.scenario;
+        let building = Instant::now();
+        let mut lp = LpBuilder::default();
+        let mut bus = Bus::new(ctx.start, ctx.len, s.time.dt_hours());
+        let ends_horizon = ctx.start + ctx.len == s.time.len;
+        let weights = &s.dispatch.weights;
+        let pv: Vec<_> =
+            s.pv.iter()
+                .map(|a| a.add_to_lp(&mut lp, &mut bus))
+                .collect();
+        let batteries: Vec<_> = s
+            .batteries
+            .iter()
+            .zip(&ctx.state.soc_mwh)
+            .map(|(b, &soc)| b.add_to_lp(&mut lp, &mut bus, soc, ends_horizon, weights.cost))
+            .collect();
+        for load in &s.loads {
+            load.add_to_lp(&mut bus);
+        }
+        let flexible: Vec<_> = s
+            .flexible_loads
+            .iter()
+            .zip(&ctx.state.owed_mwh)
+            .map(|(f, &owed)| f.add_to_lp(&mut lp, &mut bus, owed))
+            .collect();
+        let grid = s.grid.add_to_lp(&mut lp, &mut bus, weights);
+        bus.add_balance_rows(&mut lp);
+        times.build += building.elapsed();
+
+        let solution = lp
+            .solve(&self.options)
+            .map_err(|source| DispatchError::Solve {
+                source,
+                from: s.time.timestamp(ctx.start),
+                to: s.time.timestamp(ctx.start + ctx.len),
+            })?;
+        times.build += solution.load_time;
+        times.solve += solution.solve_time;
+
+        let extracting = Instant::now();
+        plan.reset(s, ctx.len);
+        for (out, vars) in plan.pv_mw.iter_mut().zip(&pv) {
+            out.copy_from_slice(vars.values(&solution));
+        }
+        for (i, vars) in batteries.iter().enumerate() {
+            plan.charge_mw[i].copy_from_slice(vars.charge.values(&solution));
+            plan.discharge_mw[i].copy_from_slice(vars.discharge.values(&solution));
+        }
+        for (out, vars) in plan.flexible_mw.iter_mut().zip(&flexible) {
+            out.copy_from_slice(vars.values(&solution));
+        }
+        plan.import_mw
+            .copy_from_slice(grid.import.values(&solution));
+        plan.export_mw
+            .copy_from_slice(grid.export.values(&solution));
+        check_balance(ctx, plan)?;
+        times.extract += extracting.elapsed();
+        Ok(Some(solution.objective))
+    }
+}
+
+/// Checks the plan's bus balance on the inputs it was planned with.
+fn check_balance(ctx: &Context, plan: &Plan) -> Result<(), DispatchError> {
+    let s = ctx.scenario;
+    for k in 0..ctx.len {
+        let t = ctx.start + k;
+        let supply: f64 = plan.pv_mw.iter().map(|v| v[k]).sum::<f64>()
+            + plan.discharge_mw.iter().map(|v| v[k]).sum::<f64>()
+            + plan.import_mw[k];
+        let demand: f64 = s.loads.iter().map(|l| l.power_mw[t]).sum::<f64>()
+            + plan.flexible_mw.iter().map(|v| v[k]).sum::<f64>()
+            + plan.charge_mw.iter().map(|v| v[k]).sum::<f64>()
+            + plan.export_mw[k];
+        let residual = supply - demand;
+        if residual.abs() > BALANCE_TOLERANCE_MW {
+            return Err(DispatchError::Balance {
+                step: t,
+                timestamp: s.time.timestamp(t),
+                residual_mw: residual,
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! # vppsim: a discrete-time simulator and LP dispatcher for microgrids and VPPs
+//!
+//! ```text
+//! scenario TOML ─▶ scenario::file (serde mirror, spans) ─▶ scenario::resolve (checks, CSV
+//! series on one TimeGrid, units) ─▶ Scenario (immutable) ─▶ sim::simulate:
+//!     for each window: Dispatcher::plan ─▶ commit (asset physics) ─▶ invariants
+//! ─▶ Results (columns) ─▶ Kpis ─▶ results::write_results (CSV, JSON, atomic)
+//! ```
+//!
+//! Units: powers in MW, energies in MWh, prices in CNY/MWh, carbon in kg/MWh inside the
+//! engine (see [`units`] for the sign convention). Every LP column and row has a name such
+//! as `battery1.soc_balance[17]` (see [`model`]).
+
+pub mod assets;
+pub mod diagnostic;
+pub mod dispatch;
+pub mod model;
+pub mod results;
+pub mod scenario;
+pub mod series;
+pub mod sim;
+pub mod time;
+pub mod units;
+
+pub use dispatch::{Dispatcher, Plan};
+pub use results::{Kpis, Results};
+pub use scenario::{Scenario, Strategy, load};
+pub use sim::simulate;

@@ -1,0 +1,59 @@
+//! The site bus: for each step of a window, the sum of all injections must be zero:
+//! `pv + discharge + import − load − flexible − charge − export = 0` (MW).
+
+use good_lp::{Expression, constraint};
+
+use super::LpBuilder;
+
+/// Injections into the bus for each step of a window.
+pub struct Bus {
+    start: usize,
+    dt: f64,
+    terms: Vec<Expression>,
+}
+
+impl Bus {
+    /// An empty bus for the window `start..start + len` with steps of `dt` hours.
+    pub fn new(start: usize, len: usize, dt: f64) -> Bus {
+        Bus {
+            start,
+            dt,
+            terms: (0..len).map(|_| Expression::with_capacity(8)).collect(),
+        }
+    }
+
+    /// First global step of the window.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// Number of steps in the window.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Step length in hours.
+    pub fn dt(&self) -> f64 {
+        self.dt
+    }
+
+    /// Adds a power flowing into the bus at local step `t` (negative: out of the bus).
+    pub fn inject(&mut self, t: usize, power: Expression) {
+        self.terms[t] += power;
+    }
+
+    /// Adds a fixed power (MW) flowing into the bus at local step `t`.
+    pub fn inject_constant(&mut self, t: usize, power_mw: f64) {
+        self.terms[t] += power_mw;
+    }
+
+    /// Adds the rows `bus.balance[t]`: all injections sum to zero.
+    pub fn add_balance_rows(self, lp: &mut LpBuilder) {
+        let rows = self.terms.into_iter().map(|e| constraint::eq(e, 0.0));
+        lp.rows("bus.balance".into(), self.start, rows);
+    }
+}

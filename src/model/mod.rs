@@ -1,0 +1,162 @@
+//! LP building with deterministic names, on good_lp's modelling layer.
+//!
+//! Columns and rows are added in named blocks: block `battery1.soc_balance` starting at
+//! step 16 names its rows `battery1.soc_balance[16]`, `[17]`, …. Names are derived from the
+//! blocks on demand, so building costs no string per column.
+
+mod bus;
+mod solve;
+
+pub use bus::Bus;
+pub use solve::{LpSolution, SolveError, SolverOptions};
+
+use good_lp::{Constraint, Expression, ProblemVariables, Variable, VariableDefinition, variable};
+
+/// A named, contiguous run of LP columns (or rows), indexed from `offset` in its name.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub name: String,
+    /// First column (row) index in the model.
+    pub first: usize,
+    pub len: usize,
+    /// Index shown in the name of the first element, e.g. the global step.
+    pub offset: usize,
+}
+
+/// A block of columns, one per step of a window.
+#[derive(Debug, Clone)]
+pub struct VarBlock {
+    vars: Vec<Variable>,
+    first: usize,
+}
+
+impl VarBlock {
+    /// Column of local step `t`.
+    pub fn var(&self, t: usize) -> Variable {
+        self.vars[t]
+    }
+
+    /// The block's values in a solution.
+    pub fn values<'a>(&self, solution: &'a LpSolution) -> &'a [f64] {
+        &solution.columns[self.first..self.first + self.vars.len()]
+    }
+}
+
+/// An LP under construction: minimise `objective` subject to `rows` and column bounds.
+pub struct LpBuilder {
+    vars: ProblemVariables,
+    columns: Vec<Block>,
+    constraints: Vec<Constraint>,
+    rows: Vec<Block>,
+    objective: Expression,
+}
+
+impl Default for LpBuilder {
+    fn default() -> Self {
+        LpBuilder {
+            vars: ProblemVariables::new(),
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            rows: Vec::new(),
+            objective: Expression::default(),
+        }
+    }
+}
+
+impl LpBuilder {
+    /// Adds `len` columns named `name[offset..offset+len]` with bounds `bounds(t)`.
+    pub fn variables(
+        &mut self,
+        name: String,
+        offset: usize,
+        len: usize,
+        bounds: impl Fn(usize) -> (f64, f64),
+    ) -> VarBlock {
+        let first = self.vars.len();
+        let vars = (0..len)
+            .map(|t| {
+                let (lo, hi) = bounds(t);
+                let def: VariableDefinition = variable().min(lo).max(hi);
+                self.vars.add(def)
+            })
+            .collect();
+        self.columns.push(Block {
+            name,
+            first,
+            len,
+            offset,
+        });
+        VarBlock { vars, first }
+    }
+
+    /// Adds rows named `name[offset..]`, one per constraint.
+    pub fn rows(
+        &mut self,
+        name: String,
+        offset: usize,
+        rows: impl IntoIterator<Item = Constraint>,
+    ) {
+        let first = self.constraints.len();
+        self.constraints.extend(rows);
+        let len = self.constraints.len() - first;
+        self.rows.push(Block {
+            name,
+            first,
+            len,
+            offset,
+        });
+    }
+
+    /// Adds `coefficient · var` to the objective.
+    pub fn cost(&mut self, coefficient: f64, var: Variable) {
+        self.objective.add_mul(coefficient, var);
+    }
+
+    pub fn num_columns(&self) -> usize {
+        self.vars.len()
+    }
+
+    pub fn num_rows(&self) -> usize {
+        self.constraints.len()
+    }
+
+    /// Name of column `index`, e.g. `battery1.soc[17]`.
+    pub fn column_name(&self, index: usize) -> String {
+        name_in(&self.columns, index)
+    }
+
+    /// Name of row `index`, e.g. `bus.balance[3]`.
+    pub fn row_name(&self, index: usize) -> String {
+        name_in(&self.rows, index)
+    }
+}
+
+fn name_in(blocks: &[Block], index: usize) -> String {
+    let i = blocks.partition_point(|b| b.first + b.len <= index);
+    match blocks.get(i) {
+        Some(b) if index >= b.first => format!("{}[{}]", b.name, b.offset + index - b.first),
+        _ => format!("#{index}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use good_lp::constraint;
+
+    #[test]
+    fn names_follow_blocks_and_offsets() {
+        let mut lp = LpBuilder::default();
+        let a = lp.variables("b.charge".into(), 16, 2, |_| (0.0, 1.0));
+        let s = lp.variables("b.soc".into(), 16, 2, |_| (0.0, 1.0));
+        lp.rows(
+            "b.soc_balance".into(),
+            16,
+            (0..2).map(|t| constraint::eq(s.var(t) - a.var(t), 0.0)),
+        );
+        assert_eq!(lp.column_name(1), "b.charge[17]");
+        assert_eq!(lp.column_name(2), "b.soc[16]");
+        assert_eq!(lp.row_name(1), "b.soc_balance[17]");
+        assert_eq!(lp.row_name(5), "#5");
+    }
+}

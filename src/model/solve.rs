@@ -1,0 +1,141 @@
+//! Hands a built LP to HiGHS and maps its outcome to our own types.
+//!
+//! good_lp builds the model; we take the HiGHS model out of it (`try_into_inner`) to set
+//! options, keep HiGHS's status distinctions and read the objective value.
+
+use std::time::{Duration, Instant};
+
+use good_lp::SolverModel;
+use good_lp::solvers::highs::highs;
+use highs::HighsModelStatus;
+use serde::Serialize;
+
+use super::LpBuilder;
+
+/// HiGHS options used for every solve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SolverOptions {
+    /// HiGHS `solver` option: `ipm`, `simplex` or `choose`.
+    pub method: String,
+    /// HiGHS `presolve` option: `off` or `on`.
+    pub presolve: String,
+    /// HiGHS `time_limit` in seconds.
+    pub time_limit_seconds: Option<f64>,
+}
+
+impl Default for SolverOptions {
+    /// Interior point without presolve: the fastest on year-long dispatch LPs here
+    /// (see benches/dispatch.rs); crossover stays on so the solution is a vertex.
+    fn default() -> Self {
+        SolverOptions {
+            method: "ipm".into(),
+            presolve: "off".into(),
+            time_limit_seconds: None,
+        }
+    }
+}
+
+/// Why a solve gave no optimal solution, in HiGHS's own distinctions.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SolveError {
+    #[error("the dispatch problem is infeasible")]
+    Infeasible,
+    #[error("the dispatch problem is unbounded")]
+    Unbounded,
+    #[error("the solver stopped at a limit ({0}) before finding the optimum")]
+    Limit(String),
+    #[error("the solver failed: {0}")]
+    Solver(String),
+}
+
+/// An optimal solution with the solver's timings.
+#[derive(Debug)]
+pub struct LpSolution {
+    /// Column values in model order.
+    pub columns: Vec<f64>,
+    pub objective: f64,
+    /// Time to hand the model to HiGHS.
+    pub load_time: Duration,
+    /// Time HiGHS spent solving.
+    pub solve_time: Duration,
+}
+
+impl LpBuilder {
+    /// Solves the LP with HiGHS; the builder is consumed (the model is built once).
+    pub fn solve(self, options: &SolverOptions) -> Result<LpSolution, SolveError> {
+        let loading = Instant::now();
+        let problem = self
+            .vars
+            .minimise(self.objective)
+            .using(highs)
+            .with_all(self.constraints);
+        let mut model = problem
+            .try_into_inner()
+            .map_err(|e| SolveError::Solver(e.to_string()))?;
+        model.make_quiet();
+        let set = |model: &mut highs::Model, key: &str, value: &str| {
+            model
+                .try_set_option(key, value)
+                .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
+        };
+        set(&mut model, "solver", &options.method)?;
+        set(&mut model, "presolve", &options.presolve)?;
+        if let Some(limit) = options.time_limit_seconds {
+            model
+                .try_set_option("time_limit", limit)
+                .map_err(|e| SolveError::Solver(format!("option time_limit: {e:?}")))?;
+        }
+        let load_time = loading.elapsed();
+        let solving = Instant::now();
+        let solved = model
+            .try_solve()
+            .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+        let solve_time = solving.elapsed();
+        match solved.status() {
+            HighsModelStatus::Optimal => {}
+            HighsModelStatus::Infeasible => return Err(SolveError::Infeasible),
+            HighsModelStatus::Unbounded => return Err(SolveError::Unbounded),
+            HighsModelStatus::UnboundedOrInfeasible => return Err(SolveError::Infeasible),
+            HighsModelStatus::ReachedTimeLimit => return Err(SolveError::Limit("time".into())),
+            HighsModelStatus::ReachedIterationLimit => {
+                return Err(SolveError::Limit("iterations".into()));
+            }
+            other => return Err(SolveError::Solver(format!("HiGHS status {other:?}"))),
+        }
+        let objective = solved.objective_value();
+        let columns = solved.get_solution().columns().to_vec();
+        Ok(LpSolution {
+            columns,
+            objective,
+            load_time,
+            solve_time,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use good_lp::constraint;
+
+    #[test]
+    fn solves_a_tiny_lp_and_reports_infeasibility() {
+        // min x + 2y  s.t. x + y ≥ 3, x ≤ 2  →  x = 2, y = 1, objective 4.
+        let mut lp = LpBuilder::default();
+        let v = lp.variables("v".into(), 0, 2, |t| (0.0, if t == 0 { 2.0 } else { 10.0 }));
+        lp.cost(1.0, v.var(0));
+        lp.cost(2.0, v.var(1));
+        lp.rows("r".into(), 0, [constraint::geq(v.var(0) + v.var(1), 3.0)]);
+        let s = lp.solve(&SolverOptions::default()).unwrap();
+        assert!((s.objective - 4.0).abs() < 1e-9);
+        assert!((v.values(&s)[0] - 2.0).abs() < 1e-9);
+
+        let mut lp = LpBuilder::default();
+        let v = lp.variables("v".into(), 0, 1, |_| (0.0, 1.0));
+        lp.rows("r".into(), 0, [constraint::geq(v.var(0), 2.0)]);
+        assert_eq!(
+            lp.solve(&SolverOptions::default()).unwrap_err(),
+            SolveError::Infeasible
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! Results of a run, column by column, and what is derived from them: KPIs and files.
+
+mod kpis;
+mod manifest;
+mod write;
+
+pub use kpis::{FlexibleKpi, Kpis};
+pub use manifest::Manifest;
+pub use write::{WriteError, write_results};
+
+use serde::Serialize;
+
+use crate::assets::Weights;
+use crate::scenario::Scenario;
+use crate::time::TimeGrid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PvSeries {
+    pub name: String,
+    pub capacity_mw: f64,
+    pub available_mw: Vec<f64>,
+    pub power_mw: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BatterySeries {
+    pub name: String,
+    pub energy_mwh: f64,
+    pub throughput_cost_cny_per_mwh: f64,
+    pub charge_mw: Vec<f64>,
+    pub discharge_mw: Vec<f64>,
+    /// Stored energy at the end of each step.
+    pub soc_mwh: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadSeries {
+    pub name: String,
+    pub power_mw: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlexibleSeries {
+    pub name: String,
+    /// Energy required over the horizon (sum of its windows).
+    pub required_mwh: f64,
+    pub power_mw: Vec<f64>,
+}
+
+/// What happened in each step of a run, as committed to the realised world.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub scenario: String,
+    pub strategy: String,
+    pub time: TimeGrid,
+    pub weights: Weights,
+    pub pv: Vec<PvSeries>,
+    pub batteries: Vec<BatterySeries>,
+    pub loads: Vec<LoadSeries>,
+    pub flexible: Vec<FlexibleSeries>,
+    pub import_mw: Vec<f64>,
+    pub export_mw: Vec<f64>,
+    /// Import and export prices (CNY/MWh) and carbon intensity (kg/MWh) per step.
+    pub import_price: Vec<f64>,
+    pub export_price: Vec<f64>,
+    pub carbon_kg_per_mwh: Option<Vec<f64>>,
+}
+
+impl Results {
+    /// Empty columns with room for every step of `scenario`.
+    pub fn new(scenario: &Scenario, strategy: &str) -> Results {
+        let n = scenario.time.len;
+        let column = || Vec::with_capacity(n);
+        Results {
+            scenario: scenario.name.clone(),
+            strategy: strategy.to_string(),
+            time: scenario.time.clone(),
+            weights: scenario.dispatch.weights,
+            pv: scenario
+                .pv
+                .iter()
+                .map(|p| PvSeries {
+                    name: p.name.clone(),
+                    capacity_mw: p.capacity_mw,
+                    available_mw: p.available_mw.clone(),
+                    power_mw: column(),
+                })
+                .collect(),
+            batteries: scenario
+                .batteries
+                .iter()
+                .map(|b| BatterySeries {
+                    name: b.name.clone(),
+                    energy_mwh: b.energy_mwh,
+                    throughput_cost_cny_per_mwh: b.throughput_cost_cny_per_mwh,
+                    charge_mw: column(),
+                    discharge_mw: column(),
+                    soc_mwh: column(),
+                })
+                .collect(),
+            loads: scenario
+                .loads
+                .iter()
+                .map(|l| LoadSeries {
+                    name: l.name.clone(),
+                    power_mw: column(),
+                })
+                .collect(),
+            flexible: scenario
+                .flexible_loads
+                .iter()
+                .map(|f| FlexibleSeries {
+                    name: f.name.clone(),
+                    required_mwh: f.windows.iter().map(|w| w.energy_mwh).sum(),
+                    power_mw: column(),
+                })
+                .collect(),
+            import_mw: column(),
+            export_mw: column(),
+            import_price: scenario.grid.import_price.clone(),
+            export_price: scenario.grid.export_price.clone(),
+            carbon_kg_per_mwh: scenario.grid.carbon_kg_per_mwh.clone(),
+        }
+    }
+
+    /// Number of steps committed so far.
+    pub fn len(&self) -> usize {
+        self.import_mw.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.import_mw.is_empty()
+    }
+}

@@ -1,0 +1,196 @@
+//! Writing a results folder atomically: every file goes into a temporary sibling folder,
+//! which is renamed into place only when complete. An existing folder is replaced only
+//! when asked (`force`), and never damaged when writing fails.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::{Kpis, Manifest, Results};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("results folder {0} already exists")]
+    Exists(PathBuf),
+    #[error("cannot write results to {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Writes `timeseries.csv`, `summary.json` and `manifest.json` into `dir`, atomically.
+/// `manifest` receives the time spent writing the other files; returns the total write time.
+pub fn write_results(
+    dir: &Path,
+    force: bool,
+    results: &Results,
+    kpis: &Kpis,
+    solver_objective: Option<f64>,
+    manifest: impl FnOnce(Duration) -> Manifest,
+) -> Result<Duration, WriteError> {
+    let writing = Instant::now();
+    if dir.exists() && !force {
+        return Err(WriteError::Exists(dir.to_path_buf()));
+    }
+    let summary = serde_json::json!({
+        "scenario": results.scenario,
+        "strategy": results.strategy,
+        "start": results.time.timestamp(0),
+        "steps": results.time.len,
+        "step_minutes": results.time.step_seconds as f64 / 60.0,
+        "kpis": kpis,
+        "solver_objective": solver_objective,
+    });
+    let staging = Staging::create(dir)?;
+    staging.write("timeseries.csv", timeseries_csv(results).as_bytes())?;
+    staging.write("summary.json", &pretty(&summary))?;
+    staging.write("manifest.json", &pretty(&manifest(writing.elapsed())))?;
+    staging.commit()?;
+    Ok(writing.elapsed())
+}
+
+fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
+    let path = path.to_path_buf();
+    move |source| WriteError::Io { path, source }
+}
+
+/// A hidden sibling folder that becomes `dir` on [`Staging::commit`]; dropped uncommitted,
+/// it is removed, so an interrupted write never leaves a folder that looks complete.
+pub struct Staging {
+    dir: PathBuf,
+    staging: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(dir: &Path) -> Result<Staging, WriteError> {
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+        let name = dir
+            .file_name()
+            .map_or("results".into(), |n| n.to_string_lossy().into_owned());
+        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir(&staging).map_err(io_error(&staging))?;
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            staging,
+            committed: false,
+        })
+    }
+
+    /// Writes and syncs one file into the staging folder.
+    pub fn write(&self, file: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.staging.join(file);
+        let mut f = std::fs::File::create(&path).map_err(io_error(&path))?;
+        f.write_all(bytes).map_err(io_error(&path))?;
+        f.sync_all().map_err(io_error(&path))
+    }
+
+    /// Renames the staging folder to `dir`, replacing an existing one.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let dir = self.dir.clone();
+        if dir.exists() {
+            let old = self.staging.with_extension("old");
+            std::fs::rename(&dir, &old).map_err(io_error(&dir))?;
+            if let Err(source) = std::fs::rename(&self.staging, &dir) {
+                let _ = std::fs::rename(&old, &dir);
+                return Err(WriteError::Io { path: dir, source });
+            }
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            std::fs::rename(&self.staging, &dir).map_err(io_error(&dir))?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// One row per step: timestamp with UTC offset, then every column with its unit.
+pub fn timeseries_csv(r: &Results) -> String {
+    let mut header = vec!["timestamp".to_string()];
+    for p in &r.pv {
+        header.push(format!("{}.power [MW]", p.name));
+        header.push(format!("{}.curtailment [MW]", p.name));
+    }
+    for b in &r.batteries {
+        header.push(format!("{}.charge [MW]", b.name));
+        header.push(format!("{}.discharge [MW]", b.name));
+        header.push(format!("{}.soc [MWh]", b.name));
+    }
+    for l in &r.loads {
+        header.push(format!("{}.power [MW]", l.name));
+    }
+    for f in &r.flexible {
+        header.push(format!("{}.power [MW]", f.name));
+    }
+    header.extend(
+        [
+            "grid.import [MW]",
+            "grid.export [MW]",
+            "grid.import_price [CNY/kWh]",
+            "grid.export_price [CNY/kWh]",
+        ]
+        .map(String::from),
+    );
+    if r.carbon_kg_per_mwh.is_some() {
+        header.push("grid.carbon_intensity [g/kWh]".into());
+    }
+    let mut out = String::with_capacity(r.len() * 16 * header.len());
+    out.push_str(&header.join(","));
+    out.push('\n');
+    for t in 0..r.len() {
+        out.push_str(&r.time.timestamp(t));
+        let mut cell = |v: f64, digits: usize| {
+            let v = if v.abs() < 0.5 * 10f64.powi(-(digits as i32)) {
+                0.0
+            } else {
+                v
+            };
+            let _ = write!(out, ",{v:.digits$}");
+        };
+        for p in &r.pv {
+            cell(p.power_mw[t], 6);
+            cell(p.available_mw[t] - p.power_mw[t], 6);
+        }
+        for b in &r.batteries {
+            cell(b.charge_mw[t], 6);
+            cell(b.discharge_mw[t], 6);
+            cell(b.soc_mwh[t], 6);
+        }
+        for l in &r.loads {
+            cell(l.power_mw[t], 6);
+        }
+        for f in &r.flexible {
+            cell(f.power_mw[t], 6);
+        }
+        cell(r.import_mw[t], 6);
+        cell(r.export_mw[t], 6);
+        cell(r.import_price[t] / 1000.0, 6);
+        cell(r.export_price[t] / 1000.0, 6);
+        if let Some(c) = &r.carbon_kg_per_mwh {
+            cell(c[t], 3);
+        }
+        out.push('\n');
+    }
+    out
+}

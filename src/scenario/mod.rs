@@ -1,0 +1,119 @@
+//! Scenarios: the file as written ([`file`]), its checks and resolution ([`resolve`]) and
+//! the immutable, fully resolved [`Scenario`] the engine runs.
+
+pub mod file;
+mod resolve;
+mod values;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::Digest as _;
+
+use crate::assets::{Battery, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
+use crate::diagnostic::{Location, Problem, Problems};
+use crate::model::SolverOptions;
+use crate::time::TimeGrid;
+
+/// A built-in dispatch strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// Perfect-foresight LP over the whole horizon.
+    Lp,
+    /// Greedy self-consumption rules, step by step.
+    Rule,
+}
+
+impl Strategy {
+    pub const NAMES: &'static str = "lp, rule";
+
+    pub fn parse(name: &str) -> Option<Strategy> {
+        match name {
+            "lp" => Some(Strategy::Lp),
+            "rule" => Some(Strategy::Rule),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Lp => "lp",
+            Strategy::Rule => "rule",
+        }
+    }
+}
+
+/// How the scenario asks to be dispatched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DispatchSettings {
+    pub strategy: Strategy,
+    pub weights: Weights,
+    pub solver: SolverOptions,
+}
+
+/// A resolved scenario: names checked, series loaded onto one time grid, units applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub time: TimeGrid,
+    pub pv: Vec<Pv>,
+    pub batteries: Vec<Battery>,
+    pub loads: Vec<FixedLoad>,
+    pub flexible_loads: Vec<FlexibleLoad>,
+    pub grid: Grid,
+    pub dispatch: DispatchSettings,
+}
+
+/// An input file with its SHA-256, for the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub sha256: String,
+}
+
+/// A scenario together with the files it was read from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    /// The scenario file first, then every CSV file in path order.
+    pub inputs: Vec<InputFile>,
+}
+
+/// Reads, checks and resolves the scenario at `path`, reporting every problem found.
+pub fn load(path: &Path) -> Result<Loaded, Problems> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Problems(vec![
+            Problem::new(
+                "scenario-unreadable",
+                format!("cannot read scenario file: {e}"),
+                Location::File(path.to_path_buf()),
+            )
+            .hint("check the path; run `vppsim validate` on the file you mean"),
+        ])
+    })?;
+    let sha256 = crate::series::hex(&sha2::Sha256::digest(&bytes));
+    let source = String::from_utf8(bytes).map_err(|_| {
+        Problems(vec![
+            Problem::new(
+                "scenario-not-utf8",
+                "scenario file is not valid UTF-8",
+                Location::File(path.to_path_buf()),
+            )
+            .hint("save the file as UTF-8"),
+        ])
+    })?;
+    let (scenario, csv_files) = resolve::resolve(path, &source)?;
+    let mut inputs = vec![InputFile {
+        path: path.to_path_buf(),
+        sha256,
+    }];
+    inputs.extend(
+        csv_files
+            .into_iter()
+            .map(|(path, sha256)| InputFile { path, sha256 }),
+    );
+    Ok(Loaded { scenario, inputs })
+}

@@ -1,0 +1,548 @@
+//! Checks and resolution: from the file as written to an immutable [`Scenario`].
+//! Every problem in the file is collected before giving up.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::DateTime;
+use toml::Spanned;
+
+use super::file::{self, Raw, ScenarioFile};
+use super::values::{Checker, SeriesKind};
+use super::{DispatchSettings, Scenario, Strategy};
+use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
+use crate::diagnostic::{Location, Problem, Problems};
+use crate::model::SolverOptions;
+use crate::time::{TimeGrid, in_daily_span, parse_clock, parse_duration};
+use crate::units::Dimension;
+
+/// Parses and resolves scenario `source` read from `path`; returns the scenario and the
+/// path and SHA-256 of every CSV file it read.
+pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, String)>), Problems> {
+    let raw: ScenarioFile =
+        toml::from_str(source).map_err(|e| Problems(vec![toml_problem(path, source, &e)]))?;
+    let mut c = Checker::new(path, source);
+    let names = check_names(&mut c, &raw);
+    let Some(time) = time_grid(&mut c, &raw.time) else {
+        return Err(Problems(c.problems));
+    };
+    let dispatch = dispatch_settings(&mut c, raw.dispatch.as_ref());
+    let pv: Vec<_> = raw.pv.iter().map(|t| pv(&mut c, t, &time)).collect();
+    let batteries: Vec<_> = raw.battery.iter().map(|t| battery(&mut c, t)).collect();
+    let loads: Vec<_> = raw.load.iter().map(|t| load(&mut c, t, &time)).collect();
+    let flexible: Vec<_> = raw
+        .flexible_load
+        .iter()
+        .map(|t| flexible_load(&mut c, t, &time))
+        .collect();
+    let grid = grid(&mut c, &raw.grid, &time);
+    let (Some(grid), Some(dispatch), true, true) = (grid, dispatch, names, c.problems.is_empty())
+    else {
+        return Err(Problems(c.problems));
+    };
+    let scenario = Scenario {
+        name: raw.scenario.name.into_inner(),
+        description: raw.scenario.description,
+        seed: raw.scenario.seed,
+        time,
+        pv: pv.into_iter().flatten().collect(),
+        batteries: batteries.into_iter().flatten().collect(),
+        loads: loads.into_iter().flatten().collect(),
+        flexible_loads: flexible.into_iter().flatten().collect(),
+        grid,
+        dispatch,
+    };
+    Ok((scenario, c.csv.hashes()))
+}
+
+/// A TOML syntax or structure error (unknown key, missing key, wrong type) as a problem.
+fn toml_problem(path: &Path, source: &str, e: &toml::de::Error) -> Problem {
+    let message = e.message().trim().to_string();
+    let location = match e.span() {
+        Some(span) => Location::in_text(path, source, span),
+        None => Location::File(path.to_path_buf()),
+    };
+    let (code, hint) = if message.starts_with("unknown field") {
+        (
+            "unknown-key",
+            "check the spelling; the keys of each table are listed in README.md",
+        )
+    } else if message.starts_with("missing field") {
+        ("missing-key", "add the key to this table")
+    } else if message.starts_with("invalid type") {
+        (
+            "value-type",
+            "quantities are strings with units (\"6 MW\"); fractions are plain numbers",
+        )
+    } else {
+        ("toml-syntax", "see https://toml.io for the syntax")
+    };
+    Problem::new(code, message, location).hint(hint)
+}
+
+/// Asset names are non-empty, made of letters, digits, `_` and `-`, and unique.
+fn check_names(c: &mut Checker, raw: &ScenarioFile) -> bool {
+    let names = raw
+        .pv
+        .iter()
+        .map(|a| &a.name)
+        .chain(raw.battery.iter().map(|a| &a.name))
+        .chain(raw.load.iter().map(|a| &a.name))
+        .chain(raw.flexible_load.iter().map(|a| &a.name));
+    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+    let before = c.problems.len();
+    for name in names {
+        let text = name.get_ref().as_str();
+        if text.is_empty()
+            || !text
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+        {
+            c.report(
+                "asset-name",
+                format!("asset name '{text}' is not allowed"),
+                name.span(),
+                "use letters, digits, '_' and '-' (names appear in column headers)",
+            );
+        } else if text == "grid" || text == "bus" || seen.insert(text, ()).is_some() {
+            c.report(
+                "duplicate-name",
+                format!("asset name '{text}' is used twice (or is reserved)"),
+                name.span(),
+                "give every asset a unique name; 'grid' and 'bus' are reserved",
+            );
+        }
+    }
+    c.problems.len() == before
+}
+
+fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
+    let start = DateTime::parse_from_rfc3339(t.start.get_ref());
+    if start.is_err() {
+        c.report(
+            "time-start",
+            format!(
+                "start '{}' is not an RFC 3339 time with UTC offset",
+                t.start.get_ref()
+            ),
+            t.start.span(),
+            "e.g. start = \"2025-01-01T00:00:00+08:00\"",
+        );
+    }
+    let mut duration = |s: &Spanned<String>, field: &str| match parse_duration(s.get_ref()) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            c.report(
+                "duration",
+                format!("{field}: {e}"),
+                s.span(),
+                "e.g. \"15min\", \"1h\", \"7d\"",
+            );
+            None
+        }
+    };
+    let (step, total) = (duration(&t.step, "step"), duration(&t.duration, "duration"));
+    let (Ok(start), Some(step), Some(total)) = (start, step, total) else {
+        return None;
+    };
+    if total % step != 0 {
+        c.report(
+            "time-step-divides",
+            format!("duration of {total} s is not a whole number of {step} s steps"),
+            t.duration.span(),
+            "make the duration a multiple of the step",
+        );
+        return None;
+    }
+    Some(TimeGrid {
+        start,
+        step_seconds: step,
+        len: (total / step) as usize,
+    })
+}
+
+fn power_series(per_unit_base: Option<f64>) -> SeriesKind {
+    SeriesKind {
+        dimension: Dimension::Power,
+        per_unit_base,
+        nonnegative: true,
+    }
+}
+
+fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid) -> Option<Pv> {
+    let name = t.name.get_ref();
+    let capacity = c.nonnegative(
+        &t.capacity,
+        Dimension::Power,
+        &format!("pv '{name}': capacity"),
+    );
+    let field = format!("pv '{name}': availability");
+    let available = c.series(&t.availability, power_series(capacity), &field, time);
+    let (capacity, available) = (capacity?, available?);
+    if let Some(i) = available.iter().position(|a| *a > capacity * (1.0 + 1e-9)) {
+        c.report(
+            "pv-above-capacity",
+            format!(
+                "{field} {:.6} MW at {} exceeds the capacity of {capacity} MW",
+                available[i],
+                time.timestamp(i)
+            ),
+            t.availability.span(),
+            "raise capacity, or give availability per unit (unit = \"pu\")",
+        );
+        return None;
+    }
+    Some(Pv {
+        name: name.clone(),
+        capacity_mw: capacity,
+        available_mw: available,
+    })
+}
+
+fn battery(c: &mut Checker, t: &file::BatteryTable) -> Option<Battery> {
+    let name = t.name.get_ref();
+    let f = |field: &str| format!("battery '{name}': {field}");
+    let energy = c.quantity(&t.energy_capacity, Dimension::Energy, &f("energy_capacity"));
+    if energy.is_some_and(|e| e <= 0.0) {
+        c.report(
+            "nonpositive",
+            f("energy_capacity must be above zero"),
+            t.energy_capacity.span(),
+            "remove the battery or give its capacity",
+        );
+    }
+    let charge = c.nonnegative(&t.charge_power, Dimension::Power, &f("charge_power"));
+    let discharge = c.nonnegative(&t.discharge_power, Dimension::Power, &f("discharge_power"));
+    let efficiency = "an efficiency is a fraction in 0..1 (0.95 means 95 %)";
+    let eta_c = c.number_in(
+        &t.charge_efficiency,
+        &f("charge_efficiency"),
+        0.0,
+        1.0,
+        efficiency,
+    );
+    let eta_d = c.number_in(
+        &t.discharge_efficiency,
+        &f("discharge_efficiency"),
+        0.0,
+        1.0,
+        efficiency,
+    );
+    for (eta, raw) in [
+        (eta_c, &t.charge_efficiency),
+        (eta_d, &t.discharge_efficiency),
+    ] {
+        if eta == Some(0.0) {
+            c.report(
+                "nonpositive",
+                f("an efficiency of 0 stores or returns nothing"),
+                raw.span(),
+                efficiency,
+            );
+        }
+    }
+    let fraction = "a state of charge is a fraction of energy_capacity in 0..1";
+    let soc =
+        |c: &mut Checker, raw: &Raw, field: &str| c.number_in(raw, &f(field), 0.0, 1.0, fraction);
+    let (min, max, initial) = (
+        soc(c, &t.soc_min, "soc_min"),
+        soc(c, &t.soc_max, "soc_max"),
+        soc(c, &t.soc_initial, "soc_initial"),
+    );
+    let fin = t
+        .soc_final
+        .as_ref()
+        .map(|raw| (soc(c, raw, "soc_final"), raw));
+    let throughput = t
+        .throughput_cost
+        .as_ref()
+        .map(|raw| c.quantity(raw, Dimension::EnergyPrice, &f("throughput_cost")));
+    let (min, max, initial) = (min?, max?, initial?);
+    if min > max {
+        c.report(
+            "soc-range",
+            f(&format!("soc_min {min} is above soc_max {max}")),
+            t.soc_min.span(),
+            "soc_min must not exceed soc_max",
+        );
+        return None;
+    }
+    if !(min..=max).contains(&initial) {
+        c.report(
+            "soc-initial",
+            f(&format!(
+                "soc_initial {initial} is outside soc_min..soc_max ({min}..{max})"
+            )),
+            t.soc_initial.span(),
+            "start within the allowed state of charge",
+        );
+        return None;
+    }
+    let final_fraction = match fin {
+        None => initial,
+        Some((value, raw)) => {
+            let value = value?;
+            if !(min..=max).contains(&value) {
+                c.report(
+                    "soc-final",
+                    f(&format!(
+                        "soc_final {value} is outside soc_min..soc_max ({min}..{max})"
+                    )),
+                    raw.span(),
+                    "the end-of-horizon requirement must be reachable",
+                );
+                return None;
+            }
+            value
+        }
+    };
+    let throughput = match throughput {
+        None => 0.0,
+        Some(v) => v?,
+    };
+    let energy = energy.filter(|e| *e > 0.0)?;
+    Some(Battery {
+        name: name.clone(),
+        energy_mwh: energy,
+        charge_mw: charge?,
+        discharge_mw: discharge?,
+        charge_efficiency: eta_c.filter(|e| *e > 0.0)?,
+        discharge_efficiency: eta_d.filter(|e| *e > 0.0)?,
+        soc_min_mwh: min * energy,
+        soc_max_mwh: max * energy,
+        soc_initial_mwh: initial * energy,
+        soc_final_mwh: final_fraction * energy,
+        throughput_cost_cny_per_mwh: throughput,
+    })
+}
+
+fn load(c: &mut Checker, t: &file::LoadTable, time: &TimeGrid) -> Option<FixedLoad> {
+    let name = t.name.get_ref();
+    let power = c.series(
+        &t.power,
+        power_series(None),
+        &format!("load '{name}': power"),
+        time,
+    )?;
+    Some(FixedLoad {
+        name: name.clone(),
+        power_mw: power,
+    })
+}
+
+fn flexible_load(
+    c: &mut Checker,
+    t: &file::FlexibleLoadTable,
+    time: &TimeGrid,
+) -> Option<FlexibleLoad> {
+    let name = t.name.get_ref();
+    let f = |field: &str| format!("flexible_load '{name}': {field}");
+    let max = c.series(&t.max_power, power_series(None), &f("max_power"), time);
+    let energy = c.nonnegative(&t.energy, Dimension::Energy, &f("energy"));
+    let period = match &t.window {
+        None => Some(86_400),
+        Some(w) => match parse_duration(w.get_ref()) {
+            Ok(p)
+                if p % time.step_seconds == 0
+                    && (time.local_second_of_day(0) % time.step_seconds == 0) =>
+            {
+                Some(p)
+            }
+            Ok(_) => {
+                c.report("window-step", f("window must be a whole number of steps, aligned to local midnight"), w.span(), "use a window such as \"1d\" with a step that divides it and a start on the step grid");
+                None
+            }
+            Err(e) => {
+                c.report(
+                    "duration",
+                    f(&format!("window: {e}")),
+                    w.span(),
+                    "e.g. window = \"1d\"",
+                );
+                None
+            }
+        },
+    };
+    let hours = match &t.hours {
+        None => Some((0, 86_400)),
+        Some(h) => match h.get_ref().as_slice() {
+            [from, to] => match (parse_clock(from), parse_clock(to)) {
+                (Ok(a), Ok(b)) if a != b => Some((a, b)),
+                (Ok(_), Ok(_)) => {
+                    c.report(
+                        "clock-time",
+                        f("hours: from and to are equal"),
+                        h.span(),
+                        "omit hours to allow the whole day",
+                    );
+                    None
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    c.report(
+                        "clock-time",
+                        f(&format!("hours: {e}")),
+                        h.span(),
+                        "e.g. hours = [\"08:00\", \"18:00\"]",
+                    );
+                    None
+                }
+            },
+            _ => {
+                c.report(
+                    "clock-time",
+                    f("hours must be [from, to]"),
+                    h.span(),
+                    "e.g. hours = [\"18:00\", \"07:00\"] for overnight",
+                );
+                None
+            }
+        },
+    };
+    let (mut max, energy, period, (from, to)) = (max?, energy?, period?, hours?);
+    for (t, m) in max.iter_mut().enumerate() {
+        if !in_daily_span(time.local_second_of_day(t), from, to) {
+            *m = 0.0;
+        }
+    }
+    let steps_per_window = (period / time.step_seconds) as usize;
+    let mut windows: Vec<EnergyWindow> = Vec::new();
+    for t in 0..time.len {
+        let w = time.window_index(t, period);
+        match windows.last_mut() {
+            Some(last) if time.window_index(last.start, period) == w => last.end = t + 1,
+            _ => windows.push(EnergyWindow {
+                start: t,
+                end: t + 1,
+                energy_mwh: 0.0,
+            }),
+        }
+    }
+    for w in &mut windows {
+        w.energy_mwh = energy * (w.end - w.start) as f64 / steps_per_window as f64;
+    }
+    Some(FlexibleLoad {
+        name: name.clone(),
+        max_mw: max,
+        windows,
+    })
+}
+
+fn grid(c: &mut Checker, t: &file::GridTable, time: &TimeGrid) -> Option<Grid> {
+    let import_limit = c.nonnegative(&t.import_limit, Dimension::Power, "grid: import_limit");
+    let export_limit = c.nonnegative(&t.export_limit, Dimension::Power, "grid: export_limit");
+    let import_price = c.price(&t.import_price, "grid: import_price", time);
+    let export_price = match &t.export_price {
+        None => Some(vec![0.0; time.len]),
+        Some(raw) => c.price(raw, "grid: export_price", time),
+    };
+    let carbon = t.carbon_intensity.as_ref().map(|raw| {
+        let kind = SeriesKind {
+            dimension: Dimension::CarbonIntensity,
+            per_unit_base: None,
+            nonnegative: true,
+        };
+        c.series(raw, kind, "grid: carbon_intensity", time)
+    });
+    let carbon = match carbon {
+        None => None,
+        Some(series) => Some(series?),
+    };
+    Some(Grid {
+        import_limit_mw: import_limit?,
+        export_limit_mw: export_limit?,
+        import_price: import_price?,
+        export_price: export_price?,
+        carbon_kg_per_mwh: carbon,
+    })
+}
+
+fn dispatch_settings(
+    c: &mut Checker,
+    d: Option<&Spanned<file::DispatchTable>>,
+) -> Option<DispatchSettings> {
+    let mut settings = DispatchSettings {
+        strategy: Strategy::Lp,
+        weights: Weights {
+            import: 1.0,
+            cost: 0.0,
+            carbon: 0.0,
+        },
+        solver: SolverOptions::default(),
+    };
+    let Some(d) = d.map(Spanned::get_ref) else {
+        return Some(settings);
+    };
+    let mut ok = true;
+    if let Some(s) = &d.strategy {
+        match Strategy::parse(s.get_ref()) {
+            Some(strategy) => settings.strategy = strategy,
+            None => {
+                c.report(
+                    "strategy",
+                    format!("unknown strategy '{}'", s.get_ref()),
+                    s.span(),
+                    &format!("use one of: {}", Strategy::NAMES),
+                );
+                ok = false;
+            }
+        }
+    }
+    if let Some(o) = &d.objective {
+        let what =
+            "an objective weight is a plain number ≥ 0 (MWh-equivalent per unit of its term)";
+        let mut weight = |raw: &Option<Raw>, field: &str, slot: &mut f64| {
+            if let Some(raw) = raw {
+                match c.number_in(raw, field, 0.0, f64::MAX, what) {
+                    Some(v) => *slot = v,
+                    None => ok = false,
+                }
+            }
+        };
+        weight(&o.import, "objective.import", &mut settings.weights.import);
+        weight(&o.cost, "objective.cost", &mut settings.weights.cost);
+        weight(&o.carbon, "objective.carbon", &mut settings.weights.carbon);
+    }
+    if let Some(s) = &d.solver {
+        let mut choice =
+            |v: &Option<Spanned<String>>, field: &str, allowed: &[&str], slot: &mut String| {
+                if let Some(v) = v {
+                    if allowed.contains(&v.get_ref().as_str()) {
+                        *slot = v.get_ref().clone();
+                    } else {
+                        c.report(
+                            "solver-option",
+                            format!("solver.{field} '{}' is not supported", v.get_ref()),
+                            v.span(),
+                            &format!("use one of: {}", allowed.join(", ")),
+                        );
+                        ok = false;
+                    }
+                }
+            };
+        choice(
+            &s.method,
+            "method",
+            &["ipm", "simplex", "choose"],
+            &mut settings.solver.method,
+        );
+        choice(
+            &s.presolve,
+            "presolve",
+            &["off", "on"],
+            &mut settings.solver.presolve,
+        );
+        if let Some(raw) = &s.time_limit_seconds {
+            match c.number_in(
+                raw,
+                "solver.time_limit_seconds",
+                1e-3,
+                1e9,
+                "a time limit in seconds",
+            ) {
+                Some(v) => settings.solver.time_limit_seconds = Some(v),
+                None => ok = false,
+            }
+        }
+    }
+    ok.then_some(settings)
+}

@@ -1,0 +1,413 @@
+//! Interpreting raw TOML values: quantities with units, fractions, weights, series from CSV
+//! and time-of-use prices. Every problem is recorded with its position, and checking goes on.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Value;
+
+use super::file::Raw;
+use crate::diagnostic::{Location, Problem};
+use crate::series::CsvCache;
+use crate::time::{TimeGrid, parse_clock};
+use crate::units::{self, Dimension, UnitError};
+
+/// State shared by all checks of one scenario file.
+pub struct Checker<'a> {
+    pub file: &'a Path,
+    pub source: &'a str,
+    pub problems: Vec<Problem>,
+    pub csv: CsvCache,
+}
+
+/// What a series value may be written as.
+#[derive(Clone, Copy)]
+pub struct SeriesKind {
+    pub dimension: Dimension,
+    /// Per-unit values (`unit = "pu"`) are allowed and multiplied by this base.
+    pub per_unit_base: Option<f64>,
+    /// Negative values are an error.
+    pub nonnegative: bool,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(file: &'a Path, source: &'a str) -> Checker<'a> {
+        Checker {
+            file,
+            source,
+            problems: Vec::new(),
+            csv: CsvCache::default(),
+        }
+    }
+
+    pub fn at(&self, span: Range<usize>) -> Location {
+        Location::in_text(self.file, self.source, span)
+    }
+
+    /// Records a problem at `span`.
+    pub fn report(&mut self, code: &'static str, message: String, span: Range<usize>, hint: &str) {
+        let mut p = Problem::new(code, message, self.at(span));
+        if !hint.is_empty() {
+            p = p.hint(hint);
+        }
+        self.problems.push(p);
+    }
+
+    /// A constant quantity of `dimension`, written as `"<number> <unit>"`.
+    pub fn quantity(&mut self, raw: &Raw, dimension: Dimension, field: &str) -> Option<f64> {
+        let span = raw.span();
+        match raw.get_ref() {
+            Value::String(text) => match units::parse(text, dimension) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    let (code, hint) = unit_problem(&e, dimension);
+                    self.report(code, format!("{field}: {e}"), span, &hint);
+                    None
+                }
+            },
+            Value::Integer(_) | Value::Float(_) => {
+                let shown = raw.get_ref().to_string();
+                self.report(
+                    "unit-missing",
+                    format!("{field}: {shown} is a bare number, but {dimension} needs a unit"),
+                    span,
+                    &format!(
+                        "write it as a string with its unit: {}",
+                        dimension.examples()
+                    ),
+                );
+                None
+            }
+            other => {
+                self.report(
+                    "value-type",
+                    format!(
+                        "{field}: expected {dimension} with its unit, found a {}",
+                        other.type_str()
+                    ),
+                    span,
+                    &format!(
+                        "write it as a string with its unit: {}",
+                        dimension.examples()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A quantity that must also be non-negative.
+    pub fn nonnegative(&mut self, raw: &Raw, dimension: Dimension, field: &str) -> Option<f64> {
+        let v = self.quantity(raw, dimension, field)?;
+        if v < 0.0 {
+            self.report(
+                "negative",
+                format!("{field} must not be negative"),
+                raw.span(),
+                "use a value of zero or more",
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A plain finite number within `range` (fractions: 0..1).
+    pub fn number_in(
+        &mut self,
+        raw: &Raw,
+        field: &str,
+        lo: f64,
+        hi: f64,
+        what: &str,
+    ) -> Option<f64> {
+        let v = match raw.get_ref() {
+            Value::Float(f) => *f,
+            Value::Integer(i) => *i as f64,
+            Value::String(text) => {
+                self.report(
+                    "value-type",
+                    format!("{field}: expected a plain number, found the string \"{text}\""),
+                    raw.span(),
+                    &format!(
+                        "{what}; write it without quotes, e.g. {field} = {}",
+                        hi.min(0.95)
+                    ),
+                );
+                return None;
+            }
+            other => {
+                self.report(
+                    "value-type",
+                    format!(
+                        "{field}: expected a plain number, found a {}",
+                        other.type_str()
+                    ),
+                    raw.span(),
+                    what,
+                );
+                return None;
+            }
+        };
+        if !v.is_finite() {
+            self.report("not-finite", format!("{field} is {v}"), raw.span(), what);
+            return None;
+        }
+        if v < lo || v > hi {
+            self.report(
+                "out-of-range",
+                format!("{field} {v} is outside {lo}..{hi}"),
+                raw.span(),
+                what,
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A value per grid step: a constant quantity, or `{ file, column, unit, time_column }`.
+    pub fn series(
+        &mut self,
+        raw: &Raw,
+        kind: SeriesKind,
+        field: &str,
+        grid: &TimeGrid,
+    ) -> Option<Vec<f64>> {
+        let values = match raw.get_ref() {
+            Value::Table(table) => self.csv_series(raw, table, kind, field, grid)?,
+            _ => vec![self.quantity(raw, kind.dimension, field)?; grid.len],
+        };
+        if let Some(t) = values.iter().position(|v| kind.nonnegative && *v < 0.0) {
+            self.report(
+                "negative",
+                format!(
+                    "{field} is negative ({}) at step {t}, {}",
+                    values[t],
+                    grid.timestamp(t)
+                ),
+                raw.span(),
+                "powers are non-negative magnitudes; the direction is in the asset kind",
+            );
+            return None;
+        }
+        Some(values)
+    }
+
+    fn csv_series(
+        &mut self,
+        raw: &Raw,
+        table: &toml::Table,
+        kind: SeriesKind,
+        field: &str,
+        grid: &TimeGrid,
+    ) -> Option<Vec<f64>> {
+        const KEYS: [&str; 4] = ["file", "column", "unit", "time_column"];
+        let span = raw.span();
+        let hint = "a series is { file = \"data.csv\", column = \"load_kw\", unit = \"kW\" } \
+                    with optional time_column";
+        let mut ok = true;
+        for key in table.keys().filter(|k| !KEYS.contains(&k.as_str())) {
+            self.report(
+                "unknown-key",
+                format!("{field}: unknown key '{key}' in a series"),
+                span.clone(),
+                hint,
+            );
+            ok = false;
+        }
+        let mut text = |key: &str, required: bool| match table.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            None if !required => None,
+            _ => {
+                let missing = format!("{field}: '{key}' must be given as a string");
+                self.report("series-spec", missing, span.clone(), hint);
+                ok = false;
+                None
+            }
+        };
+        let (file, column, unit) = (text("file", true), text("column", true), text("unit", true));
+        let time_column = text("time_column", false);
+        let (file, column, unit) = (file?, column?, unit?);
+        if !ok {
+            return None;
+        }
+        let scale = match (unit.as_str(), kind.per_unit_base) {
+            ("pu", Some(base)) => base,
+            _ => match units::factor(&unit, kind.dimension) {
+                Ok(f) => f,
+                Err(e) => {
+                    let (code, hint) = unit_problem(&e, kind.dimension);
+                    let pu = if kind.per_unit_base.is_some() {
+                        " or \"pu\" (per unit of capacity)"
+                    } else {
+                        ""
+                    };
+                    self.report(code, format!("{field}: {e}"), span, &format!("{hint}{pu}"));
+                    return None;
+                }
+            },
+        };
+        let path = self.relative(&file);
+        let table = match self.csv.get(&path) {
+            Ok(t) => t,
+            Err(p) => {
+                let problem =
+                    Problem::new(p.code, format!("{field}: {}", p.message), self.at(span));
+                let problem = match p.hint {
+                    Some(h) => problem.hint(format!("{h} ({})", path.display())),
+                    None => problem,
+                };
+                self.problems.push(problem);
+                return None;
+            }
+        };
+        match table.column(&column, time_column.as_deref(), grid, scale) {
+            Ok(v) => Some(v),
+            Err(ps) => {
+                self.problems.extend(ps);
+                None
+            }
+        }
+    }
+
+    /// A price per step: a constant, a series, or `{ time_of_use = [{ from, to, price }] }`.
+    pub fn price(&mut self, raw: &Raw, field: &str, grid: &TimeGrid) -> Option<Vec<f64>> {
+        let kind = SeriesKind {
+            dimension: Dimension::EnergyPrice,
+            per_unit_base: None,
+            nonnegative: false,
+        };
+        match raw.get_ref() {
+            Value::Table(t) if t.contains_key("time_of_use") => {
+                self.time_of_use(raw, t, field, grid)
+            }
+            _ => self.series(raw, kind, field, grid),
+        }
+    }
+
+    /// Daily time-of-use periods, which must cover each day exactly once.
+    fn time_of_use(
+        &mut self,
+        raw: &Raw,
+        table: &toml::Table,
+        field: &str,
+        grid: &TimeGrid,
+    ) -> Option<Vec<f64>> {
+        let span = raw.span();
+        let hint = "time_of_use = [{ from = \"00:00\", to = \"08:00\", price = \"0.25 CNY/kWh\" }, ...] \
+                    covering 00:00-24:00 once; a period may wrap past midnight";
+        if table.len() != 1 {
+            self.report(
+                "unknown-key",
+                format!("{field}: only 'time_of_use' may be given"),
+                span.clone(),
+                hint,
+            );
+            return None;
+        }
+        let Some(Value::Array(periods)) = table.get("time_of_use") else {
+            self.report(
+                "series-spec",
+                format!("{field}: time_of_use must be an array"),
+                span,
+                hint,
+            );
+            return None;
+        };
+        // Price for each minute of the day, filled by the periods.
+        let mut by_minute: Vec<Option<f64>> = vec![None; 24 * 60];
+        for (i, period) in periods.iter().enumerate() {
+            let get = |k: &str| period.get(k).and_then(Value::as_str);
+            let (Some(from), Some(to), Some(price)) = (get("from"), get("to"), get("price")) else {
+                self.report(
+                    "series-spec",
+                    format!("{field}: period {} needs from, to and price strings", i + 1),
+                    span.clone(),
+                    hint,
+                );
+                return None;
+            };
+            let clock = |s: &str| parse_clock(s);
+            let (from, to) = match (clock(from), clock(to)) {
+                (Ok(f), Ok(t)) => (f / 60, t / 60),
+                (Err(e), _) | (_, Err(e)) => {
+                    self.report(
+                        "clock-time",
+                        format!("{field}: period {}: {e}", i + 1),
+                        span.clone(),
+                        hint,
+                    );
+                    return None;
+                }
+            };
+            let price = match units::parse(price, Dimension::EnergyPrice) {
+                Ok(p) => p,
+                Err(e) => {
+                    let (code, h) = unit_problem(&e, Dimension::EnergyPrice);
+                    self.report(
+                        code,
+                        format!("{field}: period {}: {e}", i + 1),
+                        span.clone(),
+                        &h,
+                    );
+                    return None;
+                }
+            };
+            let minutes: Vec<i64> = if from < to {
+                (from..to).collect()
+            } else {
+                (from..1440).chain(0..to).collect()
+            };
+            for m in minutes {
+                let slot = &mut by_minute[m as usize];
+                if slot.is_some() {
+                    self.report(
+                        "tou-overlap",
+                        format!(
+                            "{field}: period {} overlaps another at {:02}:{:02}",
+                            i + 1,
+                            m / 60,
+                            m % 60
+                        ),
+                        span.clone(),
+                        hint,
+                    );
+                    return None;
+                }
+                *slot = Some(price);
+            }
+        }
+        if let Some(m) = by_minute.iter().position(Option::is_none) {
+            self.report(
+                "tou-gap",
+                format!("{field}: no period covers {:02}:{:02}", m / 60, m % 60),
+                span,
+                hint,
+            );
+            return None;
+        }
+        let by_minute: Vec<f64> = by_minute.into_iter().flatten().collect();
+        Some(
+            (0..grid.len)
+                .map(|t| by_minute[(grid.local_second_of_day(t) / 60) as usize])
+                .collect(),
+        )
+    }
+
+    /// A path written in the scenario, relative to the scenario file's folder.
+    fn relative(&self, path: &str) -> PathBuf {
+        self.file.parent().unwrap_or(Path::new(".")).join(path)
+    }
+}
+
+/// Code and hint for a unit error.
+fn unit_problem(e: &UnitError, dimension: Dimension) -> (&'static str, String) {
+    let hint = format!("write {dimension} as {}", dimension.examples());
+    let code = match e {
+        UnitError::MissingUnit(..) => "unit-missing",
+        UnitError::Malformed(_) => "quantity-malformed",
+        UnitError::UnknownUnit(_) => "unit-unknown",
+        UnitError::WrongDimension { .. } => "unit-dimension",
+        UnitError::NotFinite(_) => "not-finite",
+    };
+    (code, hint)
+}

@@ -1,0 +1,286 @@
+//! Time series from CSV files, checked row by row against the time grid.
+//!
+//! Rule: a CSV column supplies exactly one value per step of the grid, in order. Without a
+//! time column the file must have exactly `len` data rows; with one, every row's RFC 3339
+//! timestamp must equal the grid's (so gaps, duplicates and misalignment are caught). Nothing
+//! is filled, interpolated or resampled silently: any mismatch is an error naming file, row
+//! and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::DateTime;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{Location, Problem};
+use crate::time::TimeGrid;
+
+/// A CSV file read once: its header, data rows and SHA-256.
+#[derive(Debug)]
+pub struct CsvTable {
+    pub path: PathBuf,
+    pub sha256: String,
+    headers: Vec<String>,
+    rows: Vec<csv::StringRecord>,
+}
+
+impl CsvTable {
+    /// Reads `path` whole; a missing, non-UTF-8, empty or ragged file is a problem.
+    pub fn read(path: &Path) -> Result<CsvTable, Problem> {
+        let file_loc = || Location::File(path.to_path_buf());
+        let bytes = std::fs::read(path).map_err(|e| {
+            Problem::new(
+                "csv-unreadable",
+                format!("cannot read CSV file: {e}"),
+                file_loc(),
+            )
+            .hint("paths in a scenario are relative to the scenario file")
+        })?;
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            Problem::new(
+                "csv-not-utf8",
+                format!("CSV file is not valid UTF-8 (first bad byte on line {line})"),
+                file_loc(),
+            )
+            .hint("save the file as UTF-8")
+        })?;
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| Problem::new("csv-malformed", e.to_string(), file_loc()))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        if headers.iter().all(String::is_empty) {
+            return Err(Problem::new("csv-empty", "CSV file is empty", file_loc())
+                .hint("the first line must name the columns"));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                let row = e.position().map_or(0, |p| p.line() as usize);
+                Problem::new(
+                    "csv-malformed",
+                    format!("CSV row {row} is malformed: {e}"),
+                    file_loc(),
+                )
+                .hint("every row needs as many fields as the header")
+            })?;
+            rows.push(record);
+        }
+        Ok(CsvTable {
+            path: path.to_path_buf(),
+            sha256,
+            headers,
+            rows,
+        })
+    }
+
+    fn column_index(&self, column: &str) -> Result<usize, Problem> {
+        self.headers
+            .iter()
+            .position(|h| h == column)
+            .ok_or_else(|| {
+                Problem::new(
+                    "csv-column-missing",
+                    format!("CSV file has no column '{column}'"),
+                    Location::File(self.path.clone()),
+                )
+                .hint(format!("its columns are: {}", self.headers.join(", ")))
+            })
+    }
+
+    fn cell(&self, i: usize, column: &str) -> Location {
+        Location::Csv {
+            file: self.path.clone(),
+            row: i + 2,
+            column: column.to_string(),
+        }
+    }
+
+    /// Column `column`, one finite value per grid step, multiplied by `scale`.
+    /// Returns every problem found (up to 10 per column, then a count).
+    pub fn column(
+        &self,
+        column: &str,
+        time_column: Option<&str>,
+        grid: &TimeGrid,
+        scale: f64,
+    ) -> Result<Vec<f64>, Vec<Problem>> {
+        let index = self.column_index(column).map_err(|p| vec![p])?;
+        if self.rows.len() != grid.len {
+            return Err(vec![
+                Problem::new(
+                    "csv-length",
+                    format!(
+                        "CSV file has {} data rows but the time grid has {} steps",
+                        self.rows.len(),
+                        grid.len
+                    ),
+                    Location::File(self.path.clone()),
+                )
+                .hint("give one row per step, or change [time] duration or step to match"),
+            ]);
+        }
+        let mut problems = Vec::new();
+        if let Some(tc) = time_column {
+            let ti = self.column_index(tc).map_err(|p| vec![p])?;
+            for (i, row) in self.rows.iter().enumerate() {
+                let text = &row[ti];
+                let ok = DateTime::parse_from_rfc3339(text).is_ok_and(|d| d == grid.instant(i));
+                if !ok {
+                    problems.push(
+                        Problem::new(
+                            "csv-timestamp",
+                            format!(
+                                "timestamp '{text}' should be {} (step {i} of the grid)",
+                                grid.timestamp(i)
+                            ),
+                            self.cell(i, tc),
+                        )
+                        .hint("rows must follow the grid exactly: no gaps, duplicates or shifts"),
+                    );
+                }
+            }
+        }
+        let mut values = Vec::with_capacity(grid.len);
+        for (i, row) in self.rows.iter().enumerate() {
+            let text = &row[index];
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => values.push(v * scale),
+                _ => problems.push(
+                    Problem::new(
+                        "csv-value",
+                        format!("'{text}' is not a finite number"),
+                        self.cell(i, column),
+                    )
+                    .hint("every cell must hold a number; gaps are never filled"),
+                ),
+            }
+        }
+        if problems.is_empty() {
+            Ok(values)
+        } else {
+            Err(limit(problems))
+        }
+    }
+}
+
+/// Keeps the first ten problems and says how many more there were.
+fn limit(mut problems: Vec<Problem>) -> Vec<Problem> {
+    const SHOWN: usize = 10;
+    if problems.len() > SHOWN {
+        let more = problems.len() - SHOWN;
+        problems.truncate(SHOWN);
+        let last = problems[SHOWN - 1].clone();
+        problems.push(Problem::new(
+            last.code,
+            format!("... and {more} more like it in this column"),
+            Location::File(match last.location.as_ref() {
+                Location::Csv { file, .. } => file.clone(),
+                _ => PathBuf::new(),
+            }),
+        ));
+    }
+    problems
+}
+
+/// Lower-case hexadecimal of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// CSV files read so far, so several series from one file read it once.
+#[derive(Debug, Default)]
+pub struct CsvCache {
+    tables: BTreeMap<PathBuf, Result<CsvTable, Problem>>,
+}
+
+impl CsvCache {
+    /// The table at `path`, read on first use.
+    pub fn get(&mut self, path: &Path) -> Result<&CsvTable, Problem> {
+        self.tables
+            .entry(path.to_path_buf())
+            .or_insert_with(|| CsvTable::read(path))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Path and SHA-256 of every file read successfully, in path order.
+    pub fn hashes(&self) -> Vec<(PathBuf, String)> {
+        self.tables
+            .values()
+            .filter_map(|t| t.as_ref().ok())
+            .map(|t| (t.path.clone(), t.sha256.clone()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(len: usize) -> TimeGrid {
+        TimeGrid {
+            start: DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
+            step_seconds: 3600,
+            len,
+        }
+    }
+
+    fn write(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("vppsim-series-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn reads_and_scales_a_column() {
+        let p = write("ok.csv", "t,load_kw\n0,100\n1,250\n");
+        let t = CsvTable::read(&p).unwrap();
+        assert_eq!(
+            t.column("load_kw", None, &grid(2), 1e-3),
+            Ok(vec![0.1, 0.25])
+        );
+    }
+
+    #[test]
+    fn names_row_and_column_of_bad_cells_and_timestamps() {
+        let p = write(
+            "bad.csv",
+            "time,x\n2025-01-01T00:00:00+08:00,1\n2025-01-01T00:00:00+08:00,nan\n",
+        );
+        let t = CsvTable::read(&p).unwrap();
+        let problems = t.column("x", Some("time"), &grid(2), 1.0).unwrap_err();
+        let codes: Vec<_> = problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes, ["csv-timestamp", "csv-value"]);
+        assert!(
+            matches!(problems[1].location.as_ref(), Location::Csv { row: 3, column, .. } if column == "x")
+        );
+        let err = t.column("y", None, &grid(2), 1.0).unwrap_err();
+        assert_eq!(err[0].code, "csv-column-missing");
+        let err = t.column("x", None, &grid(3), 1.0).unwrap_err();
+        assert_eq!(err[0].code, "csv-length");
+    }
+
+    #[test]
+    fn empty_and_non_utf8_files_are_problems() {
+        assert_eq!(
+            CsvTable::read(&write("e.csv", "")).unwrap_err().code,
+            "csv-empty"
+        );
+        let p = write("b.csv", "x\n1\n");
+        std::fs::write(&p, b"x\n\xff\n").unwrap();
+        assert_eq!(CsvTable::read(&p).unwrap_err().code, "csv-not-utf8");
+    }
+}

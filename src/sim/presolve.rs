@@ -1,0 +1,60 @@
+//! Cheap checks that prove a scenario infeasible before any solve, naming asset and time.
+
+use crate::scenario::Scenario;
+
+/// Why no dispatch can satisfy the scenario, in the planner's terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Infeasibility {
+    pub asset: String,
+    /// Start of the time span concerned.
+    pub from: String,
+    pub message: String,
+}
+
+/// Every infeasibility these checks can prove:
+/// - a flexible load whose window energy exceeds `Σ max_power · dt` over the window;
+/// - a step whose fixed load exceeds import limit + all PV available + all battery
+///   discharge power.
+pub fn check(scenario: &Scenario) -> Vec<Infeasibility> {
+    let time = &scenario.time;
+    let dt = time.dt_hours();
+    let mut found = Vec::new();
+    for f in &scenario.flexible_loads {
+        for w in &f.windows {
+            let most: f64 = f.max_mw[w.start..w.end].iter().sum::<f64>() * dt;
+            if w.energy_mwh > most + 1e-9 {
+                found.push(Infeasibility {
+                    asset: f.name.clone(),
+                    from: time.timestamp(w.start),
+                    message: format!(
+                        "flexible_load '{}' needs {:.3} MWh from {} to {} but can take at most {:.3} MWh in that window",
+                        f.name,
+                        w.energy_mwh,
+                        time.timestamp(w.start),
+                        time.timestamp(w.end),
+                        most
+                    ),
+                });
+            }
+        }
+    }
+    let discharge: f64 = scenario.batteries.iter().map(|b| b.discharge_mw).sum();
+    for t in 0..time.len {
+        let load: f64 = scenario.loads.iter().map(|l| l.power_mw[t]).sum();
+        let pv: f64 = scenario.pv.iter().map(|p| p.available_mw[t]).sum();
+        let supply = scenario.grid.import_limit_mw + pv + discharge;
+        if load > supply + 1e-9 {
+            found.push(Infeasibility {
+                asset: "grid".into(),
+                from: time.timestamp(t),
+                message: format!(
+                    "at {} the fixed load of {load:.3} MW exceeds the grid import limit ({} MW) plus PV available ({pv:.3} MW) plus battery discharge power ({discharge:.3} MW)",
+                    time.timestamp(t),
+                    scenario.grid.import_limit_mw
+                ),
+            });
+            break;
+        }
+    }
+    found
+}

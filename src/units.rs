@@ -1,0 +1,184 @@
+//! Physical quantities written with their units, and the one sign convention.
+//!
+//! Scenario files write every quantity as a string with its unit (`"6 MW"`, `"120 kW"`,
+//! `"0.35 CNY/kWh"`). Parsing converts it to the engine's canonical unit of its
+//! [`Dimension`]; from then on the engine works in plain `f64` whose field names end in the
+//! canonical unit (`_mw`, `_mwh`, `_cny_per_mwh`, `_kg_per_mwh`).
+//!
+//! **Sign convention.** Every power is a non-negative magnitude whose direction is in its
+//! name: grid *import* and *export*, battery *charge* and *discharge*, PV *output*, load
+//! *consumption*. The site bus balance is, for every step,
+//! `pv + discharge + import = load + flexible + charge + export`.
+
+use std::fmt;
+
+/// What a quantity measures, with the canonical unit the engine stores it in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    /// Canonical unit MW.
+    Power,
+    /// Canonical unit MWh.
+    Energy,
+    /// Price of energy; canonical unit CNY/MWh.
+    EnergyPrice,
+    /// Emitted CO2 mass per energy; canonical unit kg/MWh.
+    CarbonIntensity,
+}
+
+impl Dimension {
+    /// Units accepted for this dimension, as written in scenario files and CSV headers.
+    pub fn examples(self) -> &'static str {
+        match self {
+            Dimension::Power => "W, kW, MW or GW, e.g. \"6 MW\"",
+            Dimension::Energy => "Wh, kWh, MWh or GWh, e.g. \"6 MWh\"",
+            Dimension::EnergyPrice => "CNY/kWh or CNY/MWh, e.g. \"0.35 CNY/kWh\"",
+            Dimension::CarbonIntensity => "g/kWh, kg/kWh, kg/MWh or t/MWh, e.g. \"570 g/kWh\"",
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dimension::Power => "a power",
+            Dimension::Energy => "an energy",
+            Dimension::EnergyPrice => "an energy price",
+            Dimension::CarbonIntensity => "a carbon intensity",
+        })
+    }
+}
+
+/// A unit symbol with its dimension and factor to the canonical unit.
+const UNITS: &[(&str, Dimension, f64)] = &[
+    ("W", Dimension::Power, 1e-6),
+    ("kW", Dimension::Power, 1e-3),
+    ("MW", Dimension::Power, 1.0),
+    ("GW", Dimension::Power, 1e3),
+    ("Wh", Dimension::Energy, 1e-6),
+    ("kWh", Dimension::Energy, 1e-3),
+    ("MWh", Dimension::Energy, 1.0),
+    ("GWh", Dimension::Energy, 1e3),
+    ("CNY/Wh", Dimension::EnergyPrice, 1e6),
+    ("CNY/kWh", Dimension::EnergyPrice, 1e3),
+    ("CNY/MWh", Dimension::EnergyPrice, 1.0),
+    ("g/kWh", Dimension::CarbonIntensity, 1.0),
+    ("kg/kWh", Dimension::CarbonIntensity, 1e3),
+    ("kg/MWh", Dimension::CarbonIntensity, 1.0),
+    ("t/MWh", Dimension::CarbonIntensity, 1e3),
+    ("gCO2/kWh", Dimension::CarbonIntensity, 1.0),
+    ("kgCO2/kWh", Dimension::CarbonIntensity, 1e3),
+    ("kgCO2/MWh", Dimension::CarbonIntensity, 1.0),
+    ("tCO2/MWh", Dimension::CarbonIntensity, 1e3),
+];
+
+/// Why a quantity could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UnitError {
+    #[error("{0} is a bare number, but {1} needs a unit")]
+    MissingUnit(String, Dimension),
+    #[error("'{0}' is not a number followed by a unit")]
+    Malformed(String),
+    #[error("unknown unit '{0}'")]
+    UnknownUnit(String),
+    #[error("'{text}' is {found}, but {expected} is expected here")]
+    WrongDimension {
+        text: String,
+        found: Dimension,
+        expected: Dimension,
+    },
+    #[error("'{0}' is not a finite number")]
+    NotFinite(String),
+}
+
+/// Looks up a unit symbol (`"kW"`) and returns its dimension and factor to canonical units.
+pub fn unit(symbol: &str) -> Result<(Dimension, f64), UnitError> {
+    let symbol = symbol.trim();
+    UNITS
+        .iter()
+        .find(|(s, _, _)| *s == symbol)
+        .map(|&(_, d, f)| (d, f))
+        .ok_or_else(|| UnitError::UnknownUnit(symbol.to_string()))
+}
+
+/// Factor that converts values written in `symbol` to the canonical unit of `expected`.
+pub fn factor(symbol: &str, expected: Dimension) -> Result<f64, UnitError> {
+    let (found, factor) = unit(symbol)?;
+    if found != expected {
+        return Err(UnitError::WrongDimension {
+            text: symbol.to_string(),
+            found,
+            expected,
+        });
+    }
+    Ok(factor)
+}
+
+/// Parses `"<number> <unit>"` (the space is optional) into the canonical unit of `expected`.
+pub fn parse(text: &str, expected: Dimension) -> Result<f64, UnitError> {
+    let trimmed = text.trim();
+    // The number is the longest prefix that parses as one ("1e3kW" is 1e3 kW).
+    let (value, symbol) = trimmed
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([trimmed.len()])
+        .rev()
+        .find_map(|i| {
+            let value = trimmed[..i].trim().parse::<f64>().ok()?;
+            Some((value, trimmed[i..].trim()))
+        })
+        .ok_or_else(|| UnitError::Malformed(trimmed.to_string()))?;
+    if !value.is_finite() {
+        return Err(UnitError::NotFinite(trimmed.to_string()));
+    }
+    if symbol.is_empty() {
+        return Err(UnitError::MissingUnit(trimmed.to_string(), expected));
+    }
+    let (found, factor) = unit(symbol)?;
+    if found != expected {
+        return Err(UnitError::WrongDimension {
+            text: trimmed.to_string(),
+            found,
+            expected,
+        });
+    }
+    Ok(value * factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_to_canonical_units() {
+        assert_eq!(parse("6 MW", Dimension::Power), Ok(6.0));
+        assert_eq!(parse("120 kW", Dimension::Power), Ok(0.12));
+        assert_eq!(parse("6MWh", Dimension::Energy), Ok(6.0));
+        assert_eq!(parse("0.35 CNY/kWh", Dimension::EnergyPrice), Ok(350.0));
+        assert_eq!(parse("570 g/kWh", Dimension::CarbonIntensity), Ok(570.0));
+        assert_eq!(parse("1e3 kW", Dimension::Power), Ok(1.0));
+    }
+
+    #[test]
+    fn rejects_wrong_dimension_missing_unit_and_nan() {
+        assert!(matches!(
+            parse("6 MWh", Dimension::Power),
+            Err(UnitError::WrongDimension { .. })
+        ));
+        assert!(matches!(
+            parse("6", Dimension::Power),
+            Err(UnitError::MissingUnit(..))
+        ));
+        assert!(matches!(
+            parse("6 furlongs", Dimension::Power),
+            Err(UnitError::UnknownUnit(_))
+        ));
+        assert!(matches!(
+            parse("NaN MW", Dimension::Power),
+            Err(UnitError::NotFinite(_))
+        ));
+        assert!(matches!(
+            parse("MW", Dimension::Power),
+            Err(UnitError::Malformed(_))
+        ));
+    }
+}

@@ -1,0 +1,70 @@
+//! Exit codes and messages of the binary.
+
+use crate::support::{temp_dir, text, vppsim};
+
+#[test]
+fn validate_accepts_a_valid_scenario() {
+    let o = vppsim(&["validate", "scenarios/reference-96.toml"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("valid (96 steps of 15 min"));
+}
+
+#[test]
+fn an_existing_results_folder_is_kept_without_force() {
+    let out = temp_dir("exists");
+    std::fs::write(out.join("keep.txt"), "earlier results").unwrap();
+    let o = vppsim(&[
+        "run",
+        "scenarios/reference-96.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("already exists"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "earlier results"
+    );
+}
+
+#[test]
+fn a_run_writes_every_output_and_replaces_a_folder_with_force() {
+    let out = temp_dir("force");
+    std::fs::write(out.join("stale.txt"), "old").unwrap();
+    let o = vppsim(&[
+        "run",
+        "scenarios/reference-96.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!out.join("stale.txt").exists());
+    for file in ["timeseries.csv", "summary.json", "manifest.json"] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("timestamp,pv.power [MW],pv.curtailment [MW],battery.charge [MW]"),
+        "{header}"
+    );
+    assert!(header.contains("grid.import [MW]") && header.contains("grid.import_price [CNY/kWh]"));
+    assert_eq!(lines.clone().count(), 96);
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("2025-01-01T00:00:00+08:00,")
+    );
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.contains("grid import") && stdout.contains("68.049 MWh"),
+        "{stdout}"
+    );
+}

@@ -1,0 +1,5 @@
+//! Integration tests: the `vppsim` binary and the library on real scenario files.
+
+mod cli;
+mod reference;
+mod support;

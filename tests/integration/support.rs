@@ -1,0 +1,34 @@
+//! Helpers: run the binary, make temporary folders, read JSON outputs.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// Project root (where Cargo.toml is).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh, empty temporary folder unique to `name` and this process.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vppsim-it-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `vppsim` with `args` from the project root.
+pub fn vppsim(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vppsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the vppsim binary runs")
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

@@ -1,1 +1,103 @@
-fn main() {}
+//! Dispatch benches on the reference scenario at 96 / 672 / 8,736 / 35,040 steps:
+//! - `build`: scenario loaded → HiGHS model ready (every asset's columns and rows);
+//! - `solve`: HiGHS solving that model (the build is excluded from the timing);
+//! - `run`: a whole perfect-foresight simulation (build, solve, commit, invariants);
+//! - `highs_options`: the year solved with each HiGHS method/presolve choice.
+//!
+//! Run with `make bench`; compare figures as ratios within one run.
+
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use vppsim::dispatch::{Context, WindowModel, built_in};
+use vppsim::model::SolverOptions;
+use vppsim::scenario::{self, Scenario};
+use vppsim::sim::{SimState, simulate};
+
+const SIZES: [usize; 4] = [96, 672, 8736, 35040];
+
+fn reference(steps: usize) -> Scenario {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/reference-{steps}.toml"));
+    scenario::load(&path)
+        .expect("reference scenario loads")
+        .scenario
+}
+
+fn ready_model(
+    s: &Scenario,
+    state: &SimState,
+    options: &SolverOptions,
+) -> vppsim::model::ReadyModel {
+    let ctx = Context {
+        scenario: s,
+        state,
+        start: 0,
+        len: s.time.len,
+    };
+    WindowModel::build(&ctx)
+        .lp
+        .into_model(options)
+        .expect("model builds")
+}
+
+fn dispatch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    for steps in SIZES {
+        let s = reference(steps);
+        let state = SimState::initial(&s);
+        let options = s.dispatch.solver.clone();
+        group.bench_with_input(BenchmarkId::new("build", steps), &steps, |b, _| {
+            b.iter(|| ready_model(&s, &state, &options))
+        });
+        group.bench_with_input(BenchmarkId::new("solve", steps), &steps, |b, _| {
+            b.iter_batched(
+                || ready_model(&s, &state, &options),
+                |m| m.solve().expect("optimal"),
+                BatchSize::PerIteration,
+            )
+        });
+        group.bench_with_input(BenchmarkId::new("run", steps), &steps, |b, _| {
+            b.iter(|| {
+                simulate(&s, built_in(s.dispatch.strategy, &s).as_mut()).expect("run succeeds")
+            })
+        });
+    }
+    group.finish();
+}
+
+fn highs_options(c: &mut Criterion) {
+    let mut group = c.benchmark_group("highs_options");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(40));
+    let s = reference(35040);
+    let state = SimState::initial(&s);
+    for (method, presolve) in [
+        ("ipm", "off"),
+        ("ipm", "on"),
+        ("simplex", "on"),
+        ("simplex", "off"),
+    ] {
+        let options = SolverOptions {
+            method: method.into(),
+            presolve: presolve.into(),
+            time_limit_seconds: None,
+        };
+        group.bench_function(format!("{method}-presolve-{presolve}"), |b| {
+            b.iter_batched(
+                || ready_model(&s, &state, &options),
+                |m| m.solve().expect("optimal"),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, dispatch, highs_options);
+criterion_main!(benches);

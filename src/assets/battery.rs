@@ -89,7 +89,8 @@ impl Battery {
                 lp.cost(wear, charge.var(t));
                 lp.cost(wear, discharge.var(t));
             }
-            bus.inject(t, discharge.var(t) - charge.var(t));
+            bus.inject(t, 1.0, discharge.var(t));
+            bus.inject(t, -1.0, charge.var(t));
         }
         BatteryVars {
             charge,

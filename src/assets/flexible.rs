@@ -65,7 +65,7 @@ impl FlexibleLoad {
         });
         lp.rows(format!("{}.energy", self.name), first, rows);
         for t in 0..n {
-            bus.inject(t, -Expression::from(power.var(t)));
+            bus.inject(t, -1.0, power.var(t));
         }
         power
     }

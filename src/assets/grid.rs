@@ -59,7 +59,8 @@ impl Grid {
             if export_value != 0.0 {
                 lp.cost(-dt * export_value, export.var(t));
             }
-            bus.inject(t, import.var(t) - export.var(t));
+            bus.inject(t, 1.0, import.var(t));
+            bus.inject(t, -1.0, export.var(t));
         }
         GridVars { import, export }
     }

@@ -3,7 +3,6 @@
 //! LP: `pv[t] ∈ [0, available[t]]` (MW), injected into the bus. Curtailment is
 //! `available[t] − pv[t]`.
 
-use good_lp::Expression;
 use serde::Serialize;
 
 use crate::model::{Bus, LpBuilder, VarBlock};
@@ -26,7 +25,7 @@ impl Pv {
             (0.0, avail[t])
         });
         for t in 0..bus.len() {
-            bus.inject(t, Expression::from(power.var(t)));
+            bus.inject(t, 1.0, power.var(t));
         }
         power
     }

@@ -4,7 +4,9 @@
 use std::time::Instant;
 
 use super::{Context, DispatchError, Dispatcher, Plan};
-use crate::model::{Bus, LpBuilder, SolverOptions};
+use crate::assets::battery::BatteryVars;
+use crate::assets::grid::GridVars;
+use crate::model::{Bus, LpBuilder, SolverOptions, VarBlock};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
@@ -43,33 +45,14 @@ impl Dispatcher for LpDispatcher {
     ) -> Result<Option<f64>, DispatchError> {
         let s = ctx.scenario;
         let building = Instant::now();
-        let mut lp = LpBuilder::default();
-        let mut bus = Bus::new(ctx.start, ctx.len, s.time.dt_hours());
-        let ends_horizon = ctx.start + ctx.len == s.time.len;
-        let weights = &s.dispatch.weights;
-        let pv: Vec<_> =
-            s.pv.iter()
-                .map(|a| a.add_to_lp(&mut lp, &mut bus))
-                .collect();
-        let batteries: Vec<_> = s
-            .batteries
-            .iter()
-            .zip(&ctx.state.soc_mwh)
-            .map(|(b, &soc)| b.add_to_lp(&mut lp, &mut bus, soc, ends_horizon, weights.cost))
-            .collect();
-        for load in &s.loads {
-            load.add_to_lp(&mut bus);
-        }
-        let flexible: Vec<_> = s
-            .flexible_loads
-            .iter()
-            .zip(&ctx.state.owed_mwh)
-            .map(|(f, &owed)| f.add_to_lp(&mut lp, &mut bus, owed))
-            .collect();
-        let grid = s.grid.add_to_lp(&mut lp, &mut bus, weights);
-        bus.add_balance_rows(&mut lp);
+        let WindowModel {
+            lp,
+            pv,
+            batteries,
+            flexible,
+            grid,
+        } = WindowModel::build(ctx);
         times.build += building.elapsed();
-
         let solution = lp
             .solve(&self.options)
             .map_err(|source| DispatchError::Solve {
@@ -99,6 +82,57 @@ impl Dispatcher for LpDispatcher {
         check_balance(ctx, plan)?;
         times.extract += extracting.elapsed();
         Ok(Some(solution.objective))
+    }
+}
+
+/// The LP of one window with the columns of every asset.
+pub struct WindowModel {
+    pub lp: LpBuilder,
+    pv: Vec<VarBlock>,
+    batteries: Vec<BatteryVars>,
+    flexible: Vec<VarBlock>,
+    grid: GridVars,
+}
+
+impl WindowModel {
+    /// Builds the LP for `ctx.len` steps from `ctx.start`: every asset adds its own columns,
+    /// rows and objective terms, then the bus balance rows close the model.
+    pub fn build(ctx: &Context) -> WindowModel {
+        let s = ctx.scenario;
+        let columns = ctx.len * (s.pv.len() + 3 * s.batteries.len() + s.flexible_loads.len() + 2);
+        let rows = ctx.len * (s.batteries.len() + 1);
+        let mut lp = LpBuilder::with_capacity(columns, rows);
+        let mut bus = Bus::new(ctx.start, ctx.len, s.time.dt_hours());
+        let ends_horizon = ctx.start + ctx.len == s.time.len;
+        let weights = &s.dispatch.weights;
+        let pv =
+            s.pv.iter()
+                .map(|a| a.add_to_lp(&mut lp, &mut bus))
+                .collect();
+        let batteries = s
+            .batteries
+            .iter()
+            .zip(&ctx.state.soc_mwh)
+            .map(|(b, &soc)| b.add_to_lp(&mut lp, &mut bus, soc, ends_horizon, weights.cost))
+            .collect();
+        for load in &s.loads {
+            load.add_to_lp(&mut bus);
+        }
+        let flexible = s
+            .flexible_loads
+            .iter()
+            .zip(&ctx.state.owed_mwh)
+            .map(|(f, &owed)| f.add_to_lp(&mut lp, &mut bus, owed))
+            .collect();
+        let grid = s.grid.add_to_lp(&mut lp, &mut bus, weights);
+        bus.add_balance_rows(&mut lp);
+        WindowModel {
+            lp,
+            pv,
+            batteries,
+            flexible,
+            grid,
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 mod lp;
 mod rule;
 
-pub use lp::LpDispatcher;
+pub use lp::{LpDispatcher, WindowModel};
 pub use rule::RuleDispatcher;
 
 use crate::model::{SolveError, SolverOptions};

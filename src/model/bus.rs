@@ -1,7 +1,7 @@
 //! The site bus: for each step of a window, the sum of all injections must be zero:
 //! `pv + discharge + import − load − flexible − charge − export = 0` (MW).
 
-use good_lp::{Expression, constraint};
+use good_lp::{Expression, Variable, constraint};
 
 use super::LpBuilder;
 
@@ -41,9 +41,10 @@ impl Bus {
         self.dt
     }
 
-    /// Adds a power flowing into the bus at local step `t` (negative: out of the bus).
-    pub fn inject(&mut self, t: usize, power: Expression) {
-        self.terms[t] += power;
+    /// Adds `coefficient · power` flowing into the bus at local step `t` (a negative
+    /// coefficient: out of the bus).
+    pub fn inject(&mut self, t: usize, coefficient: f64, power: Variable) {
+        self.terms[t].add_mul(coefficient, power);
     }
 
     /// Adds a fixed power (MW) flowing into the bus at local step `t`.

@@ -8,7 +8,7 @@ mod bus;
 mod solve;
 
 pub use bus::Bus;
-pub use solve::{LpSolution, SolveError, SolverOptions};
+pub use solve::{LpSolution, ReadyModel, SolveError, SolverOptions};
 
 use good_lp::{Constraint, Expression, ProblemVariables, Variable, VariableDefinition, variable};
 
@@ -53,17 +53,22 @@ pub struct LpBuilder {
 
 impl Default for LpBuilder {
     fn default() -> Self {
-        LpBuilder {
-            vars: ProblemVariables::new(),
-            columns: Vec::new(),
-            constraints: Vec::new(),
-            rows: Vec::new(),
-            objective: Expression::default(),
-        }
+        LpBuilder::with_capacity(0, 0)
     }
 }
 
 impl LpBuilder {
+    /// An empty LP with room for `columns` columns (and objective terms) and `rows` rows.
+    pub fn with_capacity(columns: usize, rows: usize) -> LpBuilder {
+        LpBuilder {
+            vars: ProblemVariables::new(),
+            columns: Vec::new(),
+            constraints: Vec::with_capacity(rows),
+            rows: Vec::new(),
+            objective: Expression::with_capacity(columns),
+        }
+    }
+
     /// Adds `len` columns named `name[offset..offset+len]` with bounds `bounds(t)`.
     pub fn variables(
         &mut self,

@@ -61,8 +61,9 @@ pub struct LpSolution {
 }
 
 impl LpBuilder {
-    /// Solves the LP with HiGHS; the builder is consumed (the model is built once).
-    pub fn solve(self, options: &SolverOptions) -> Result<LpSolution, SolveError> {
+    /// Hands the LP to HiGHS with `options` set, ready to solve; the builder is consumed,
+    /// so a model is never built twice.
+    pub fn into_model(self, options: &SolverOptions) -> Result<ReadyModel, SolveError> {
         let loading = Instant::now();
         let problem = self
             .vars
@@ -73,41 +74,61 @@ impl LpBuilder {
             .try_into_inner()
             .map_err(|e| SolveError::Solver(e.to_string()))?;
         model.make_quiet();
-        let set = |model: &mut highs::Model, key: &str, value: &str| {
+        let mut set = |key: &str, value: &str| {
             model
                 .try_set_option(key, value)
                 .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
         };
-        set(&mut model, "solver", &options.method)?;
-        set(&mut model, "presolve", &options.presolve)?;
+        set("solver", &options.method)?;
+        set("presolve", &options.presolve)?;
         if let Some(limit) = options.time_limit_seconds {
             model
                 .try_set_option("time_limit", limit)
                 .map_err(|e| SolveError::Solver(format!("option time_limit: {e:?}")))?;
         }
-        let load_time = loading.elapsed();
+        Ok(ReadyModel {
+            model,
+            load_time: loading.elapsed(),
+        })
+    }
+
+    /// Builds the HiGHS model and solves it.
+    pub fn solve(self, options: &SolverOptions) -> Result<LpSolution, SolveError> {
+        self.into_model(options)?.solve()
+    }
+}
+
+/// A HiGHS model with its options set, ready to solve.
+pub struct ReadyModel {
+    model: highs::Model,
+    load_time: Duration,
+}
+
+impl ReadyModel {
+    /// Solves the model; anything but an optimum is a [`SolveError`].
+    pub fn solve(self) -> Result<LpSolution, SolveError> {
         let solving = Instant::now();
-        let solved = model
+        let solved = self
+            .model
             .try_solve()
             .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
         let solve_time = solving.elapsed();
         match solved.status() {
             HighsModelStatus::Optimal => {}
-            HighsModelStatus::Infeasible => return Err(SolveError::Infeasible),
+            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+                return Err(SolveError::Infeasible);
+            }
             HighsModelStatus::Unbounded => return Err(SolveError::Unbounded),
-            HighsModelStatus::UnboundedOrInfeasible => return Err(SolveError::Infeasible),
             HighsModelStatus::ReachedTimeLimit => return Err(SolveError::Limit("time".into())),
             HighsModelStatus::ReachedIterationLimit => {
                 return Err(SolveError::Limit("iterations".into()));
             }
             other => return Err(SolveError::Solver(format!("HiGHS status {other:?}"))),
         }
-        let objective = solved.objective_value();
-        let columns = solved.get_solution().columns().to_vec();
         Ok(LpSolution {
-            columns,
-            objective,
-            load_time,
+            columns: solved.get_solution().columns().to_vec(),
+            objective: solved.objective_value(),
+            load_time: self.load_time,
             solve_time,
         })
     }

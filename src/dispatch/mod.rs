@@ -3,6 +3,8 @@
 
 mod lp;
 mod rule;
+#[cfg(test)]
+mod tests;
 
 pub use lp::{LpDispatcher, WindowModel};
 pub use rule::RuleDispatcher;

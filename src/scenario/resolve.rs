@@ -161,7 +161,7 @@ fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
     })
 }
 
-fn power_series(per_unit_base: Option<f64>) -> SeriesKind {
+fn power_series(per_unit_base: Option<Option<f64>>) -> SeriesKind {
     SeriesKind {
         dimension: Dimension::Power,
         per_unit_base,
@@ -177,7 +177,7 @@ fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid) -> Option<Pv> {
         &format!("pv '{name}': capacity"),
     );
     let field = format!("pv '{name}': availability");
-    let available = c.series(&t.availability, power_series(capacity), &field, time);
+    let available = c.series(&t.availability, power_series(Some(capacity)), &field, time);
     let (capacity, available) = (capacity?, available?);
     if let Some(i) = available.iter().position(|a| *a > capacity * (1.0 + 1e-9)) {
         c.report(

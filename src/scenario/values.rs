@@ -2,7 +2,7 @@
 //! and time-of-use prices. Every problem is recorded with its position, and checking goes on.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use toml::Value;
 
@@ -24,8 +24,9 @@ pub struct Checker<'a> {
 #[derive(Clone, Copy)]
 pub struct SeriesKind {
     pub dimension: Dimension,
-    /// Per-unit values (`unit = "pu"`) are allowed and multiplied by this base.
-    pub per_unit_base: Option<f64>,
+    /// Per-unit values (`unit = "pu"`) are allowed, multiplied by this base; `Some(None)`
+    /// when the base itself was invalid (already reported).
+    pub per_unit_base: Option<Option<f64>>,
     /// Negative values are an error.
     pub nonnegative: bool,
 }
@@ -128,10 +129,7 @@ impl<'a> Checker<'a> {
                     "value-type",
                     format!("{field}: expected a plain number, found the string \"{text}\""),
                     raw.span(),
-                    &format!(
-                        "{what}; write it without quotes, e.g. {field} = {}",
-                        hi.min(0.95)
-                    ),
+                    &format!("{what}; write it without quotes, e.g. {}", hi.min(0.95)),
                 );
                 return None;
             }
@@ -231,7 +229,8 @@ impl<'a> Checker<'a> {
             return None;
         }
         let scale = match (unit.as_str(), kind.per_unit_base) {
-            ("pu", Some(base)) => base,
+            ("pu", Some(Some(base))) => base,
+            ("pu", Some(None)) => return None,
             _ => match units::factor(&unit, kind.dimension) {
                 Ok(f) => f,
                 Err(e) => {
@@ -263,7 +262,15 @@ impl<'a> Checker<'a> {
         match table.column(&column, time_column.as_deref(), grid, scale) {
             Ok(v) => Some(v),
             Err(ps) => {
-                self.problems.extend(ps);
+                // Timestamp problems concern the file, whichever column is read from it.
+                for mut p in ps {
+                    if p.code != "csv-timestamp" {
+                        p.message = format!("{field}: {}", p.message);
+                    }
+                    if !self.problems.contains(&p) {
+                        self.problems.push(p);
+                    }
+                }
                 None
             }
         }
@@ -393,9 +400,23 @@ impl<'a> Checker<'a> {
         )
     }
 
-    /// A path written in the scenario, relative to the scenario file's folder.
+    /// A path written in the scenario, relative to the scenario file's folder, with `..`
+    /// resolved lexically so messages show the plain path.
     fn relative(&self, path: &str) -> PathBuf {
-        self.file.parent().unwrap_or(Path::new(".")).join(path)
+        let joined = self.file.parent().unwrap_or(Path::new(".")).join(path);
+        let mut clean = PathBuf::new();
+        for part in joined.components() {
+            match part {
+                Component::ParentDir
+                    if matches!(clean.components().next_back(), Some(Component::Normal(_))) =>
+                {
+                    clean.pop();
+                }
+                Component::CurDir => {}
+                other => clean.push(other),
+            }
+        }
+        clean
     }
 }
 

@@ -225,3 +225,58 @@ fn an_import_limit_the_rules_cannot_meet_stops_the_run_with_step_and_time() {
         "{err}"
     );
 }
+
+/// Plans nothing at all: the grid serves the load, flexible loads never run.
+struct Idle;
+
+impl super::Dispatcher for Idle {
+    fn name(&self) -> &'static str {
+        "idle"
+    }
+    fn window(&self, _: &Scenario) -> (usize, usize) {
+        (2, 2)
+    }
+    fn plan(
+        &mut self,
+        ctx: &super::Context,
+        plan: &mut super::Plan,
+        _: &mut crate::sim::StageTimes,
+    ) -> Result<Option<f64>, super::DispatchError> {
+        plan.reset(ctx.scenario, ctx.len);
+        Ok(None)
+    }
+}
+
+#[test]
+fn energy_owed_but_not_delivered_stops_the_run_naming_asset_window_and_amount() {
+    let mut s = site(4);
+    s.flexible_loads = vec![flexible(&[1.0; 4], 1.0)];
+    s.flexible_loads[0].windows = vec![
+        EnergyWindow {
+            start: 0,
+            end: 2,
+            energy_mwh: 1.0,
+        },
+        EnergyWindow {
+            start: 2,
+            end: 4,
+            energy_mwh: 1.0,
+        },
+    ];
+    let err = simulate(&s, &mut Idle).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "invariant broken at step 1 (2025-01-01T01:00:00+08:00): flexible_load 'flex' delivered \
+         0.000000 of 1.000000 MWh in its window 2025-01-01T00:00:00+08:00 to 2025-01-01T02:00:00+08:00"
+    );
+}
+
+#[test]
+fn a_custom_dispatcher_sees_the_state_and_its_plans_are_committed() {
+    // Idle on a site with only a fixed load: import equals the load, step by step.
+    let mut s = site(3);
+    s.loads = vec![load(&[1.0, 2.0, 3.0])];
+    let run = simulate(&s, &mut Idle).unwrap();
+    assert_eq!(run.results.import_mw, vec![1.0, 2.0, 3.0]);
+    assert_eq!(run.plans, 2);
+}

@@ -1,6 +1,7 @@
 //! Integration tests: the `vppsim` binary and the library on real scenario files.
 
 mod cli;
+mod determinism;
 mod invalid;
 mod reference;
 mod support;

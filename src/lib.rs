@@ -16,9 +16,11 @@ pub mod diagnostic;
 pub mod dispatch;
 pub mod model;
 pub mod results;
+pub mod rng;
 pub mod scenario;
 pub mod series;
 pub mod sim;
+pub mod solar;
 pub mod time;
 pub mod units;
 

@@ -98,6 +98,47 @@ impl CsvTable {
             })
     }
 
+    /// Column `column` as finite numbers, whatever the number of rows.
+    pub fn numbers(&self, column: &str) -> Result<Vec<f64>, Vec<Problem>> {
+        let index = self.column_index(column).map_err(|p| vec![p])?;
+        let mut problems = Vec::new();
+        let values: Vec<f64> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, row)| match row[index].parse::<f64>() {
+                Ok(v) if v.is_finite() => Some(v),
+                _ => {
+                    problems.push(
+                        Problem::new(
+                            "csv-value",
+                            format!("'{}' is not a finite number", &row[index]),
+                            self.cell(i, column),
+                        )
+                        .hint("every cell must hold a number; gaps are never filled"),
+                    );
+                    None
+                }
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(values)
+        } else {
+            Err(limit(problems))
+        }
+    }
+
+    /// Column `column` as text, with the location of each cell.
+    pub fn texts(&self, column: &str) -> Result<Vec<(&str, Location)>, Problem> {
+        let index = self.column_index(column)?;
+        Ok(self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (&row[index], self.cell(i, column)))
+            .collect())
+    }
+
     fn cell(&self, i: usize, column: &str) -> Location {
         Location::Csv {
             file: self.path.clone(),

@@ -23,6 +23,12 @@ pub enum Dimension {
     EnergyPrice,
     /// Emitted CO2 mass per energy; canonical unit kg/MWh.
     CarbonIntensity,
+    /// Price of peak power (a demand charge per month); canonical unit CNY/MW.
+    PowerPrice,
+    /// Canonical unit m.
+    Length,
+    /// Canonical unit °C.
+    Temperature,
 }
 
 impl Dimension {
@@ -33,6 +39,9 @@ impl Dimension {
             Dimension::Energy => "Wh, kWh, MWh or GWh, e.g. \"6 MWh\"",
             Dimension::EnergyPrice => "CNY/kWh or CNY/MWh, e.g. \"0.35 CNY/kWh\"",
             Dimension::CarbonIntensity => "g/kWh, kg/kWh, kg/MWh or t/MWh, e.g. \"570 g/kWh\"",
+            Dimension::PowerPrice => "CNY/kW or CNY/MW, e.g. \"40 CNY/kW\"",
+            Dimension::Length => "m or km, e.g. \"2275 m\"",
+            Dimension::Temperature => "degC, e.g. \"10 degC\"",
         }
     }
 }
@@ -44,6 +53,9 @@ impl fmt::Display for Dimension {
             Dimension::Energy => "an energy",
             Dimension::EnergyPrice => "an energy price",
             Dimension::CarbonIntensity => "a carbon intensity",
+            Dimension::PowerPrice => "a power price",
+            Dimension::Length => "a length",
+            Dimension::Temperature => "a temperature",
         })
     }
 }
@@ -69,6 +81,12 @@ const UNITS: &[(&str, Dimension, f64)] = &[
     ("kgCO2/kWh", Dimension::CarbonIntensity, 1e3),
     ("kgCO2/MWh", Dimension::CarbonIntensity, 1.0),
     ("tCO2/MWh", Dimension::CarbonIntensity, 1e3),
+    ("CNY/kW", Dimension::PowerPrice, 1e3),
+    ("CNY/MW", Dimension::PowerPrice, 1.0),
+    ("m", Dimension::Length, 1.0),
+    ("km", Dimension::Length, 1e3),
+    ("degC", Dimension::Temperature, 1.0),
+    ("°C", Dimension::Temperature, 1.0),
 ];
 
 /// Why a quantity could not be read.

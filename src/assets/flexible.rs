@@ -1,12 +1,14 @@
 //! Flexible load: energy that must be delivered within each window, at any power up to a
-//! maximum, and never outside the window's allowed hours (EV charging, deferrable compute).
+//! maximum, and never outside its windows (EV charging, deferrable AI-training jobs).
 //!
 //! LP, for a plan covering steps `start..start + n`:
-//! - `power[t] ∈ [0, max_mw[t]]` (`max_mw` is already 0 outside the allowed hours);
+//! - `power[t] ∈ [0, max[t]]`, with columns only for the steps of the plan that some window
+//!   covers (`max` is zero elsewhere);
 //! - `energy[w]` for every window w overlapping the plan: `Σ power[t]·dt` over its steps in
 //!   the plan `= owed` if the window ends inside the plan, `≤ owed` if it ends later, where
 //!   `owed` is the window's energy less what earlier plans already delivered;
-//! - bus injection `−power[t]`.
+//! - bus injection `−overhead[t]·power[t]`, where the overhead is 1 for a plain load and the
+//!   PUE for compute whose energy is counted at the IT level.
 
 use good_lp::{Expression, constraint};
 use serde::Serialize;
@@ -24,55 +26,98 @@ pub struct EnergyWindow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlexibleLoad {
     pub name: String,
-    /// Maximum power per step (MW); zero outside the allowed hours.
+    /// Maximum power (MW) for steps `first_step..first_step + max_mw.len()`; zero elsewhere
+    /// and wherever the load may not run.
+    pub first_step: usize,
     pub max_mw: Vec<f64>,
-    /// Windows tiling the horizon in order. A window cut by the horizon's start or end
-    /// requires its energy pro rata to the share of its steps inside the horizon.
+    /// Windows in time order, not overlapping; gaps between them are allowed. A window cut
+    /// by the horizon's start or end requires its energy pro rata to its steps inside.
     pub windows: Vec<EnergyWindow>,
+    /// Bus power per unit of this load's power (e.g. the PUE) over the same steps as
+    /// `max_mw`, if not 1.
+    pub overhead: Option<Vec<f64>>,
+    /// Outputs show loads of one group (an EV hub's chargers, a data centre's jobs) summed.
+    pub group: Option<String>,
+}
+
+/// A flexible load's columns in one plan: one block per window, starting at a local step.
+pub struct FlexibleVars {
+    pub blocks: Vec<(usize, VarBlock)>,
 }
 
 impl FlexibleLoad {
-    /// Index of the window holding step `t`.
+    /// Maximum power at step `t` (MW).
+    pub fn max_at(&self, t: usize) -> f64 {
+        t.checked_sub(self.first_step)
+            .and_then(|i| self.max_mw.get(i))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Bus power per unit of this load's power at step `t`.
+    pub fn bus_factor(&self, t: usize) -> f64 {
+        match &self.overhead {
+            Some(o) => o[t - self.first_step],
+            None => 1.0,
+        }
+    }
+
+    /// Index of the first window that ends after step `t` (the one holding `t`, or the next).
     pub fn window_of(&self, t: usize) -> usize {
         self.windows.partition_point(|w| w.end <= t)
     }
 
-    /// Adds `name.power[t]` and the `name.energy[w]` rows for the bus's window,
-    /// where `owed_now_mwh` is what the window holding `start` still needs.
-    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus, owed_now_mwh: f64) -> VarBlock {
+    /// Energy owed before step `t` is committed, for the window [`Self::window_of`] gives.
+    pub fn owed_from(&self, t: usize) -> f64 {
+        self.windows
+            .get(self.window_of(t))
+            .map_or(0.0, |w| w.energy_mwh)
+    }
+
+    /// Adds `name.power[t]` for the steps of every window overlapping the bus's plan, and
+    /// its `name.energy[w]` row, where `owed_now_mwh` is what the first window ending after
+    /// the plan's start still needs.
+    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus, owed_now_mwh: f64) -> FlexibleVars {
         let (start, n, dt) = (bus.start(), bus.len(), bus.dt());
         let end = start + n;
-        let max = &self.max_mw[start..end];
-        let power = lp.variables(format!("{}.power", self.name), start, n, |t| (0.0, max[t]));
         let first = self.window_of(start);
-        let last = self.window_of(end - 1);
-        let rows = (first..=last).map(|w| {
-            let window = self.windows[w];
+        let mut blocks = Vec::new();
+        let mut rows = Vec::new();
+        for (w, window) in self
+            .windows
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take_while(|(_, w)| w.start < end)
+        {
+            let (from, to) = (window.start.max(start), window.end.min(end));
+            let power = lp.variables(format!("{}.power", self.name), from, to - from, |k| {
+                (0.0, self.max_at(from + k))
+            });
+            let mut delivered = Expression::with_capacity(to - from);
+            for t in from..to {
+                delivered.add_mul(dt, power.var(t - from));
+                bus.inject(t - start, -self.bus_factor(t), power.var(t - from));
+            }
             let owed = if w == first {
                 owed_now_mwh
             } else {
                 window.energy_mwh
             };
-            let mut delivered = Expression::with_capacity(window.end - window.start);
-            for t in window.start.max(start)..window.end.min(end) {
-                delivered.add_mul(dt, power.var(t - start));
-            }
-            if window.end <= end {
+            rows.push(if window.end <= end {
                 constraint::eq(delivered, owed)
             } else {
                 constraint::leq(delivered, owed)
-            }
-        });
-        lp.rows(format!("{}.energy", self.name), first, rows);
-        for t in 0..n {
-            bus.inject(t, -1.0, power.var(t));
+            });
+            blocks.push((from - start, power));
         }
-        power
+        lp.rows(format!("{}.energy", self.name), first, rows);
+        FlexibleVars { blocks }
     }
 
     /// Realised power for a planned value: within `[0, max]` and never more than is owed.
     pub fn realise(&self, t: usize, planned_mw: f64, owed_mwh: f64, dt: f64) -> f64 {
-        planned_mw.clamp(0.0, self.max_mw[t].min(owed_mwh.max(0.0) / dt))
+        planned_mw.clamp(0.0, self.max_at(t).min(owed_mwh.max(0.0) / dt))
     }
 }
 
@@ -83,6 +128,7 @@ mod tests {
     fn ev() -> FlexibleLoad {
         FlexibleLoad {
             name: "ev".into(),
+            first_step: 0,
             max_mw: vec![1.0, 1.0, 0.0, 1.0],
             windows: vec![
                 EnergyWindow {
@@ -96,6 +142,8 @@ mod tests {
                     energy_mwh: 0.5,
                 },
             ],
+            overhead: None,
+            group: None,
         }
     }
 

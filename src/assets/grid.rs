@@ -4,8 +4,11 @@
 //! - `import[t] ∈ [0, import_limit_mw]`, `export[t] ∈ [0, export_limit_mw]`;
 //! - objective `dt · (w_import·import + w_cost·(p_imp[t]·import − p_exp[t]·export)
 //!   + w_carbon·c[t]·import)`, prices in CNY/MWh and carbon intensity in kg/MWh;
-//! - bus injection `import[t] − export[t]`.
+//! - bus injection `import[t] − export[t]`;
+//! - with a demand charge c (CNY/MW per month): `peak[m] ≥ import[t]` for every step t of
+//!   calendar month m, and `w_cost · c · peak[m]` in the objective.
 
+use good_lp::constraint;
 use serde::Serialize;
 
 use crate::model::{Bus, LpBuilder, VarBlock};
@@ -31,6 +34,15 @@ pub struct Grid {
     pub export_price: Vec<f64>,
     /// Carbon intensity of imports per step (kg/MWh), when known.
     pub carbon_kg_per_mwh: Option<Vec<f64>>,
+    pub demand_charge: Option<DemandCharge>,
+}
+
+/// A monthly charge on each calendar month's peak import.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DemandCharge {
+    pub cny_per_mw: f64,
+    /// Calendar month of each step, numbered `12·year + month0` in local time.
+    pub month: Vec<u32>,
 }
 
 /// The grid's LP columns for one window.
@@ -46,6 +58,9 @@ impl Grid {
         let import = lp.variables("grid.import".into(), start, n, |_| {
             (0.0, self.import_limit_mw)
         });
+        if let Some(charge) = &self.demand_charge {
+            self.add_peaks(lp, &import, charge, start, weights);
+        }
         let export = lp.variables("grid.export".into(), start, n, |_| {
             (0.0, self.export_limit_mw)
         });
@@ -63,5 +78,31 @@ impl Grid {
             bus.inject(t, -1.0, export.var(t));
         }
         GridVars { import, export }
+    }
+
+    /// Adds `grid.peak[k]` for each calendar month k in the window and its rows
+    /// `grid.peak_bound[t]`: `import[t] − peak[k] ≤ 0`.
+    fn add_peaks(
+        &self,
+        lp: &mut LpBuilder,
+        import: &VarBlock,
+        charge: &DemandCharge,
+        start: usize,
+        weights: &Weights,
+    ) {
+        let months = &charge.month[start..start + import.len()];
+        let first = months[0];
+        let count = (months[months.len() - 1] - first + 1) as usize;
+        let peak = lp.variables("grid.peak".into(), 0, count, |_| {
+            (0.0, self.import_limit_mw)
+        });
+        for k in 0..count {
+            lp.cost(weights.cost * charge.cny_per_mw, peak.var(k));
+        }
+        let rows = months
+            .iter()
+            .enumerate()
+            .map(|(t, m)| constraint::leq(import.var(t) - peak.var((m - first) as usize), 0.0));
+        lp.rows("grid.peak_bound".into(), start, rows);
     }
 }

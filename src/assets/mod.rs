@@ -2,6 +2,8 @@
 //! and bus injection (`add_to_lp`), and its physics when a plan is committed (`realise`).
 
 pub mod battery;
+pub mod datacenter;
+pub mod ev;
 pub mod flexible;
 pub mod grid;
 pub mod load;

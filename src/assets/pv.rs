@@ -12,6 +12,8 @@ pub struct Pv {
     pub name: String,
     /// Nameplate AC power (MW).
     pub capacity_mw: f64,
+    /// DC nameplate at STC (MWp), when modelled from physics.
+    pub dc_capacity_mw: Option<f64>,
     /// Power the plant could deliver in each step (MW), `≤ capacity_mw`.
     pub available_mw: Vec<f64>,
 }
@@ -45,6 +47,7 @@ mod tests {
         let pv = Pv {
             name: "pv".into(),
             capacity_mw: 2.0,
+            dc_capacity_mw: None,
             available_mw: vec![0.0, 1.5],
         };
         assert_eq!(pv.realise(0, 0.3), 0.0);

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use super::{Context, DispatchError, Dispatcher, Plan};
 use crate::assets::battery::BatteryVars;
+use crate::assets::flexible::FlexibleVars;
 use crate::assets::grid::GridVars;
 use crate::model::{Bus, LpBuilder, SolverOptions, VarBlock};
 use crate::scenario::Scenario;
@@ -73,7 +74,10 @@ impl Dispatcher for LpDispatcher {
             plan.discharge_mw[i].copy_from_slice(vars.discharge.values(&solution));
         }
         for (out, vars) in plan.flexible_mw.iter_mut().zip(&flexible) {
-            out.copy_from_slice(vars.values(&solution));
+            for (offset, block) in &vars.blocks {
+                let values = block.values(&solution);
+                out[*offset..offset + values.len()].copy_from_slice(values);
+            }
         }
         plan.import_mw
             .copy_from_slice(grid.import.values(&solution));
@@ -90,7 +94,7 @@ pub struct WindowModel {
     pub lp: LpBuilder,
     pv: Vec<VarBlock>,
     batteries: Vec<BatteryVars>,
-    flexible: Vec<VarBlock>,
+    flexible: Vec<FlexibleVars>,
     grid: GridVars,
 }
 
@@ -145,7 +149,11 @@ fn check_balance(ctx: &Context, plan: &Plan) -> Result<(), DispatchError> {
             + plan.discharge_mw.iter().map(|v| v[k]).sum::<f64>()
             + plan.import_mw[k];
         let demand: f64 = s.loads.iter().map(|l| l.power_mw[t]).sum::<f64>()
-            + plan.flexible_mw.iter().map(|v| v[k]).sum::<f64>()
+            + s.flexible_loads
+                .iter()
+                .zip(&plan.flexible_mw)
+                .map(|(f, v)| v[k] * f.bus_factor(t))
+                .sum::<f64>()
             + plan.charge_mw.iter().map(|v| v[k]).sum::<f64>()
             + plan.export_mw[k];
         let residual = supply - demand;

@@ -37,9 +37,9 @@ impl Dispatcher for RuleDispatcher {
 
         let mut net = s.loads.iter().map(|l| l.power_mw[t]).sum::<f64>();
         for (i, f) in s.flexible_loads.iter().enumerate() {
-            let power = f.max_mw[t].min(ctx.state.owed_mwh[i].max(0.0) / dt);
+            let power = f.max_at(t).min(ctx.state.owed_mwh[i].max(0.0) / dt);
             plan.flexible_mw[i][0] = power;
-            net += power;
+            net += power * f.bus_factor(t);
         }
         let available: f64 = s.pv.iter().map(|p| p.available_mw[t]).sum();
         net -= available;

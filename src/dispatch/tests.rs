@@ -22,16 +22,21 @@ fn site(len: usize) -> Scenario {
             step_seconds: 3600,
             len,
         },
+        site: None,
+        weather: None,
         pv: vec![],
         batteries: vec![],
         loads: vec![],
         flexible_loads: vec![],
+        datacenters: vec![],
+        ev_hubs: vec![],
         grid: Grid {
             import_limit_mw: 10.0,
             export_limit_mw: 10.0,
             import_price: vec![0.0; len],
             export_price: vec![0.0; len],
             carbon_kg_per_mwh: None,
+            demand_charge: None,
         },
         dispatch: DispatchSettings {
             strategy: Strategy::Lp,
@@ -49,6 +54,7 @@ fn pv(available: &[f64]) -> Pv {
     Pv {
         name: "pv".into(),
         capacity_mw: 10.0,
+        dc_capacity_mw: None,
         available_mw: available.to_vec(),
     }
 }
@@ -64,12 +70,15 @@ fn load(power: &[f64]) -> FixedLoad {
 fn flexible(max: &[f64], energy: f64) -> FlexibleLoad {
     FlexibleLoad {
         name: "flex".into(),
+        first_step: 0,
         max_mw: max.to_vec(),
         windows: vec![EnergyWindow {
             start: 0,
             end: max.len(),
             energy_mwh: energy,
         }],
+        overhead: None,
+        group: None,
     }
 }
 

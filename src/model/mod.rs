@@ -36,6 +36,14 @@ impl VarBlock {
         self.vars[t]
     }
 
+    pub fn len(&self) -> usize {
+        self.vars.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.vars.is_empty()
+    }
+
     /// The block's values in a solution.
     pub fn values<'a>(&self, solution: &'a LpSolution) -> &'a [f64] {
         &solution.columns[self.first..self.first + self.vars.len()]

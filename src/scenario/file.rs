@@ -15,6 +15,8 @@ pub type Raw = Spanned<toml::Value>;
 pub struct ScenarioFile {
     pub scenario: ScenarioSection,
     pub time: TimeSection,
+    pub site: Option<Spanned<SiteTable>>,
+    pub weather: Option<Spanned<WeatherTable>>,
     #[serde(default)]
     pub pv: Vec<PvTable>,
     #[serde(default)]
@@ -23,6 +25,10 @@ pub struct ScenarioFile {
     pub load: Vec<LoadTable>,
     #[serde(default)]
     pub flexible_load: Vec<FlexibleLoadTable>,
+    #[serde(default)]
+    pub datacenter: Vec<DatacenterTable>,
+    #[serde(default)]
+    pub ev_hub: Vec<EvHubTable>,
     pub grid: GridTable,
     #[serde(default)]
     pub dispatch: Option<Spanned<DispatchTable>>,
@@ -50,6 +56,49 @@ pub struct TimeSection {
     pub duration: Spanned<String>,
 }
 
+/// Where the site is: needed by the solar models.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteTable {
+    /// Degrees north (plain number).
+    pub latitude: Raw,
+    /// Degrees east (plain number).
+    pub longitude: Raw,
+    /// Above sea level, with unit.
+    pub elevation: Raw,
+}
+
+/// Weather for the solar and cooling models: a CSV file or a seeded synthetic year.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeatherTable {
+    pub file: Option<Spanned<WeatherFileTable>>,
+    pub synthetic: Option<Spanned<SyntheticWeatherTable>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeatherFileTable {
+    pub file: Spanned<String>,
+    pub time_column: Option<String>,
+    /// Column of global horizontal irradiance (W/m²).
+    pub ghi: String,
+    /// Columns of direct normal and diffuse horizontal irradiance (W/m²); both or neither.
+    pub dni: Option<String>,
+    pub dhi: Option<String>,
+    /// Column of air temperature (°C).
+    pub temperature: String,
+    /// Column of wind speed (m/s).
+    pub wind: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyntheticWeatherTable {
+    /// Monthly climate statistics CSV (see data/solar/xining_climate.csv).
+    pub climate: Spanned<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PvTable {
@@ -57,7 +106,32 @@ pub struct PvTable {
     /// Nameplate AC power.
     pub capacity: Raw,
     /// Available power: a series in per-unit of capacity (`unit = "pu"`) or in power.
-    pub availability: Raw,
+    pub availability: Option<Raw>,
+    /// Or: available power from the solar models, the site and the weather.
+    pub model: Option<Spanned<PvModelTable>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PvModelTable {
+    /// DC nameplate at standard test conditions.
+    pub dc_capacity: Raw,
+    /// Degrees from horizontal.
+    pub tilt: Raw,
+    /// Degrees eastward from north (180 = south).
+    pub azimuth: Raw,
+    pub albedo: Option<Raw>,
+    /// `"perez"` (default), `"hay-davies"` or `"isotropic"`.
+    pub transposition: Option<Spanned<String>>,
+    /// `"faiman"` (default) or `"sapm"`.
+    pub cell_temperature: Option<Spanned<String>>,
+    /// Power temperature coefficient per kelvin (default −0.0035).
+    pub temperature_coefficient: Option<Raw>,
+    /// Lumped DC losses as a fraction (default 0.14).
+    pub losses: Option<Raw>,
+    pub inverter_efficiency: Option<Raw>,
+    /// ASHRAE incidence-angle coefficient (default 0.05).
+    pub iam_b0: Option<Raw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +175,96 @@ pub struct FlexibleLoadTable {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct DatacenterTable {
+    pub name: Spanned<String>,
+    pub it_capacity: Raw,
+    /// General IT load: a series in per unit of it_capacity (`unit = "pu"`) or in power.
+    pub it_load: Raw,
+    pub cooling: Option<Spanned<CoolingTable>>,
+    /// Deferrable AI-training jobs, listed one by one.
+    #[serde(default)]
+    pub job: Vec<JobTable>,
+    /// Or generated with the scenario's seed.
+    pub ai_jobs: Option<Spanned<JobGeneratorTable>>,
+}
+
+/// PUE as a piecewise-linear function of the outdoor temperature.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoolingTable {
+    pub pue_min: Raw,
+    pub pue_max: Raw,
+    pub free_cooling_below: Raw,
+    pub mechanical_above: Raw,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobTable {
+    pub name: Spanned<String>,
+    /// RFC 3339 times; the job may run in `[release, deadline)`.
+    pub release: Spanned<String>,
+    pub deadline: Spanned<String>,
+    /// IT energy the job needs.
+    pub energy: Raw,
+    pub max_power: Raw,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobGeneratorTable {
+    /// Mean number of jobs released per week (plain number).
+    pub per_week: Raw,
+    pub energy_min: Raw,
+    pub energy_max: Raw,
+    pub max_power: Raw,
+    /// Time allowed as a multiple of the shortest run time `energy / max_power` (≥ 1).
+    pub slack: Raw,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvHubTable {
+    pub name: Spanned<String>,
+    /// Managed charging (the dispatcher schedules each session; default) or uncontrolled
+    /// (full power from arrival).
+    pub managed: Option<bool>,
+    /// Sessions from a CSV file: `{ file, arrival, departure, energy_kwh, max_kw }` columns.
+    pub sessions: Option<Spanned<SessionsFileTable>>,
+    /// Or generated with the scenario's seed.
+    pub generate: Option<Spanned<SessionGeneratorTable>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionsFileTable {
+    pub file: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionGeneratorTable {
+    /// Mean sessions per weekday and per weekend day (plain numbers).
+    pub weekday_sessions: Raw,
+    pub weekend_sessions: Raw,
+    pub chargers: Vec<ChargerTable>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChargerTable {
+    pub power: Raw,
+    /// Number of chargers of this class (plain number).
+    pub count: Raw,
+    /// Mean energy per session and mean dwell time.
+    pub energy_mean: Raw,
+    pub dwell_mean: Spanned<String>,
+    /// Share of arrivals choosing this class (plain number; shares are normalised).
+    pub share: Raw,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GridTable {
     pub import_limit: Raw,
     pub export_limit: Raw,
@@ -108,6 +272,8 @@ pub struct GridTable {
     pub import_price: Raw,
     pub export_price: Option<Raw>,
     pub carbon_intensity: Option<Raw>,
+    /// Monthly charge on the month's peak import, e.g. `"40 CNY/kW"`.
+    pub demand_charge: Option<Raw>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,6 +2,7 @@
 //! the immutable, fully resolved [`Scenario`] the engine runs.
 
 pub mod file;
+mod park;
 mod resolve;
 mod values;
 
@@ -10,9 +11,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::Digest as _;
 
+use crate::assets::datacenter::Datacenter;
+use crate::assets::ev::EvHub;
 use crate::assets::{Battery, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
 use crate::diagnostic::{Location, Problem, Problems};
 use crate::model::SolverOptions;
+use crate::solar::spa::Site;
+use crate::solar::weather::Weather;
 use crate::time::TimeGrid;
 
 /// A built-in dispatch strategy.
@@ -59,10 +64,18 @@ pub struct Scenario {
     pub description: String,
     pub seed: u64,
     pub time: TimeGrid,
+    /// Location, when solar models are used.
+    pub site: Option<Site>,
+    /// Weather per step, when given or generated.
+    pub weather: Option<Weather>,
     pub pv: Vec<Pv>,
     pub batteries: Vec<Battery>,
     pub loads: Vec<FixedLoad>,
+    /// Fixed loads include each data centre's general facility load and each uncontrolled
+    /// EV hub; flexible loads include each AI job and each managed charger.
     pub flexible_loads: Vec<FlexibleLoad>,
+    pub datacenters: Vec<Datacenter>,
+    pub ev_hubs: Vec<EvHub>,
     pub grid: Grid,
     pub dispatch: DispatchSettings,
 }

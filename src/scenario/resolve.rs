@@ -4,15 +4,19 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::DateTime;
+use chrono::{DateTime, Datelike};
 use toml::Spanned;
 
 use super::file::{self, Raw, ScenarioFile};
+use super::park;
 use super::values::{Checker, SeriesKind};
 use super::{DispatchSettings, Scenario, Strategy};
+use crate::assets::grid::DemandCharge;
 use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
 use crate::diagnostic::{Location, Problem, Problems};
 use crate::model::SolverOptions;
+use crate::solar::spa::Site;
+use crate::solar::weather::Weather;
 use crate::time::{TimeGrid, in_daily_span, parse_clock, parse_duration};
 use crate::units::Dimension;
 
@@ -27,7 +31,22 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, Str
         return Err(Problems(c.problems));
     };
     let dispatch = dispatch_settings(&mut c, raw.dispatch.as_ref());
-    let pv: Vec<_> = raw.pv.iter().map(|t| pv(&mut c, t, &time)).collect();
+    let seed = raw.scenario.seed;
+    let site = raw.site.as_ref().and_then(|s| park::site(&mut c, s));
+    let weather = raw
+        .weather
+        .as_ref()
+        .and_then(|w| park::weather(&mut c, w, site.as_ref(), &time, seed));
+    let physics = Physics {
+        declared: raw.site.is_some() && raw.weather.is_some(),
+        site: site.as_ref(),
+        weather: weather.as_ref(),
+    };
+    let pv: Vec<_> = raw
+        .pv
+        .iter()
+        .map(|t| pv(&mut c, t, &time, &physics))
+        .collect();
     let batteries: Vec<_> = raw.battery.iter().map(|t| battery(&mut c, t)).collect();
     let loads: Vec<_> = raw.load.iter().map(|t| load(&mut c, t, &time)).collect();
     let flexible: Vec<_> = raw
@@ -35,20 +54,59 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, Str
         .iter()
         .map(|t| flexible_load(&mut c, t, &time))
         .collect();
+    let datacenters: Vec<_> = raw
+        .datacenter
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            park::datacenter(
+                &mut c,
+                t,
+                &time,
+                weather.as_ref(),
+                &mut park::stream(seed, 100 + i as u64),
+            )
+        })
+        .collect();
+    let ev_hubs: Vec<_> = raw
+        .ev_hub
+        .iter()
+        .enumerate()
+        .map(|(i, t)| park::ev_hub(&mut c, t, &time, &mut park::stream(seed, 200 + i as u64)))
+        .collect();
     let grid = grid(&mut c, &raw.grid, &time);
     let (Some(grid), Some(dispatch), true, true) = (grid, dispatch, names, c.problems.is_empty())
     else {
         return Err(Problems(c.problems));
     };
+    let datacenters: Vec<_> = datacenters.into_iter().flatten().collect();
+    let ev_hubs: Vec<_> = ev_hubs.into_iter().flatten().collect();
+    let mut loads: Vec<_> = loads.into_iter().flatten().collect();
+    let mut flexible: Vec<_> = flexible.into_iter().flatten().collect();
+    for dc in &datacenters {
+        loads.push(dc.facility_load());
+        flexible.extend(dc.job_loads());
+    }
+    for hub in &ev_hubs {
+        if hub.managed {
+            flexible.extend(hub.charger_loads(time.dt_hours()));
+        } else {
+            loads.push(hub.uncontrolled_load(time.len, time.dt_hours()));
+        }
+    }
     let scenario = Scenario {
         name: raw.scenario.name.into_inner(),
         description: raw.scenario.description,
         seed: raw.scenario.seed,
         time,
+        site,
+        weather,
         pv: pv.into_iter().flatten().collect(),
         batteries: batteries.into_iter().flatten().collect(),
-        loads: loads.into_iter().flatten().collect(),
-        flexible_loads: flexible.into_iter().flatten().collect(),
+        loads,
+        flexible_loads: flexible,
+        datacenters,
+        ev_hubs,
         grid,
         dispatch,
     };
@@ -88,7 +146,9 @@ fn check_names(c: &mut Checker, raw: &ScenarioFile) -> bool {
         .map(|a| &a.name)
         .chain(raw.battery.iter().map(|a| &a.name))
         .chain(raw.load.iter().map(|a| &a.name))
-        .chain(raw.flexible_load.iter().map(|a| &a.name));
+        .chain(raw.flexible_load.iter().map(|a| &a.name))
+        .chain(raw.datacenter.iter().map(|a| &a.name))
+        .chain(raw.ev_hub.iter().map(|a| &a.name));
     let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
     let before = c.problems.len();
     for name in names {
@@ -169,7 +229,15 @@ fn power_series(per_unit_base: Option<Option<f64>>) -> SeriesKind {
     }
 }
 
-fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid) -> Option<Pv> {
+/// The site and weather the solar and cooling models need; `declared` is false when the
+/// scenario gives none (rather than ones with problems, already reported).
+struct Physics<'a> {
+    declared: bool,
+    site: Option<&'a Site>,
+    weather: Option<&'a Weather>,
+}
+
+fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid, physics: &Physics) -> Option<Pv> {
     let name = t.name.get_ref();
     let capacity = c.nonnegative(
         &t.capacity,
@@ -177,24 +245,57 @@ fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid) -> Option<Pv> {
         &format!("pv '{name}': capacity"),
     );
     let field = format!("pv '{name}': availability");
-    let available = c.series(&t.availability, power_series(Some(capacity)), &field, time);
-    let (capacity, available) = (capacity?, available?);
-    if let Some(i) = available.iter().position(|a| *a > capacity * (1.0 + 1e-9)) {
-        c.report(
-            "pv-above-capacity",
-            format!(
-                "{field} {:.6} MW at {} exceeds the capacity of {capacity} MW",
-                available[i],
-                time.timestamp(i)
-            ),
-            t.availability.span(),
-            "raise capacity, or give availability per unit (unit = \"pu\")",
-        );
-        return None;
-    }
+    let (available, dc_capacity) = match (&t.availability, &t.model) {
+        (Some(a), None) => {
+            let available = c.series(a, power_series(Some(capacity)), &field, time)?;
+            let capacity = capacity?;
+            if let Some(i) = available.iter().position(|v| *v > capacity * (1.0 + 1e-9)) {
+                c.report(
+                    "pv-above-capacity",
+                    format!(
+                        "{field} {:.6} MW at {} exceeds the capacity of {capacity} MW",
+                        available[i],
+                        time.timestamp(i)
+                    ),
+                    a.span(),
+                    "raise capacity, or give availability per unit (unit = \"pu\")",
+                );
+                return None;
+            }
+            (available, None)
+        }
+        (None, Some(m)) => {
+            let model = park::pv_model(c, name, m, capacity)?;
+            let (Some(site), Some(weather)) = (physics.site, physics.weather) else {
+                if !physics.declared {
+                    c.report(
+                        "missing-key",
+                        format!("pv '{name}': a model needs [site] and [weather]"),
+                        m.span(),
+                        "add [site] and [weather], or give availability instead",
+                    );
+                }
+                return None;
+            };
+            (
+                model.ac_power(site, weather, time),
+                Some(model.electrical.dc_mw),
+            )
+        }
+        _ => {
+            c.report(
+                "pv-source",
+                format!("pv '{name}' needs exactly one of availability and model"),
+                t.name.span(),
+                "give availability = { file = ... } or model = { ... }",
+            );
+            return None;
+        }
+    };
     Some(Pv {
         name: name.clone(),
-        capacity_mw: capacity,
+        capacity_mw: capacity?,
+        dc_capacity_mw: dc_capacity,
         available_mw: available,
     })
 }
@@ -422,8 +523,11 @@ fn flexible_load(
     }
     Some(FlexibleLoad {
         name: name.clone(),
+        first_step: 0,
         max_mw: max,
         windows,
+        overhead: None,
+        group: None,
     })
 }
 
@@ -447,12 +551,25 @@ fn grid(c: &mut Checker, t: &file::GridTable, time: &TimeGrid) -> Option<Grid> {
         None => None,
         Some(series) => Some(series?),
     };
+    let demand_charge = match &t.demand_charge {
+        None => None,
+        Some(raw) => Some(DemandCharge {
+            cny_per_mw: c.nonnegative(raw, Dimension::PowerPrice, "grid: demand_charge")?,
+            month: (0..time.len)
+                .map(|t| {
+                    let d = time.instant(t);
+                    d.year() as u32 * 12 + d.month0()
+                })
+                .collect(),
+        }),
+    };
     Some(Grid {
         import_limit_mw: import_limit?,
         export_limit_mw: export_limit?,
         import_price: import_price?,
         export_price: export_price?,
         carbon_kg_per_mwh: carbon,
+        demand_charge,
     })
 }
 

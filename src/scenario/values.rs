@@ -198,10 +198,10 @@ impl<'a> Checker<'a> {
         field: &str,
         grid: &TimeGrid,
     ) -> Option<Vec<f64>> {
-        const KEYS: [&str; 4] = ["file", "column", "unit", "time_column"];
+        const KEYS: [&str; 5] = ["file", "column", "unit", "time_column", "repeat"];
         let span = raw.span();
         let hint = "a series is { file = \"data.csv\", column = \"load_kw\", unit = \"kW\" } \
-                    with optional time_column";
+                    with optional time_column, or repeat = true to tile a shorter profile";
         let mut ok = true;
         for key in table.keys().filter(|k| !KEYS.contains(&k.as_str())) {
             self.report(
@@ -224,6 +224,19 @@ impl<'a> Checker<'a> {
         };
         let (file, column, unit) = (text("file", true), text("column", true), text("unit", true));
         let time_column = text("time_column", false);
+        let repeat = match table.get("repeat") {
+            None => false,
+            Some(Value::Boolean(b)) if !(*b && time_column.is_some()) => *b,
+            Some(_) => {
+                self.report(
+                    "series-spec",
+                    format!("{field}: repeat must be true or false, without time_column"),
+                    span.clone(),
+                    hint,
+                );
+                return None;
+            }
+        };
         let (file, column, unit) = (file?, column?, unit?);
         if !ok {
             return None;
@@ -259,7 +272,22 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        match table.column(&column, time_column.as_deref(), grid, scale) {
+        let values = if repeat {
+            // An explicitly repeated profile: its rows are tiled over the grid, in order.
+            table.numbers(&column).and_then(|v| {
+                if v.is_empty() {
+                    return Err(vec![Problem::new(
+                        "csv-length",
+                        "CSV file has no data rows",
+                        Location::File(path.clone()),
+                    )]);
+                }
+                Ok(v.iter().cycle().take(grid.len).map(|x| x * scale).collect())
+            })
+        } else {
+            table.column(&column, time_column.as_deref(), grid, scale)
+        };
+        match values {
             Ok(v) => Some(v),
             Err(ps) => {
                 // Timestamp problems concern the file, whichever column is read from it.
@@ -291,7 +319,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Daily time-of-use periods, which must cover each day exactly once.
+    /// Time-of-use periods `{ from, to, price, months, days }`: `months` (1–12, default all)
+    /// and `days` (`"weekdays"`, `"weekends"`, default both) say when a period applies; for
+    /// every month and kind of day the periods must cover 00:00–24:00 exactly once.
     fn time_of_use(
         &mut self,
         raw: &Raw,
@@ -301,12 +331,13 @@ impl<'a> Checker<'a> {
     ) -> Option<Vec<f64>> {
         let span = raw.span();
         let hint = "time_of_use = [{ from = \"00:00\", to = \"08:00\", price = \"0.25 CNY/kWh\" }, ...] \
-                    covering 00:00-24:00 once; a period may wrap past midnight";
+                    covering 00:00-24:00 once for every month and kind of day; optional months = [6, 7, 8] \
+                    and days = \"weekdays\" or \"weekends\"; a period may wrap past midnight";
         if table.len() != 1 {
             self.report(
                 "unknown-key",
                 format!("{field}: only 'time_of_use' may be given"),
-                span.clone(),
+                span,
                 hint,
             );
             return None;
@@ -320,43 +351,78 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
-        // Price for each minute of the day, filled by the periods.
-        let mut by_minute: Vec<Option<f64>> = vec![None; 24 * 60];
+        // Price per minute of the day, for each month (0–11) × kind of day (weekday, weekend).
+        let mut tables: Vec<Vec<Option<f64>>> = vec![vec![None; 1440]; 24];
         for (i, period) in periods.iter().enumerate() {
-            let get = |k: &str| period.get(k).and_then(Value::as_str);
-            let (Some(from), Some(to), Some(price)) = (get("from"), get("to"), get("price")) else {
-                self.report(
-                    "series-spec",
-                    format!("{field}: period {} needs from, to and price strings", i + 1),
+            let n = i + 1;
+            let bad = |c: &mut Self, code, msg: String| {
+                c.report(
+                    code,
+                    format!("{field}: period {n}: {msg}"),
                     span.clone(),
                     hint,
                 );
-                return None;
+                None
             };
-            let clock = |s: &str| parse_clock(s);
-            let (from, to) = match (clock(from), clock(to)) {
+            let get = |k: &str| period.get(k).and_then(Value::as_str);
+            let (Some(from), Some(to), Some(price)) = (get("from"), get("to"), get("price")) else {
+                return bad(
+                    self,
+                    "series-spec",
+                    "needs from, to and price strings".into(),
+                );
+            };
+            let known = ["from", "to", "price", "months", "days"];
+            if let Some(k) = period
+                .as_table()
+                .and_then(|t| t.keys().find(|k| !known.contains(&k.as_str())))
+            {
+                return bad(self, "unknown-key", format!("unknown key '{k}'"));
+            }
+            let (from, to) = match (parse_clock(from), parse_clock(to)) {
                 (Ok(f), Ok(t)) => (f / 60, t / 60),
-                (Err(e), _) | (_, Err(e)) => {
-                    self.report(
-                        "clock-time",
-                        format!("{field}: period {}: {e}", i + 1),
-                        span.clone(),
-                        hint,
-                    );
-                    return None;
-                }
+                (Err(e), _) | (_, Err(e)) => return bad(self, "clock-time", e),
             };
             let price = match units::parse(price, Dimension::EnergyPrice) {
                 Ok(p) => p,
                 Err(e) => {
-                    let (code, h) = unit_problem(&e, Dimension::EnergyPrice);
-                    self.report(
-                        code,
-                        format!("{field}: period {}: {e}", i + 1),
-                        span.clone(),
-                        &h,
+                    return bad(
+                        self,
+                        unit_problem(&e, Dimension::EnergyPrice).0,
+                        e.to_string(),
                     );
-                    return None;
+                }
+            };
+            let months: Vec<usize> = match period.get("months") {
+                None => (0..12).collect(),
+                Some(Value::Array(ms))
+                    if ms
+                        .iter()
+                        .all(|m| m.as_integer().is_some_and(|m| (1..=12).contains(&m))) =>
+                {
+                    ms.iter()
+                        .filter_map(Value::as_integer)
+                        .map(|m| m as usize - 1)
+                        .collect()
+                }
+                Some(_) => {
+                    return bad(
+                        self,
+                        "series-spec",
+                        "months must be a list of numbers 1-12".into(),
+                    );
+                }
+            };
+            let kinds: &[usize] = match period.get("days").map(|d| d.as_str()) {
+                None => &[0, 1],
+                Some(Some("weekdays")) => &[0],
+                Some(Some("weekends")) => &[1],
+                Some(_) => {
+                    return bad(
+                        self,
+                        "series-spec",
+                        "days must be \"weekdays\" or \"weekends\"".into(),
+                    );
                 }
             };
             let minutes: Vec<i64> = if from < to {
@@ -364,45 +430,60 @@ impl<'a> Checker<'a> {
             } else {
                 (from..1440).chain(0..to).collect()
             };
-            for m in minutes {
-                let slot = &mut by_minute[m as usize];
-                if slot.is_some() {
-                    self.report(
-                        "tou-overlap",
-                        format!(
-                            "{field}: period {} overlaps another at {:02}:{:02}",
-                            i + 1,
-                            m / 60,
-                            m % 60
-                        ),
-                        span.clone(),
-                        hint,
-                    );
-                    return None;
+            for &month in &months {
+                for &kind in kinds {
+                    for &m in &minutes {
+                        let slot = &mut tables[month * 2 + kind][m as usize];
+                        if slot.is_some() {
+                            let when = format!(
+                                "overlaps another at {:02}:{:02} ({})",
+                                m / 60,
+                                m % 60,
+                                day_kind(month, kind)
+                            );
+                            return bad(self, "tou-overlap", when);
+                        }
+                        *slot = Some(price);
+                    }
                 }
-                *slot = Some(price);
             }
         }
-        if let Some(m) = by_minute.iter().position(Option::is_none) {
-            self.report(
-                "tou-gap",
-                format!("{field}: no period covers {:02}:{:02}", m / 60, m % 60),
-                span,
-                hint,
-            );
-            return None;
+        for (k, table) in tables.iter().enumerate() {
+            if let Some(m) = table.iter().position(Option::is_none) {
+                let when = day_kind(k / 2, k % 2);
+                self.report(
+                    "tou-gap",
+                    format!(
+                        "{field}: no period covers {:02}:{:02} ({when})",
+                        m / 60,
+                        m % 60
+                    ),
+                    span,
+                    hint,
+                );
+                return None;
+            }
         }
-        let by_minute: Vec<f64> = by_minute.into_iter().flatten().collect();
+        let tables: Vec<Vec<f64>> = tables
+            .into_iter()
+            .map(|t| t.into_iter().flatten().collect())
+            .collect();
         Some(
             (0..grid.len)
-                .map(|t| by_minute[(grid.local_second_of_day(t) / 60) as usize])
+                .map(|t| {
+                    use chrono::Datelike;
+                    let d = grid.instant(t);
+                    let kind = usize::from(d.weekday().number_from_monday() >= 6);
+                    tables[d.month0() as usize * 2 + kind]
+                        [(grid.local_second_of_day(t) / 60) as usize]
+                })
                 .collect(),
         )
     }
 
     /// A path written in the scenario, relative to the scenario file's folder, with `..`
     /// resolved lexically so messages show the plain path.
-    fn relative(&self, path: &str) -> PathBuf {
+    pub fn relative(&self, path: &str) -> PathBuf {
         let joined = self.file.parent().unwrap_or(Path::new(".")).join(path);
         let mut clean = PathBuf::new();
         for part in joined.components() {
@@ -418,6 +499,25 @@ impl<'a> Checker<'a> {
         }
         clean
     }
+}
+
+/// "weekdays in March" and the like, for messages.
+fn day_kind(month: usize, kind: usize) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} in {}", ["weekdays", "weekends"][kind], MONTHS[month])
 }
 
 /// Code and hint for a unit error.

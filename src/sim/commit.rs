@@ -34,7 +34,7 @@ pub fn commit(
             let power = f.realise(t, plan.flexible_mw[i][k], state.owed_mwh[i], dt);
             state.owed_mwh[i] -= power * dt;
             out.power_mw.push(power);
-            net += power;
+            net += power * f.bus_factor(t);
         }
         for (i, (b, out)) in scenario
             .batteries
@@ -105,10 +105,9 @@ fn close_windows(scenario: &Scenario, state: &mut SimState) -> Result<(), Invari
     let t = state.step;
     for (i, f) in scenario.flexible_loads.iter().enumerate() {
         let w = f.window_of(t - 1);
-        if f.windows[w].end != t {
+        let Some(&window) = f.windows.get(w).filter(|window| window.end == t) else {
             continue;
-        }
-        let window = f.windows[w];
+        };
         if state.owed_mwh[i] > TOLERANCE {
             return Err(InvariantError::new(
                 scenario,

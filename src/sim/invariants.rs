@@ -92,16 +92,18 @@ pub fn check(
             balance -= r.power_mw[t];
         }
         for (f, r) in scenario.flexible_loads.iter().zip(&results.flexible) {
-            if !within(r.power_mw[t], 0.0, f.max_mw[t]) {
+            if !within(r.power_mw[t], 0.0, f.max_at(t)) {
                 return fail(
                     t,
                     format!(
                         "flexible_load '{}' draws {:.6} MW, outside 0..{:.6} MW",
-                        f.name, r.power_mw[t], f.max_mw[t]
+                        f.name,
+                        r.power_mw[t],
+                        f.max_at(t)
                     ),
                 );
             }
-            balance -= r.power_mw[t];
+            balance -= r.power_mw[t] * f.bus_factor(t);
         }
         let grid = &scenario.grid;
         if !within(results.import_mw[t], 0.0, grid.import_limit_mw)

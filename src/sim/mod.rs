@@ -25,7 +25,7 @@ pub struct SimState {
     pub step: usize,
     /// Stored energy of each battery (MWh).
     pub soc_mwh: Vec<f64>,
-    /// Energy each flexible load still owes in its current window (MWh).
+    /// Energy each flexible load still owes in its current (or next) window (MWh).
     pub owed_mwh: Vec<f64>,
 }
 
@@ -42,7 +42,7 @@ impl SimState {
             owed_mwh: scenario
                 .flexible_loads
                 .iter()
-                .map(|f| f.windows.first().map_or(0.0, |w| w.energy_mwh))
+                .map(|f| f.owed_from(0))
                 .collect(),
         }
     }

@@ -21,7 +21,7 @@ pub fn check(scenario: &Scenario) -> Vec<Infeasibility> {
     let mut found = Vec::new();
     for f in &scenario.flexible_loads {
         for w in &f.windows {
-            let most: f64 = f.max_mw[w.start..w.end].iter().sum::<f64>() * dt;
+            let most: f64 = (w.start..w.end).map(|t| f.max_at(t)).sum::<f64>() * dt;
             if w.energy_mwh > most + 1e-9 {
                 found.push(Infeasibility {
                     asset: f.name.clone(),

@@ -1,0 +1,576 @@
+//! Resolution of the park's physical models: site and weather, PV from physics, data
+//! centres and EV hubs. Like the rest of `resolve`, every problem is recorded and checking
+//! goes on.
+
+use chrono::DateTime;
+use toml::Spanned;
+
+use super::file::{self, Raw};
+use super::values::{Checker, SeriesKind};
+use crate::assets::datacenter::{AiJob, Cooling, Datacenter, JobGenerator};
+use crate::assets::ev::{ChargerClass, EvHub, Session, generate_sessions};
+use crate::rng::Rng;
+use crate::solar::PvModel;
+use crate::solar::clearsky::SOLAR_CONSTANT;
+use crate::solar::irradiance::Transposition;
+use crate::solar::irradiance::erbs;
+use crate::solar::pvsystem::{CellTemperature, Electrical};
+use crate::solar::spa::{Site, SunTrack};
+use crate::solar::weather::{MonthClimate, Weather, synthetic};
+use crate::time::{TimeGrid, parse_duration};
+use crate::units::Dimension;
+
+/// Independent random streams per component, derived from the scenario seed.
+pub fn stream(seed: u64, component: u64) -> Rng {
+    Rng::new(seed ^ component.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+pub fn site(c: &mut Checker, s: &Spanned<file::SiteTable>) -> Option<Site> {
+    let s = s.get_ref();
+    let lat = c.number_in(
+        &s.latitude,
+        "site.latitude",
+        -90.0,
+        90.0,
+        "degrees north, e.g. 36.62",
+    );
+    let lon = c.number_in(
+        &s.longitude,
+        "site.longitude",
+        -180.0,
+        180.0,
+        "degrees east, e.g. 101.78",
+    );
+    let elevation = c.quantity(&s.elevation, Dimension::Length, "site.elevation");
+    Some(Site::new(lat?, lon?, elevation?))
+}
+
+pub fn weather(
+    c: &mut Checker,
+    w: &Spanned<file::WeatherTable>,
+    site: Option<&Site>,
+    time: &TimeGrid,
+    seed: u64,
+) -> Option<Weather> {
+    let hint = "give [weather] either file = { ... } or synthetic = { climate = \"...\" }";
+    match (&w.get_ref().file, &w.get_ref().synthetic) {
+        (Some(f), None) => weather_file(c, f, site, time),
+        (None, Some(s)) => {
+            let Some(site) = site else {
+                c.report(
+                    "missing-key",
+                    "synthetic weather needs a [site] with latitude, longitude and elevation"
+                        .into(),
+                    w.span(),
+                    "add [site]",
+                );
+                return None;
+            };
+            let climate = climate(c, &s.get_ref().climate)?;
+            Some(synthetic(time, site, &climate, stream(seed, 1).next_u64()))
+        }
+        _ => {
+            c.report(
+                "weather-source",
+                "weather needs exactly one of file and synthetic".into(),
+                w.span(),
+                hint,
+            );
+            None
+        }
+    }
+}
+
+fn weather_file(
+    c: &mut Checker,
+    f: &Spanned<file::WeatherFileTable>,
+    site: Option<&Site>,
+    time: &TimeGrid,
+) -> Option<Weather> {
+    let spec = f.get_ref();
+    let mut column = |name: &str| {
+        let mut table = toml::Table::new();
+        table.insert("file".into(), spec.file.get_ref().clone().into());
+        table.insert("column".into(), name.into());
+        table.insert("unit".into(), "MW".into());
+        if let Some(tc) = &spec.time_column {
+            table.insert("time_column".into(), tc.clone().into());
+        }
+        // Irradiance, temperature and wind have fixed units: read them as plain numbers.
+        let raw = Spanned::new(f.span(), toml::Value::Table(table));
+        let kind = SeriesKind {
+            dimension: Dimension::Power,
+            per_unit_base: None,
+            nonnegative: false,
+        };
+        c.series(&raw, kind, &format!("weather column '{name}'"), time)
+    };
+    let ghi = column(&spec.ghi);
+    let temp = column(&spec.temperature);
+    let wind = column(&spec.wind);
+    let (dni, dhi) = match (&spec.dni, &spec.dhi) {
+        (Some(a), Some(b)) => (Some(column(a)?), Some(column(b)?)),
+        (None, None) => (None, None),
+        _ => {
+            c.report(
+                "weather-source",
+                "give both dni and dhi columns, or neither (then Erbs decomposition is used)"
+                    .into(),
+                f.span(),
+                "",
+            );
+            return None;
+        }
+    };
+    let ghi = ghi?;
+    let (dni, dhi) = match (dni, dhi, site) {
+        (Some(dni), Some(dhi), _) => (dni, dhi),
+        (_, _, Some(site)) => decompose(&ghi, site, time),
+        _ => {
+            c.report(
+                "missing-key",
+                "splitting GHI into DNI and DHI needs the sun's position: add [site]".into(),
+                f.span(),
+                "add [site], or give dni and dhi columns",
+            );
+            return None;
+        }
+    };
+    Some(Weather {
+        ghi,
+        dni,
+        dhi,
+        temp_air: temp?,
+        wind: wind?,
+    })
+}
+
+/// DNI and DHI from GHI by Erbs decomposition, the sun at the middle of each step.
+fn decompose(ghi: &[f64], site: &Site, time: &TimeGrid) -> (Vec<f64>, Vec<f64>) {
+    let mut track = SunTrack::new(*site);
+    (0..time.len)
+        .map(|t| {
+            let sun = track.at(time.instant(t).timestamp() as f64 + time.step_seconds as f64 / 2.0);
+            let sky = erbs(
+                ghi[t],
+                sun.zenith,
+                SOLAR_CONSTANT / (sun.radius_au * sun.radius_au),
+            );
+            (sky.dni, sky.dhi)
+        })
+        .unzip()
+}
+
+/// Monthly climate statistics from a CSV with one row per month.
+fn climate(c: &mut Checker, path: &Spanned<String>) -> Option<[MonthClimate; 12]> {
+    let file = c.relative(path.get_ref());
+    let table = match c.csv.get(&file) {
+        Ok(t) => t,
+        Err(p) => {
+            let problem = crate::diagnostic::Problem::new(
+                p.code,
+                format!("weather climate: {}", p.message),
+                c.at(path.span()),
+            );
+            c.problems.push(problem);
+            return None;
+        }
+    };
+    let names = [
+        "kc_mean",
+        "kc_p10",
+        "kc_p50",
+        "kc_p90",
+        "kc_p98",
+        "frac_clear",
+        "frac_partly",
+        "frac_overcast",
+        "kc_lag1_autocorr",
+        "linke_turbidity",
+        "temp_mean_c",
+        "temp_half_range_c",
+        "wind_ms",
+    ];
+    let mut columns = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        match table.numbers(name) {
+            Ok(v) if v.len() == 12 => columns.push(v),
+            Ok(v) => problems.push(crate::diagnostic::Problem::new(
+                "csv-length",
+                format!("climate file has {} rows, one per month is needed", v.len()),
+                crate::diagnostic::Location::File(file.clone()),
+            )),
+            Err(ps) => problems.extend(ps),
+        }
+    }
+    if !problems.is_empty() {
+        c.problems.extend(problems);
+        return None;
+    }
+    Some(std::array::from_fn(|m| MonthClimate {
+        kc_mean: columns[0][m],
+        kc_quantiles: [columns[1][m], columns[2][m], columns[3][m], columns[4][m]],
+        fractions: [columns[5][m], columns[6][m], columns[7][m]],
+        kc_lag1: columns[8][m],
+        linke_turbidity: columns[9][m],
+        temp_mean_c: columns[10][m],
+        temp_half_range_c: columns[11][m],
+        wind_ms: columns[12][m],
+    }))
+}
+
+pub fn pv_model(
+    c: &mut Checker,
+    name: &str,
+    m: &Spanned<file::PvModelTable>,
+    ac_mw: Option<f64>,
+) -> Option<PvModel> {
+    let t = m.get_ref();
+    let f = |k: &str| format!("pv '{name}': model.{k}");
+    let dc = c.nonnegative(&t.dc_capacity, Dimension::Power, &f("dc_capacity"));
+    let tilt = c.number_in(&t.tilt, &f("tilt"), 0.0, 90.0, "degrees from horizontal");
+    let azimuth = c.number_in(
+        &t.azimuth,
+        &f("azimuth"),
+        0.0,
+        360.0,
+        "degrees eastward from north; 180 faces south",
+    );
+    let fraction = |c: &mut Checker,
+                    raw: &Option<Raw>,
+                    k: &str,
+                    default: f64,
+                    lo: f64,
+                    hi: f64,
+                    what: &str| match raw {
+        None => Some(default),
+        Some(r) => c.number_in(r, &f(k), lo, hi, what),
+    };
+    let albedo = fraction(
+        c,
+        &t.albedo,
+        "albedo",
+        0.2,
+        0.0,
+        1.0,
+        "ground reflectance, a fraction",
+    );
+    let gamma = fraction(
+        c,
+        &t.temperature_coefficient,
+        "temperature_coefficient",
+        -0.0035,
+        -0.02,
+        0.0,
+        "power change per kelvin, e.g. -0.0035",
+    );
+    let losses = fraction(
+        c,
+        &t.losses,
+        "losses",
+        0.14,
+        0.0,
+        0.99,
+        "lumped DC losses, a fraction",
+    );
+    let eta = fraction(
+        c,
+        &t.inverter_efficiency,
+        "inverter_efficiency",
+        0.98,
+        0.5,
+        1.0,
+        "a fraction",
+    );
+    let b0 = fraction(
+        c,
+        &t.iam_b0,
+        "iam_b0",
+        0.05,
+        0.0,
+        0.5,
+        "ASHRAE coefficient, e.g. 0.05",
+    );
+    let mut choice = |v: &Option<Spanned<String>>, k: &str, allowed: &[&str]| -> Option<String> {
+        match v {
+            None => Some(allowed[0].to_string()),
+            Some(s) if allowed.contains(&s.get_ref().as_str()) => Some(s.get_ref().clone()),
+            Some(s) => {
+                c.report(
+                    "model-choice",
+                    format!("{}: '{}' is not supported", f(k), s.get_ref()),
+                    s.span(),
+                    &format!("use one of: {}", allowed.join(", ")),
+                );
+                None
+            }
+        }
+    };
+    let transposition = match choice(
+        &t.transposition,
+        "transposition",
+        &["perez", "hay-davies", "isotropic"],
+    )?
+    .as_str()
+    {
+        "perez" => Transposition::Perez,
+        "hay-davies" => Transposition::HayDavies,
+        _ => Transposition::Isotropic,
+    };
+    let cell = match choice(&t.cell_temperature, "cell_temperature", &["faiman", "sapm"])?.as_str()
+    {
+        "faiman" => CellTemperature::Faiman,
+        _ => CellTemperature::Sapm,
+    };
+    Some(PvModel {
+        tilt: tilt?,
+        azimuth: azimuth?,
+        albedo: albedo?,
+        transposition,
+        cell_temperature: cell,
+        iam_b0: b0?,
+        electrical: Electrical {
+            dc_mw: dc?,
+            ac_mw: ac_mw?,
+            gamma_per_k: gamma?,
+            losses: losses?,
+            inverter_efficiency: eta?,
+        },
+    })
+}
+
+pub fn datacenter(
+    c: &mut Checker,
+    t: &file::DatacenterTable,
+    time: &TimeGrid,
+    weather: Option<&Weather>,
+    rng: &mut Rng,
+) -> Option<Datacenter> {
+    let name = t.name.get_ref();
+    let f = |k: &str| format!("datacenter '{name}': {k}");
+    let capacity = c.nonnegative(&t.it_capacity, Dimension::Power, &f("it_capacity"));
+    let kind = SeriesKind {
+        dimension: Dimension::Power,
+        per_unit_base: Some(capacity),
+        nonnegative: true,
+    };
+    let it = c.series(&t.it_load, kind, &f("it_load"), time);
+    let pue = match &t.cooling {
+        None => Some(vec![1.0; time.len]),
+        Some(cool) => {
+            let k = cool.get_ref();
+            let ratio = "a PUE is a plain number ≥ 1, e.g. 1.15";
+            let min = c.number_in(&k.pue_min, &f("cooling.pue_min"), 1.0, 3.0, ratio);
+            let max = c.number_in(&k.pue_max, &f("cooling.pue_max"), 1.0, 3.0, ratio);
+            let below = c.quantity(
+                &k.free_cooling_below,
+                Dimension::Temperature,
+                &f("cooling.free_cooling_below"),
+            );
+            let above = c.quantity(
+                &k.mechanical_above,
+                Dimension::Temperature,
+                &f("cooling.mechanical_above"),
+            );
+            let Some(weather) = weather else {
+                c.report(
+                    "missing-key",
+                    f("cooling needs the outdoor temperature: add [weather]"),
+                    cool.span(),
+                    "add a [weather] section",
+                );
+                return None;
+            };
+            let cooling = Cooling {
+                pue_min: min?,
+                pue_max: max?,
+                free_cooling_below_c: below?,
+                mechanical_above_c: above?,
+            };
+            if cooling.pue_min > cooling.pue_max
+                || cooling.free_cooling_below_c > cooling.mechanical_above_c
+            {
+                c.report(
+                    "cooling-range",
+                    f("cooling needs pue_min ≤ pue_max and free_cooling_below ≤ mechanical_above"),
+                    cool.span(),
+                    "",
+                );
+                return None;
+            }
+            Some(weather.temp_air.iter().map(|t| cooling.pue(*t)).collect())
+        }
+    };
+    let mut jobs: Vec<AiJob> = t.job.iter().filter_map(|j| job(c, name, j, time)).collect();
+    if t.job.len() != jobs.len() {
+        return None;
+    }
+    if let Some(g) = &t.ai_jobs {
+        let g = g.get_ref();
+        let per_week = c.number_in(
+            &g.per_week,
+            &f("ai_jobs.per_week"),
+            0.0,
+            10_000.0,
+            "jobs released per week",
+        );
+        let emin = c.nonnegative(&g.energy_min, Dimension::Energy, &f("ai_jobs.energy_min"));
+        let emax = c.nonnegative(&g.energy_max, Dimension::Energy, &f("ai_jobs.energy_max"));
+        let pmax = c.nonnegative(&g.max_power, Dimension::Power, &f("ai_jobs.max_power"));
+        let slack = c.number_in(
+            &g.slack,
+            &f("ai_jobs.slack"),
+            1.0,
+            100.0,
+            "deadline as a multiple of the shortest run time, ≥ 1",
+        );
+        let generator = JobGenerator {
+            per_week: per_week?,
+            energy_min_mwh: emin?,
+            energy_max_mwh: emax?,
+            max_mw: pmax.filter(|p| *p > 0.0)?,
+            slack: slack?,
+        };
+        jobs.extend(generator.generate(time, name, rng));
+    }
+    Some(Datacenter {
+        name: name.clone(),
+        it_capacity_mw: capacity?,
+        it_mw: it?,
+        pue: pue?,
+        jobs,
+    })
+}
+
+fn job(c: &mut Checker, dc: &str, j: &file::JobTable, time: &TimeGrid) -> Option<AiJob> {
+    let name = format!("{dc}.{}", j.name.get_ref());
+    let f = |k: &str| format!("job '{name}': {k}");
+    let mut step = |s: &Spanned<String>, k: &str| {
+        let at = DateTime::parse_from_rfc3339(s.get_ref())
+            .ok()
+            .and_then(|d| {
+                let offset = (d - time.start).num_seconds();
+                (offset >= 0
+                    && offset % time.step_seconds == 0
+                    && (offset / time.step_seconds) as usize <= time.len)
+                    .then_some((offset / time.step_seconds) as usize)
+            });
+        if at.is_none() {
+            c.report(
+                "job-time",
+                f(&format!(
+                    "{k} '{}' is not a step boundary within the horizon",
+                    s.get_ref()
+                )),
+                s.span(),
+                "use an RFC 3339 time on the step grid, inside [time]",
+            );
+        }
+        at
+    };
+    let (release, deadline) = (step(&j.release, "release"), step(&j.deadline, "deadline"));
+    let energy = c.nonnegative(&j.energy, Dimension::Energy, &f("energy"));
+    let max = c.nonnegative(&j.max_power, Dimension::Power, &f("max_power"));
+    let (release, deadline) = (release?, deadline?);
+    if deadline <= release {
+        c.report(
+            "job-time",
+            f("deadline must come after release"),
+            j.deadline.span(),
+            "",
+        );
+        return None;
+    }
+    Some(AiJob {
+        name,
+        release,
+        deadline,
+        energy_mwh: energy?,
+        max_mw: max?,
+    })
+}
+
+pub fn ev_hub(
+    c: &mut Checker,
+    t: &file::EvHubTable,
+    time: &TimeGrid,
+    rng: &mut Rng,
+) -> Option<EvHub> {
+    let name = t.name.get_ref();
+    let f = |k: &str| format!("ev_hub '{name}': {k}");
+    let Some(g) = &t.generate else {
+        c.report(
+            "ev-sessions",
+            f("give generate = { ... } (session files are not supported yet)"),
+            t.name.span(),
+            "see scenarios/xining-park.toml for a generator",
+        );
+        return None;
+    };
+    let g = g.get_ref();
+    let weekday = c.number_in(
+        &g.weekday_sessions,
+        &f("generate.weekday_sessions"),
+        0.0,
+        1e5,
+        "mean sessions per weekday",
+    );
+    let weekend = c.number_in(
+        &g.weekend_sessions,
+        &f("generate.weekend_sessions"),
+        0.0,
+        1e5,
+        "mean sessions per weekend day",
+    );
+    let classes: Vec<Option<ChargerClass>> = g
+        .chargers
+        .iter()
+        .map(|k| {
+            let power = c.nonnegative(&k.power, Dimension::Power, &f("charger power"));
+            let count = c.number_in(
+                &k.count,
+                &f("charger count"),
+                0.0,
+                1e5,
+                "a whole number of chargers",
+            );
+            let energy =
+                c.nonnegative(&k.energy_mean, Dimension::Energy, &f("charger energy_mean"));
+            let share = c.number_in(
+                &k.share,
+                &f("charger share"),
+                0.0,
+                1e6,
+                "relative share of arrivals",
+            );
+            let dwell = match parse_duration(k.dwell_mean.get_ref()) {
+                Ok(s) => Some(s as f64 / 3600.0),
+                Err(e) => {
+                    c.report(
+                        "duration",
+                        f(&format!("dwell_mean: {e}")),
+                        k.dwell_mean.span(),
+                        "e.g. \"45min\"",
+                    );
+                    None
+                }
+            };
+            Some(ChargerClass {
+                power_mw: power?,
+                count: count? as usize,
+                energy_mean_mwh: energy?,
+                dwell_mean_hours: dwell?,
+                share: share?,
+            })
+        })
+        .collect();
+    let classes: Vec<ChargerClass> = classes.into_iter().collect::<Option<_>>()?;
+    let sessions: Vec<Session> = generate_sessions(time, &classes, weekday?, weekend?, rng);
+    Some(EvHub::place(
+        name,
+        t.managed.unwrap_or(true),
+        &classes,
+        sessions,
+    ))
+}

@@ -450,7 +450,12 @@ impl<'a> Checker<'a> {
         }
         for (k, table) in tables.iter().enumerate() {
             if let Some(m) = table.iter().position(Option::is_none) {
-                let when = day_kind(k / 2, k % 2);
+                let everywhere = tables.iter().all(|t| t[m].is_none());
+                let when = if everywhere {
+                    "every day".to_string()
+                } else {
+                    day_kind(k / 2, k % 2)
+                };
                 self.report(
                     "tou-gap",
                     format!(

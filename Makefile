@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # Builds live outside the clone so a fresh checkout reuses the HiGHS build (~3 min).
 CARGO_TARGET_DIR ?= /var/tmp/vppsim-target
 export CARGO_TARGET_DIR
-SCENARIO ?= scenarios/reference-35040.toml
+SCENARIO ?= scenarios/xining-park.toml
 CARGO ?= cargo
 BIN := $(CARGO_TARGET_DIR)/release/vppsim
 

@@ -54,12 +54,14 @@ impl FlexibleLoad {
             .unwrap_or(0.0)
     }
 
-    /// Bus power per unit of this load's power at step `t`.
+    /// Bus power per unit of this load's power at step `t` (1 outside its span, where its
+    /// power is zero anyway).
     pub fn bus_factor(&self, t: usize) -> f64 {
-        match &self.overhead {
-            Some(o) => o[t - self.first_step],
-            None => 1.0,
-        }
+        let overhead = self.overhead.as_ref();
+        overhead
+            .and_then(|o| o.get(t.checked_sub(self.first_step)?))
+            .copied()
+            .unwrap_or(1.0)
     }
 
     /// Index of the first window that ends after step `t` (the one holding `t`, or the next).

@@ -80,8 +80,11 @@ fn validate(path: &Path) -> u8 {
         return EXIT_INFEASIBLE;
     }
     let s = &loaded.scenario;
+    warn_unmet_sessions(s);
+    let jobs: usize = s.datacenters.iter().map(|d| d.jobs.len()).sum();
+    let sessions: usize = s.ev_hubs.iter().map(|h| h.sessions().count()).sum();
     println!(
-        "{}: valid ({} steps of {} min from {}; {} PV, {} batteries, {} loads, {} flexible loads)",
+        "{}: valid ({} steps of {} min from {}; {} PV, {} batteries, {} fixed and {} flexible loads, {} data centres with {jobs} AI jobs, {} EV hubs with {sessions} sessions)",
         path.display(),
         s.time.len,
         s.time.step_seconds / 60,
@@ -89,9 +92,34 @@ fn validate(path: &Path) -> u8 {
         s.pv.len(),
         s.batteries.len(),
         s.loads.len(),
-        s.flexible_loads.len()
+        s.flexible_loads.len(),
+        s.datacenters.len(),
+        s.ev_hubs.len(),
     );
     0
+}
+
+/// Warns of EV sessions that ask for more than their charger can give before departure.
+fn warn_unmet_sessions(s: &vppsim::Scenario) {
+    let dt = s.time.dt_hours();
+    for hub in &s.ev_hubs {
+        let short: Vec<_> = hub
+            .sessions()
+            .filter(|x| x.energy_mwh > x.deliverable_mwh(dt) + 1e-12)
+            .collect();
+        if let Some(first) = short.first() {
+            eprintln!(
+                "warning: ev_hub '{}': {} of {} sessions ask for more than their charger can deliver before departure ({:.3} MWh unmet in all); the first arrives {} asking {:.1} kWh, {:.1} kWh deliverable",
+                hub.name,
+                short.len(),
+                hub.sessions().count(),
+                hub.unmet_mwh(dt),
+                s.time.timestamp(first.arrival),
+                first.energy_mwh * 1000.0,
+                first.deliverable_mwh(dt) * 1000.0
+            );
+        }
+    }
 }
 
 fn report_infeasible(found: &[presolve::Infeasibility]) {
@@ -126,6 +154,7 @@ fn run_scenario(path: &Path, out: Option<PathBuf>, strategy: Option<&str>, force
         report_infeasible(&infeasible);
         return EXIT_INFEASIBLE;
     }
+    warn_unmet_sessions(s);
     let strategy = strategy
         .and_then(Strategy::parse)
         .unwrap_or(s.dispatch.strategy);

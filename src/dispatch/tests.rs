@@ -289,3 +289,36 @@ fn a_custom_dispatcher_sees_the_state_and_its_plans_are_committed() {
     assert_eq!(run.results.import_mw, vec![1.0, 2.0, 3.0]);
     assert_eq!(run.plans, 2);
 }
+
+#[test]
+fn a_demand_charge_flattens_the_monthly_peak() {
+    // 1 MWh owed over 2 hourly steps, 100 CNY/MW on the month's peak, cost alone counts:
+    // the optimum spreads it 0.5 + 0.5 MW, a demand charge of 50 CNY.
+    let mut s = site(2);
+    s.flexible_loads = vec![flexible(&[1.0, 1.0], 1.0)];
+    s.grid.demand_charge = Some(crate::assets::grid::DemandCharge {
+        cny_per_mw: 100.0,
+        month: vec![24_300, 24_300],
+    });
+    s.dispatch.weights = Weights {
+        import: 0.0,
+        cost: 1.0,
+        carbon: 0.0,
+    };
+    let k = run(&s, Strategy::Lp).unwrap();
+    assert!(close(k.peak_import_mw, 0.5), "{k:?}");
+    assert!(close(k.demand_charge_cny.unwrap(), 50.0), "{k:?}");
+    assert!(close(k.objective, 50.0), "{k:?}");
+}
+
+#[test]
+fn compute_counted_at_it_level_draws_its_pue_from_the_bus() {
+    // A job of 1 MWh IT energy at PUE 1.2 over one hourly step draws 1.2 MWh from the grid.
+    let mut s = site(1);
+    let mut job = flexible(&[1.0], 1.0);
+    job.overhead = Some(vec![1.2]);
+    s.flexible_loads = vec![job];
+    let k = run(&s, Strategy::Lp).unwrap();
+    assert!(close(k.grid_import_mwh, 1.2), "{k:?}");
+    assert!(close(k.flexible[0].delivered_mwh, 1.0), "{k:?}");
+}

@@ -8,18 +8,97 @@
 //! - energy cost `Σ (p_imp·import − p_exp·export)·dt` (CNY); wear `Σ c_wear·(charge+discharge)·dt`;
 //! - CO2 `Σ c·import·dt` (t), when a carbon intensity is given;
 //! - battery equivalent full cycles `Σ discharge·dt / energy capacity`;
-//! - objective `w_import·import + w_cost·(energy cost + wear) + w_carbon·CO2[kg]`,
-//!   the quantity the LP minimises.
+//! - demand charge `Σ_months c · max import in the month` (CNY), when the tariff has one;
+//! - objective `w_import·import + w_cost·(energy cost + demand charge + wear) +
+//!   w_carbon·CO2[kg]`, the quantity the LP minimises;
+//! - PV specific yield `Σ PV output·dt / DC nameplate` (kWh/kWp), for modelled plants;
+//! - per data centre: IT and facility energy, realised PUE = facility/IT, AI compute
+//!   delivered and jobs finished on time, and the share of its energy (and of its AI jobs'
+//!   energy) met on site: each step's on-site share `s = (consumption − import)/consumption`
+//!   (PV directly or through the battery), weighted by the data centre's power;
+//! - per EV hub: sessions, sessions turned away (all chargers busy), energy delivered and
+//!   unmet (asked beyond power × dwell).
 
 use serde::Serialize;
 
-use super::Results;
+use super::{DatacenterInfo, Results};
+
+/// Peak of `power` in each calendar month, in month order.
+fn monthly_peaks(power: &[f64], month: &[u32]) -> Vec<f64> {
+    let mut peaks: Vec<(u32, f64)> = Vec::new();
+    for (p, m) in power.iter().zip(month) {
+        match peaks.last_mut() {
+            Some((last, peak)) if last == m => *peak = peak.max(*p),
+            _ => peaks.push((*m, *p)),
+        }
+    }
+    peaks.into_iter().map(|(_, p)| p).collect()
+}
+
+/// A data centre's energies and shares; `onsite` is each step's on-site supply share.
+fn datacenter(r: &Results, d: &DatacenterInfo, onsite: &[f64]) -> DatacenterKpi {
+    let dt = r.time.dt_hours();
+    let group = format!("{}.ai_jobs", d.name);
+    let jobs: Vec<_> = r
+        .flexible
+        .iter()
+        .filter(|f| f.group.as_deref() == Some(group.as_str()))
+        .collect();
+    let (mut it, mut facility, mut ai_it, mut ai_facility, mut onsite_mwh, mut ai_onsite_mwh) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for (t, share) in onsite.iter().enumerate() {
+        let ai: f64 = jobs.iter().map(|j| j.power_mw[t]).sum();
+        let (base_facility, ai_fac) = (d.it_mw[t] * d.pue[t], ai * d.pue[t]);
+        it += (d.it_mw[t] + ai) * dt;
+        facility += (base_facility + ai_fac) * dt;
+        ai_it += ai * dt;
+        ai_facility += ai_fac * dt;
+        onsite_mwh += (base_facility + ai_fac) * share * dt;
+        ai_onsite_mwh += ai_fac * share * dt;
+    }
+    DatacenterKpi {
+        name: d.name.clone(),
+        it_mwh: it,
+        facility_mwh: facility,
+        pue: (it > 0.0).then(|| facility / it),
+        ai_compute_mwh: ai_it,
+        ai_jobs: jobs.len(),
+        ai_jobs_on_time: jobs
+            .iter()
+            .filter(|j| j.power_mw.iter().sum::<f64>() * dt >= j.required_mwh - 1e-6)
+            .count(),
+        onsite_share: (facility > 0.0).then(|| onsite_mwh / facility),
+        ai_onsite_share: (ai_facility > 0.0).then(|| ai_onsite_mwh / ai_facility),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlexibleKpi {
     pub name: String,
     pub delivered_mwh: f64,
     pub required_mwh: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DatacenterKpi {
+    pub name: String,
+    pub it_mwh: f64,
+    pub facility_mwh: f64,
+    pub pue: Option<f64>,
+    pub ai_compute_mwh: f64,
+    pub ai_jobs: usize,
+    pub ai_jobs_on_time: usize,
+    pub onsite_share: Option<f64>,
+    pub ai_onsite_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvHubKpi {
+    pub name: String,
+    pub sessions: usize,
+    pub turned_away: usize,
+    pub delivered_mwh: f64,
+    pub unmet_mwh: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,10 +118,18 @@ pub struct Kpis {
     pub export_revenue_cny: f64,
     pub energy_cost_cny: f64,
     pub battery_wear_cost_cny: f64,
+    /// `None` without a demand charge in the tariff.
+    pub demand_charge_cny: Option<f64>,
+    pub total_cost_cny: f64,
+    /// `None` without a PV plant modelled from physics.
+    pub pv_specific_yield_kwh_per_kwp: Option<f64>,
     /// `None` without a carbon intensity.
     pub co2_t: Option<f64>,
     pub battery_full_cycles: f64,
+    /// Per flexible load, or per group of them (an EV hub's chargers, a data centre's jobs).
     pub flexible: Vec<FlexibleKpi>,
+    pub datacenters: Vec<DatacenterKpi>,
+    pub ev_hubs: Vec<EvHubKpi>,
     pub objective: f64,
 }
 
@@ -58,17 +145,23 @@ impl Kpis {
                 .map(|p| energy(&p.available_mw[..p.power_mw.len()]))
                 .sum();
         let pv_generation_mwh: f64 = r.pv.iter().map(|p| energy(&p.power_mw)).sum();
-        let flexible: Vec<FlexibleKpi> = r
-            .flexible
-            .iter()
-            .map(|f| FlexibleKpi {
-                name: f.name.clone(),
-                delivered_mwh: energy(&f.power_mw),
-                required_mwh: f.required_mwh,
-            })
-            .collect();
-        let consumption_mwh = r.loads.iter().map(|l| energy(&l.power_mw)).sum::<f64>()
-            + flexible.iter().map(|f| f.delivered_mwh).sum::<f64>();
+        let mut flexible: Vec<FlexibleKpi> = Vec::new();
+        for f in &r.flexible {
+            let name = f.group.as_ref().unwrap_or(&f.name);
+            let delivered = energy(&f.power_mw);
+            match flexible.iter_mut().find(|k| &k.name == name) {
+                Some(k) => {
+                    k.delivered_mwh += delivered;
+                    k.required_mwh += f.required_mwh;
+                }
+                None => flexible.push(FlexibleKpi {
+                    name: name.clone(),
+                    delivered_mwh: delivered,
+                    required_mwh: f.required_mwh,
+                }),
+            }
+        }
+        let consumption_mwh = energy(&r.consumption_mw);
         let import_cost_cny = dot(&r.import_mw, &r.import_price);
         let export_revenue_cny = dot(&r.export_mw, &r.export_price);
         let energy_cost_cny = import_cost_cny - export_revenue_cny;
@@ -80,6 +173,27 @@ impl Kpis {
             })
             .sum();
         let co2_kg = r.carbon_kg_per_mwh.as_ref().map(|c| dot(&r.import_mw, c));
+        let demand_charge_cny = r
+            .demand_charge
+            .as_ref()
+            .map(|d| monthly_peaks(&r.import_mw, &d.month).iter().sum::<f64>() * d.cny_per_mw);
+        let modelled: Vec<_> =
+            r.pv.iter()
+                .filter_map(|p| Some((p.dc_capacity_mw?, energy(&p.power_mw))))
+                .collect();
+        let dc_mw: f64 = modelled.iter().map(|m| m.0).sum();
+        let onsite: Vec<f64> = r
+            .consumption_mw
+            .iter()
+            .zip(&r.import_mw)
+            .map(|(c, i)| {
+                if *c > 0.0 {
+                    ((c - i) / c).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         let capacity: f64 = r.batteries.iter().map(|b| b.energy_mwh).sum();
         let discharged: f64 = r.batteries.iter().map(|b| energy(&b.discharge_mw)).sum();
         let w = r.weights;
@@ -100,6 +214,12 @@ impl Kpis {
             export_revenue_cny,
             energy_cost_cny,
             battery_wear_cost_cny,
+            demand_charge_cny,
+            total_cost_cny: energy_cost_cny
+                + battery_wear_cost_cny
+                + demand_charge_cny.unwrap_or(0.0),
+            pv_specific_yield_kwh_per_kwp: (dc_mw > 0.0)
+                .then(|| modelled.iter().map(|m| m.1).sum::<f64>() / dc_mw),
             co2_t: co2_kg.map(|kg| kg / 1000.0),
             battery_full_cycles: if capacity > 0.0 {
                 discharged / capacity
@@ -107,8 +227,25 @@ impl Kpis {
                 0.0
             },
             flexible,
+            datacenters: r
+                .datacenters
+                .iter()
+                .map(|d| datacenter(r, d, &onsite))
+                .collect(),
+            ev_hubs: r
+                .ev_hubs
+                .iter()
+                .map(|h| EvHubKpi {
+                    name: h.name.clone(),
+                    sessions: h.sessions,
+                    turned_away: h.turned_away,
+                    delivered_mwh: h.requested_mwh - h.unmet_mwh,
+                    unmet_mwh: h.unmet_mwh,
+                })
+                .collect(),
             objective: w.import * grid_import_mwh
-                + w.cost * (energy_cost_cny + battery_wear_cost_cny)
+                + w.cost
+                    * (energy_cost_cny + battery_wear_cost_cny + demand_charge_cny.unwrap_or(0.0))
                 + w.carbon * co2_kg.unwrap_or(0.0),
         }
     }
@@ -152,6 +289,48 @@ impl Kpis {
                 format!("{:.3} / {:.3}", flex.delivered_mwh, flex.required_mwh),
                 "MWh",
             ));
+        }
+        if let Some(d) = self.demand_charge_cny {
+            rows.push(("demand charge".into(), format!("{d:.2}"), "CNY"));
+        }
+        rows.push((
+            "total cost".into(),
+            format!("{:.2}", self.total_cost_cny),
+            "CNY",
+        ));
+        if let Some(y) = self.pv_specific_yield_kwh_per_kwp {
+            rows.push(("PV specific yield".into(), format!("{y:.0}"), "kWh/kWp"));
+        }
+        for d in &self.datacenters {
+            rows.push((
+                format!("{} realised PUE", d.name),
+                d.pue.map_or("n/a".into(), |p| format!("{p:.3}")),
+                "",
+            ));
+            rows.push((format!("{} AI compute", d.name), f(d.ai_compute_mwh), "MWh"));
+            rows.push((
+                format!("{} AI jobs on time", d.name),
+                format!("{} / {}", d.ai_jobs_on_time, d.ai_jobs),
+                "",
+            ));
+            rows.push((
+                format!("{} energy met on site", d.name),
+                pct(d.onsite_share),
+                "%",
+            ));
+            rows.push((
+                format!("{} AI energy met on site", d.name),
+                pct(d.ai_onsite_share),
+                "%",
+            ));
+        }
+        for h in &self.ev_hubs {
+            rows.push((
+                format!("{} sessions (turned away)", h.name),
+                format!("{} ({})", h.sessions, h.turned_away),
+                "",
+            ));
+            rows.push((format!("{} EV energy unmet", h.name), f(h.unmet_mwh), "MWh"));
         }
         rows.push((
             "objective".into(),

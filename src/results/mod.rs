@@ -4,13 +4,14 @@ mod kpis;
 mod manifest;
 mod write;
 
-pub use kpis::{FlexibleKpi, Kpis};
+pub use kpis::{DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
 pub use write::{WriteError, write_results};
 
 use serde::Serialize;
 
 use crate::assets::Weights;
+use crate::assets::grid::DemandCharge;
 use crate::scenario::Scenario;
 use crate::time::TimeGrid;
 
@@ -18,6 +19,7 @@ use crate::time::TimeGrid;
 pub struct PvSeries {
     pub name: String,
     pub capacity_mw: f64,
+    pub dc_capacity_mw: Option<f64>,
     pub available_mw: Vec<f64>,
     pub power_mw: Vec<f64>,
 }
@@ -42,9 +44,32 @@ pub struct LoadSeries {
 #[derive(Debug, Clone, Serialize)]
 pub struct FlexibleSeries {
     pub name: String,
+    /// Outputs sum the loads of one group (an EV hub's chargers, a data centre's jobs).
+    pub group: Option<String>,
     /// Energy required over the horizon (sum of its windows).
     pub required_mwh: f64,
     pub power_mw: Vec<f64>,
+}
+
+/// A data centre's general IT load and PUE per step; its jobs are the flexible loads of
+/// group `<name>.ai_jobs`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatacenterInfo {
+    pub name: String,
+    pub it_mw: Vec<f64>,
+    pub pue: Vec<f64>,
+}
+
+/// An EV hub's sessions, as placed before the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvHubInfo {
+    pub name: String,
+    pub managed: bool,
+    pub sessions: usize,
+    pub turned_away: usize,
+    pub requested_mwh: f64,
+    /// Asked for beyond what the chargers could deliver in the dwell time.
+    pub unmet_mwh: f64,
 }
 
 /// What happened in each step of a run, as committed to the realised world.
@@ -60,6 +85,11 @@ pub struct Results {
     pub flexible: Vec<FlexibleSeries>,
     pub import_mw: Vec<f64>,
     pub export_mw: Vec<f64>,
+    /// Power drawn by all loads, fixed and flexible (with their overheads such as PUE).
+    pub consumption_mw: Vec<f64>,
+    pub datacenters: Vec<DatacenterInfo>,
+    pub ev_hubs: Vec<EvHubInfo>,
+    pub demand_charge: Option<DemandCharge>,
     /// Import and export prices (CNY/MWh) and carbon intensity (kg/MWh) per step.
     pub import_price: Vec<f64>,
     pub export_price: Vec<f64>,
@@ -82,6 +112,7 @@ impl Results {
                 .map(|p| PvSeries {
                     name: p.name.clone(),
                     capacity_mw: p.capacity_mw,
+                    dc_capacity_mw: p.dc_capacity_mw,
                     available_mw: p.available_mw.clone(),
                     power_mw: column(),
                 })
@@ -111,12 +142,36 @@ impl Results {
                 .iter()
                 .map(|f| FlexibleSeries {
                     name: f.name.clone(),
+                    group: f.group.clone(),
                     required_mwh: f.windows.iter().map(|w| w.energy_mwh).sum(),
                     power_mw: column(),
                 })
                 .collect(),
             import_mw: column(),
             export_mw: column(),
+            consumption_mw: column(),
+            datacenters: scenario
+                .datacenters
+                .iter()
+                .map(|d| DatacenterInfo {
+                    name: d.name.clone(),
+                    it_mw: d.it_mw.clone(),
+                    pue: d.pue.clone(),
+                })
+                .collect(),
+            ev_hubs: scenario
+                .ev_hubs
+                .iter()
+                .map(|h| EvHubInfo {
+                    name: h.name.clone(),
+                    managed: h.managed,
+                    sessions: h.sessions().count(),
+                    turned_away: h.turned_away,
+                    requested_mwh: h.sessions().map(|s| s.energy_mwh).sum(),
+                    unmet_mwh: h.unmet_mwh(scenario.time.dt_hours()),
+                })
+                .collect(),
+            demand_charge: scenario.grid.demand_charge.clone(),
             import_price: scenario.grid.import_price.clone(),
             export_price: scenario.grid.export_price.clone(),
             carbon_kg_per_mwh: scenario.grid.carbon_kg_per_mwh.clone(),

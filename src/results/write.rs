@@ -125,6 +125,20 @@ impl Drop for Staging {
     }
 }
 
+/// Flexible loads by output column: each group (or ungrouped load) with its members, in
+/// order of first appearance.
+fn flexible_groups(r: &Results) -> Vec<(String, Vec<usize>)> {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, f) in r.flexible.iter().enumerate() {
+        let name = f.group.clone().unwrap_or_else(|| f.name.clone());
+        match groups.iter_mut().find(|g| g.0 == name) {
+            Some(g) => g.1.push(i),
+            None => groups.push((name, vec![i])),
+        }
+    }
+    groups
+}
+
 /// One row per step: timestamp with UTC offset, then every column with its unit.
 pub fn timeseries_csv(r: &Results) -> String {
     let mut header = vec!["timestamp".to_string()];
@@ -140,9 +154,23 @@ pub fn timeseries_csv(r: &Results) -> String {
     for l in &r.loads {
         header.push(format!("{}.power [MW]", l.name));
     }
-    for f in &r.flexible {
-        header.push(format!("{}.power [MW]", f.name));
+    let groups = flexible_groups(r);
+    for (name, _) in &groups {
+        let label = if r
+            .datacenters
+            .iter()
+            .any(|d| *name == format!("{}.ai_jobs", d.name))
+        {
+            "it_power"
+        } else {
+            "power"
+        };
+        header.push(format!("{name}.{label} [MW]"));
     }
+    for d in &r.datacenters {
+        header.push(format!("{}.pue [-]", d.name));
+    }
+    header.push("site.consumption [MW]".into());
     header.extend(
         [
             "grid.import [MW]",
@@ -180,9 +208,13 @@ pub fn timeseries_csv(r: &Results) -> String {
         for l in &r.loads {
             cell(l.power_mw[t], 6);
         }
-        for f in &r.flexible {
-            cell(f.power_mw[t], 6);
+        for (_, members) in &groups {
+            cell(members.iter().map(|&i| r.flexible[i].power_mw[t]).sum(), 6);
         }
+        for d in &r.datacenters {
+            cell(d.pue[t], 4);
+        }
+        cell(r.consumption_mw[t], 6);
         cell(r.import_mw[t], 6);
         cell(r.export_mw[t], 6);
         cell(r.import_price[t] / 1000.0, 6);

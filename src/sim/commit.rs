@@ -19,11 +19,11 @@ pub fn commit(
     let grid = &scenario.grid;
     for k in 0..steps {
         let t = state.step;
-        // Net demand on the grid (MW): positive is import.
-        let mut net = 0.0;
+        // Consumption of all loads, and net demand on the grid (MW, positive is import).
+        let mut consumption = 0.0;
         for (load, out) in scenario.loads.iter().zip(&mut results.loads) {
             out.power_mw.push(load.power_mw[t]);
-            net += load.power_mw[t];
+            consumption += load.power_mw[t];
         }
         for (i, (f, out)) in scenario
             .flexible_loads
@@ -34,8 +34,9 @@ pub fn commit(
             let power = f.realise(t, plan.flexible_mw[i][k], state.owed_mwh[i], dt);
             state.owed_mwh[i] -= power * dt;
             out.power_mw.push(power);
-            net += power * f.bus_factor(t);
+            consumption += power * f.bus_factor(t);
         }
+        let mut net = consumption;
         for (i, (b, out)) in scenario
             .batteries
             .iter()
@@ -94,6 +95,7 @@ pub fn commit(
         }
         results.import_mw.push(import);
         results.export_mw.push(export);
+        results.consumption_mw.push(consumption);
         state.step += 1;
         close_windows(scenario, state)?;
     }

@@ -16,8 +16,9 @@ pub struct Irradiance {
     pub dhi: f64,
 }
 
-/// Solar constant (W/m²): G. Kopp and J. Lean, Geophys. Res. Lett. 38, L01706 (2011).
-pub const SOLAR_CONSTANT: f64 = 1361.0;
+/// Solar constant (W/m²): the WRC value 1367 W/m² that the ESRA clear-sky family, Ineichen–Perez
+/// included, was fitted with (the modern TSI, 1361 W/m², would bias those fits low by 0.4 %).
+pub const SOLAR_CONSTANT: f64 = 1367.0;
 
 /// Relative optical air mass (Kasten & Young 1989); `None` with the sun below the horizon.
 pub fn relative_airmass(zenith_deg: f64) -> Option<f64> {

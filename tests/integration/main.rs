@@ -3,5 +3,6 @@
 mod cli;
 mod determinism;
 mod invalid;
+mod park;
 mod reference;
 mod support;

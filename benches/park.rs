@@ -1,0 +1,55 @@
+//! Park benches: the synthetic weather and PV model for a year of 15-minute steps, and the
+//! default scenario end to end (load, build, solve, commit) with the LP dispatcher.
+
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use vppsim::dispatch::built_in;
+use vppsim::scenario;
+use vppsim::sim::simulate;
+
+fn park(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/xining-park.toml");
+    let s = scenario::load(&path)
+        .expect("default scenario loads")
+        .scenario;
+    let (Some(site), Some(weather)) = (s.site, s.weather.as_ref()) else {
+        panic!("the default scenario has a site and weather");
+    };
+    let mut group = c.benchmark_group("park");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    let model = vppsim::solar::PvModel {
+        tilt: 35.0,
+        azimuth: 180.0,
+        albedo: 0.2,
+        transposition: vppsim::solar::irradiance::Transposition::Perez,
+        cell_temperature: vppsim::solar::pvsystem::CellTemperature::Faiman,
+        iam_b0: 0.05,
+        electrical: vppsim::solar::pvsystem::Electrical {
+            dc_mw: 6.0,
+            ac_mw: 5.0,
+            gamma_per_k: -0.0035,
+            losses: 0.12,
+            inverter_efficiency: 0.98,
+        },
+    };
+    group.bench_function("pv_year_from_weather", |b| {
+        b.iter(|| model.ac_power(&site, weather, &s.time))
+    });
+    group.bench_function("load_scenario_with_weather_and_pv", |b| {
+        b.iter(|| scenario::load(&path).expect("loads"))
+    });
+    group.bench_function("default_year_end_to_end", |b| {
+        b.iter(|| {
+            let s = scenario::load(&path).expect("loads").scenario;
+            simulate(&s, built_in(s.dispatch.strategy, &s).as_mut()).expect("runs")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, park);
+criterion_main!(benches);

@@ -1,0 +1,83 @@
+//! The Xining park scenarios: physically plausible, balanced in the CSV, deterministic.
+
+use crate::support::{read_json, temp_dir, text, vppsim};
+
+/// Runs a scenario into a fresh folder and returns (summary, timeseries text).
+fn run(scenario: &str, name: &str) -> (serde_json::Value, String) {
+    let out = temp_dir(name);
+    let o = vppsim(&["run", scenario, "--out", out.to_str().unwrap(), "--force"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    (
+        read_json(&out.join("summary.json")),
+        std::fs::read_to_string(out.join("timeseries.csv")).unwrap(),
+    )
+}
+
+/// Every CSV row balances: pv + discharge + import = consumption + charge + export.
+fn assert_csv_balances(csv: &str) {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let (pv, ch, dis, cons, imp, exp) = (
+        col("pv.power [MW]"),
+        col("battery.charge [MW]"),
+        col("battery.discharge [MW]"),
+        col("site.consumption [MW]"),
+        col("grid.import [MW]"),
+        col("grid.export [MW]"),
+    );
+    for (i, line) in lines.enumerate() {
+        let v: Vec<f64> = line
+            .split(',')
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        let at = |c: usize| v[c - 1];
+        let residual = at(pv) + at(dis) + at(imp) - at(cons) - at(ch) - at(exp);
+        // Six decimals are written: the residual of the rounded values stays below 5e-6.
+        assert!(residual.abs() < 5e-6, "row {}: residual {residual}", i + 2);
+    }
+}
+
+#[test]
+fn a_summer_week_of_the_park_is_plausible_and_balanced() {
+    let (summary, csv) = run("scenarios/xining-park-week.toml", "park-week");
+    let k = &summary["kpis"];
+    let dc = &k["datacenters"][0];
+    let pue = dc["pue"].as_f64().unwrap();
+    assert!((1.10..=1.35).contains(&pue), "PUE {pue}");
+    assert_eq!(dc["ai_jobs_on_time"], dc["ai_jobs"]);
+    assert!(dc["ai_jobs"].as_u64().unwrap() >= 1);
+    let ev = &k["ev_hubs"][0];
+    assert!(ev["sessions"].as_u64().unwrap() > 200, "{ev}");
+    // A summer week at 36.6 N: 6 MWp yields 25–45 kWh/kWp.
+    let yield_week = k["pv_specific_yield_kwh_per_kwp"].as_f64().unwrap();
+    assert!((25.0..=45.0).contains(&yield_week), "{yield_week}");
+    assert!(k["demand_charge_cny"].as_f64().unwrap() > 0.0);
+    assert_csv_balances(&csv);
+}
+
+#[test]
+fn the_default_year_is_plausible_and_byte_identical_for_the_same_seed() {
+    let (summary, csv) = run("scenarios/xining-park.toml", "park-year-a");
+    let k = &summary["kpis"];
+    let yield_year = k["pv_specific_yield_kwh_per_kwp"].as_f64().unwrap();
+    assert!(
+        (1400.0..=1700.0).contains(&yield_year),
+        "PV yield {yield_year} kWh/kWp"
+    );
+    let pue = k["datacenters"][0]["pue"].as_f64().unwrap();
+    assert!((1.10..=1.20).contains(&pue), "annual PUE {pue}");
+    assert_csv_balances(&csv);
+    let (again, csv_again) = run("scenarios/xining-park.toml", "park-year-b");
+    assert!(summary == again, "summary differs between identical runs");
+    assert!(
+        csv == csv_again,
+        "timeseries differs between identical runs"
+    );
+}

@@ -15,6 +15,7 @@ pub mod assets;
 pub mod diagnostic;
 pub mod dispatch;
 pub mod model;
+pub mod report;
 pub mod results;
 pub mod rng;
 pub mod scenario;

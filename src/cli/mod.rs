@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use vppsim::dispatch::{self, DispatchError};
 use vppsim::model::SolveError;
-use vppsim::results::{Kpis, Manifest, WriteError, write_results};
+use vppsim::results::{Kpis, Manifest, RunOutput, WriteError, write_results};
 use vppsim::scenario::{self, Strategy};
 use vppsim::sim::{self, SimError, presolve};
 
@@ -44,6 +44,14 @@ enum Command {
         /// Replace an existing results folder.
         #[arg(long)]
         force: bool,
+        /// Skip the charts and reports.
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Rebuild the charts and report.html / report.md of a results folder without re-running.
+    Report {
+        /// A folder written by `vppsim run`.
+        results: PathBuf,
     },
     /// Check a scenario without solving it; reports every problem found.
     Validate {
@@ -61,7 +69,25 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
             strategy,
             force,
-        } => run_scenario(&scenario, out, strategy.as_deref(), force),
+            no_plots,
+        } => run_scenario(&scenario, out, strategy.as_deref(), force, !no_plots),
+        Command::Report { results } => match vppsim::report::rebuild(&results) {
+            Ok(()) => {
+                println!(
+                    "report written to {}",
+                    results.join("report.html").display()
+                );
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                if matches!(e, WriteError::Io { .. }) {
+                    EXIT_BAD_INPUT
+                } else {
+                    EXIT_FAILED
+                }
+            }
+        },
     };
     ExitCode::from(code)
 }
@@ -131,7 +157,13 @@ fn report_infeasible(found: &[presolve::Infeasibility]) {
     );
 }
 
-fn run_scenario(path: &Path, out: Option<PathBuf>, strategy: Option<&str>, force: bool) -> u8 {
+fn run_scenario(
+    path: &Path,
+    out: Option<PathBuf>,
+    strategy: Option<&str>,
+    force: bool,
+    plots: bool,
+) -> u8 {
     let loading = Instant::now();
     let loaded = match scenario::load(path) {
         Ok(l) => l,
@@ -191,11 +223,17 @@ fn run_scenario(path: &Path, out: Option<PathBuf>, strategy: Option<&str>, force
             times,
         )
     };
-    if let Err(e) = write_results(&out, force, &run.results, &kpis, run.objective, manifest) {
+    let output = RunOutput {
+        scenario: s,
+        results: &run.results,
+        kpis: &kpis,
+        solver_objective: run.objective,
+    };
+    if let Err(e) = write_results(&out, force, plots, &output, manifest) {
         eprintln!("error: {e}");
         return match e {
             WriteError::Exists(_) => EXIT_BAD_INPUT,
-            WriteError::Io { .. } => EXIT_FAILED,
+            WriteError::Io { .. } | WriteError::Report(_) => EXIT_FAILED,
         };
     }
     print_kpis(&s.name, dispatcher.name(), &kpis);

@@ -8,6 +8,106 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::{Kpis, Manifest, Results};
+use crate::scenario::Scenario;
+
+/// What the report shows of the manifest before the run's timings are known.
+fn manifest_preview(scenario: &Scenario) -> serde_json::Value {
+    serde_json::json!({
+        "vppsim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "steps": scenario.time.len,
+        "dispatch": scenario.dispatch,
+    })
+}
+
+/// One line per asset with its main parameters, for the report.
+fn describe(s: &Scenario) -> Vec<serde_json::Value> {
+    let line = |kind: &str, name: &str, parameters: String| serde_json::json!({ "kind": kind, "name": name, "parameters": parameters });
+    let mut out = Vec::new();
+    for p in &s.pv {
+        let dc = p.dc_capacity_mw.map_or(String::new(), |d| {
+            format!(", {d} MWp DC (modelled from weather)")
+        });
+        let energy: f64 = p.available_mw.iter().sum::<f64>() * s.time.dt_hours();
+        out.push(line(
+            "PV",
+            &p.name,
+            format!("{} MW AC{dc}; {energy:.1} MWh available", p.capacity_mw),
+        ));
+    }
+    for b in &s.batteries {
+        out.push(line(
+            "battery",
+            &b.name,
+            format!(
+                "{} MWh, charge {} MW, discharge {} MW, efficiencies {}/{}, SoC {:.0}–{:.0} %, start {:.0} %, end ≥ {:.0} %, wear {} CNY/MWh",
+                b.energy_mwh,
+                b.charge_mw,
+                b.discharge_mw,
+                b.charge_efficiency,
+                b.discharge_efficiency,
+                100.0 * b.soc_min_mwh / b.energy_mwh,
+                100.0 * b.soc_max_mwh / b.energy_mwh,
+                100.0 * b.soc_initial_mwh / b.energy_mwh,
+                100.0 * b.soc_final_mwh / b.energy_mwh,
+                b.throughput_cost_cny_per_mwh
+            ),
+        ));
+    }
+    for l in &s.loads {
+        let energy: f64 = l.power_mw.iter().sum::<f64>() * s.time.dt_hours();
+        let peak = l.power_mw.iter().copied().fold(0.0, f64::max);
+        out.push(line(
+            "fixed load",
+            &l.name,
+            format!("{energy:.1} MWh, peak {peak:.3} MW"),
+        ));
+    }
+    for d in &s.datacenters {
+        out.push(line(
+            "data centre",
+            &d.name,
+            format!(
+                "IT capacity {} MW, {} AI jobs",
+                d.it_capacity_mw,
+                d.jobs.len()
+            ),
+        ));
+    }
+    for h in &s.ev_hubs {
+        let mode = if h.managed { "managed" } else { "uncontrolled" };
+        out.push(line(
+            "EV hub",
+            &h.name,
+            format!(
+                "{} chargers, {} sessions, {mode}",
+                h.chargers.len(),
+                h.sessions().count()
+            ),
+        ));
+    }
+    let g = &s.grid;
+    let (lo, hi) = g
+        .import_price
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
+    let demand = g.demand_charge.as_ref().map_or(String::new(), |d| {
+        format!(", demand charge {} CNY/kW per month", d.cny_per_mw / 1000.0)
+    });
+    out.push(line(
+        "grid",
+        "grid",
+        format!(
+            "import ≤ {} MW, export ≤ {} MW, import price {:.3}–{:.3} CNY/kWh{demand}",
+            g.import_limit_mw,
+            g.export_limit_mw,
+            lo / 1000.0,
+            hi / 1000.0
+        ),
+    ));
+    out
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -18,18 +118,35 @@ pub enum WriteError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot draw the report: {0}")]
+    Report(String),
 }
 
-/// Writes `timeseries.csv`, `summary.json` and `manifest.json` into `dir`, atomically.
+/// What a run produced, to be written.
+pub struct RunOutput<'a> {
+    pub scenario: &'a Scenario,
+    pub results: &'a Results,
+    pub kpis: &'a Kpis,
+    /// The solver's own objective value, where the strategy optimises.
+    pub solver_objective: Option<f64>,
+}
+
+/// Writes `timeseries.csv`, `summary.json` and `manifest.json` (and with `with_report` the
+/// charts and reports) into `dir`, atomically.
 /// `manifest` receives the time spent writing the other files; returns the total write time.
 pub fn write_results(
     dir: &Path,
     force: bool,
-    results: &Results,
-    kpis: &Kpis,
-    solver_objective: Option<f64>,
+    with_report: bool,
+    run: &RunOutput,
     manifest: impl FnOnce(Duration) -> Manifest,
 ) -> Result<Duration, WriteError> {
+    let RunOutput {
+        scenario,
+        results,
+        kpis,
+        solver_objective,
+    } = *run;
     let writing = Instant::now();
     if dir.exists() && !force {
         return Err(WriteError::Exists(dir.to_path_buf()));
@@ -40,12 +157,20 @@ pub fn write_results(
         "start": results.time.timestamp(0),
         "steps": results.time.len,
         "step_minutes": results.time.step_seconds as f64 / 60.0,
+        "description": scenario.description,
+        "assets": describe(scenario),
         "kpis": kpis,
         "solver_objective": solver_objective,
     });
     let staging = Staging::create(dir)?;
-    staging.write("timeseries.csv", timeseries_csv(results).as_bytes())?;
+    let csv = timeseries_csv(results);
+    staging.write("timeseries.csv", csv.as_bytes())?;
     staging.write("summary.json", &pretty(&summary))?;
+    if with_report {
+        // The manifest's timings are only known at the end; the report shows the rest.
+        let preliminary = serde_json::to_value(manifest_preview(scenario)).unwrap_or_default();
+        crate::report::write_report(&staging, &csv, &summary, &preliminary)?;
+    }
     staging.write("manifest.json", &pretty(&manifest(writing.elapsed())))?;
     staging.commit()?;
     Ok(writing.elapsed())
@@ -99,6 +224,11 @@ impl Staging {
     }
 
     /// Renames the staging folder to `dir`, replacing an existing one.
+    /// The staging folder, for writers that need a path (PNG encoding).
+    pub fn path(&self) -> &Path {
+        &self.staging
+    }
+
     pub fn commit(mut self) -> Result<(), WriteError> {
         let dir = self.dir.clone();
         if dir.exists() {

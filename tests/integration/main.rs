@@ -5,4 +5,5 @@ mod determinism;
 mod invalid;
 mod park;
 mod reference;
+mod report;
 mod support;

@@ -1,0 +1,496 @@
+//! The charts of a results folder, drawn with plotters into SVG (and PNG) with the bundled
+//! DejaVu Sans font and the Okabe–Ito colour-blind-safe palette.
+
+use std::path::Path;
+use std::sync::Once;
+
+use chrono::Duration;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+
+use super::view::View;
+
+/// Okabe & Ito (2008) colours, safe for the common colour-vision deficiencies.
+const ORANGE: RGBColor = RGBColor(230, 159, 0);
+const SKY: RGBColor = RGBColor(86, 180, 233);
+const GREEN: RGBColor = RGBColor(0, 158, 115);
+const YELLOW: RGBColor = RGBColor(240, 228, 66);
+const BLUE: RGBColor = RGBColor(0, 114, 178);
+const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+const PURPLE: RGBColor = RGBColor(204, 121, 167);
+
+/// Viridis anchors (perceptually uniform, colour-blind safe) for the carpet plot.
+const VIRIDIS: [(u8, u8, u8); 5] = [
+    (68, 1, 84),
+    (59, 82, 139),
+    (33, 145, 140),
+    (94, 201, 98),
+    (253, 231, 37),
+];
+
+const SIZE: (u32, u32) = (1000, 500);
+const FONT: &str = "sans-serif";
+
+/// A drawn chart: file stem, title and its SVG text.
+pub struct Chart {
+    pub name: &'static str,
+    pub title: String,
+    pub svg: String,
+}
+
+/// Registers the bundled font once per process (no system font library is needed).
+fn register_bundled_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font is compiled in; a failure here would be a corrupt build.
+        let _ = register_font(
+            FONT,
+            FontStyle::Normal,
+            include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+        );
+    });
+}
+
+/// The charts a results folder gets, by file stem.
+pub const NAMES: [&str; 5] = [
+    "dispatch_week",
+    "state_of_charge",
+    "import_carpet",
+    "duration_curves",
+    "monthly_balance",
+];
+
+/// Draws chart `name` on `area`; returns its title.
+fn draw<DB: DrawingBackend>(
+    name: &str,
+    area: &DrawingArea<DB, Shift>,
+    v: &View,
+) -> Result<String, String> {
+    match name {
+        "dispatch_week" => dispatch(area, v),
+        "state_of_charge" => state_of_charge(area, v),
+        "import_carpet" => import_carpet(area, v),
+        "duration_curves" => duration_curves(area, v),
+        _ => monthly_balance(area, v),
+    }
+}
+
+/// Draws every chart as SVG, and as PNG into `png_dir` when given. Without batteries there
+/// is no state-of-charge chart.
+pub fn render_all(v: &View, png_dir: Option<&Path>) -> Result<Vec<Chart>, String> {
+    register_bundled_font();
+    let mut out = Vec::new();
+    for name in NAMES
+        .into_iter()
+        .filter(|n| *n != "state_of_charge" || v.soc.is_some())
+    {
+        let mut svg = String::new();
+        let title = {
+            let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+            let title = draw(name, &area, v)?;
+            area.present().map_err(err)?;
+            title
+        };
+        if let Some(dir) = png_dir {
+            let path = dir.join(format!("{name}.png"));
+            let area = BitMapBackend::new(&path, SIZE).into_drawing_area();
+            draw(name, &area, v)?;
+            area.present().map_err(err)?;
+        }
+        out.push(Chart { name, title, svg });
+    }
+    Ok(out)
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// Local date label of `days` after step `start`.
+fn date_label(v: &View, start: usize, days: f64, format: &str) -> String {
+    (v.time[start] + Duration::minutes((days * 1440.0).round() as i64))
+        .format(format)
+        .to_string()
+}
+
+/// Stacked dispatch of the week with the most import: supply above zero, sinks below,
+/// consumption as a line.
+fn dispatch<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &View) -> Result<String, String> {
+    let (a, b) = v.busiest_week();
+    let title = format!(
+        "Dispatch, {} to {} (the week with the most import)",
+        date_label(v, a, 0.0, "%Y-%m-%d"),
+        date_label(v, b - 1, 0.0, "%Y-%m-%d")
+    );
+    root.fill(&WHITE).map_err(err)?;
+    let xs: Vec<f64> = (a..b).map(|t| (t - a) as f64 * v.dt / 24.0).collect();
+    let above = [
+        ("PV output", &v.pv, ORANGE),
+        ("battery discharge", &v.discharge, GREEN),
+        ("grid import", &v.import, BLUE),
+    ];
+    let below = [
+        ("battery charge", &v.charge, SKY),
+        ("grid export", &v.export, VERMILLION),
+        ("PV curtailed", &v.curtailment, YELLOW),
+    ];
+    let stack = |layers: &[(&str, &Vec<f64>, RGBColor)], sign: f64| -> Vec<Vec<f64>> {
+        let mut total = vec![0.0; b - a];
+        layers
+            .iter()
+            .map(|(_, series, _)| {
+                for (k, t) in (a..b).enumerate() {
+                    total[k] += sign * series[t];
+                }
+                total.clone()
+            })
+            .collect()
+    };
+    let (up, down) = (stack(&above, 1.0), stack(&below, -1.0));
+    let top = up[2]
+        .iter()
+        .chain(&v.consumption[a..b])
+        .fold(0.0f64, |m, x| m.max(*x))
+        * 1.05
+        + 1e-6;
+    let bottom = down[2].iter().fold(0.0f64, |m, x| m.min(*x)) * 1.05 - 1e-6;
+    let days = xs.last().copied().unwrap_or(1.0) + v.dt / 24.0;
+    let mut chart = ChartBuilder::on(root)
+        .caption(&title, (FONT, 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..days, bottom..top)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("local time")
+        .y_desc("power [MW]")
+        .x_labels(8)
+        .x_label_formatter(&|x| date_label(v, a, *x, "%a %d %b"))
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    // Each layer is the band between the cumulative sums below and above it.
+    for (layers, cumulative) in [(&above, &up), (&below, &down)] {
+        for (i, (name, _, colour)) in layers.iter().enumerate() {
+            let colour = *colour;
+            let lower = |k: usize| if i == 0 { 0.0 } else { cumulative[i - 1][k] };
+            let band: Vec<(f64, f64)> = (0..xs.len())
+                .map(|k| (xs[k], cumulative[i][k]))
+                .chain((0..xs.len()).rev().map(|k| (xs[k], lower(k))))
+                .collect();
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, colour.filled())))
+                .map_err(err)?
+                .label(*name)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled())
+                });
+        }
+    }
+    let load = xs.iter().copied().zip(v.consumption[a..b].iter().copied());
+    chart
+        .draw_series(LineSeries::new(load, BLACK.stroke_width(2)))
+        .map_err(err)?
+        .label("consumption")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], BLACK.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    Ok(title)
+}
+
+/// Averages of `values` over consecutive chunks so at most `max` points remain.
+fn thin(values: &[f64], max: usize) -> (usize, Vec<f64>) {
+    let chunk = values.len().div_ceil(max).max(1);
+    (
+        chunk,
+        values
+            .chunks(chunk)
+            .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+            .collect(),
+    )
+}
+
+fn state_of_charge<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    v: &View,
+) -> Result<String, String> {
+    let title = "Battery state of charge".to_string();
+    let soc = v.soc.as_deref().unwrap_or_default();
+    root.fill(&WHITE).map_err(err)?;
+    let (chunk, points) = thin(soc, 3000);
+    let days = v.len() as f64 * v.dt / 24.0;
+    let top = points.iter().fold(0.0f64, |m, x| m.max(*x)) * 1.1 + 1e-6;
+    let mut chart = ChartBuilder::on(root)
+        .caption(&title, (FONT, 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..days, 0.0..top)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("local time")
+        .y_desc("stored energy [MWh]")
+        .x_label_formatter(&|x| date_label(v, 0, *x, "%d %b"))
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    let step_days = chunk as f64 * v.dt / 24.0;
+    chart
+        .draw_series(LineSeries::new(
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i as f64 * step_days, *s)),
+            GREEN.stroke_width(1),
+        ))
+        .map_err(err)?;
+    Ok(title)
+}
+
+/// Colour of `x` in 0..1 on the viridis scale.
+fn viridis(x: f64) -> RGBColor {
+    let x = x.clamp(0.0, 1.0) * (VIRIDIS.len() - 1) as f64;
+    let i = (x.floor() as usize).min(VIRIDIS.len() - 2);
+    let f = x - i as f64;
+    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    let mix = |p: u8, q: u8| (p as f64 + (q as f64 - p as f64) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Grid import by day (x) and local time of day (y), hourly cells.
+fn import_carpet<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    v: &View,
+) -> Result<String, String> {
+    let title = "Grid import by day and local time of day".to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let (plot, legend) = root.split_horizontally(SIZE.0 - 110);
+    let cell_hours = v.dt.max(1.0);
+    let mut cells: std::collections::BTreeMap<(i64, i64), (f64, usize)> =
+        std::collections::BTreeMap::new();
+    for t in 0..v.len() {
+        let (day, hour) = v.day_and_hour(t);
+        let e = cells
+            .entry((day, (hour / cell_hours).floor() as i64))
+            .or_insert((0.0, 0));
+        e.0 += v.import[t];
+        e.1 += 1;
+    }
+    let days = cells.keys().map(|k| k.0).max().unwrap_or(0) + 1;
+    let peak = cells
+        .values()
+        .map(|(s, n)| s / *n as f64)
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    let mut chart = ChartBuilder::on(&plot)
+        .caption(&title, (FONT, 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0.0..days as f64, 0.0..24.0)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc("day")
+        .y_desc("local hour")
+        .x_label_formatter(&|x| date_label(v, 0, *x, "%d %b"))
+        .y_labels(7)
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(cells.iter().map(|((d, h), (s, n))| {
+            let (x, y) = (*d as f64, *h as f64 * cell_hours);
+            Rectangle::new(
+                [(x, y), (x + 1.0, y + cell_hours)],
+                viridis(s / *n as f64 / peak).filled(),
+            )
+        }))
+        .map_err(err)?;
+    // Colour scale.
+    let mut scale = ChartBuilder::on(&legend)
+        .margin_top(60)
+        .margin_bottom(50)
+        .margin_right(10)
+        .y_label_area_size(55)
+        .caption("MW", (FONT, 14))
+        .build_cartesian_2d(0.0..1.0, 0.0..peak)
+        .map_err(err)?;
+    scale
+        .configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .label_style((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    scale
+        .draw_series((0..100).map(|i| {
+            let (y0, y1) = (peak * i as f64 / 100.0, peak * (i + 1) as f64 / 100.0);
+            Rectangle::new([(0.0, y0), (1.0, y1)], viridis(i as f64 / 99.0).filled())
+        }))
+        .map_err(err)?;
+    Ok(title)
+}
+
+/// Load, net load (consumption − PV) and grid import sorted from highest to lowest.
+fn duration_curves<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    v: &View,
+) -> Result<String, String> {
+    let title = "Duration curves".to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let net: Vec<f64> = v
+        .consumption
+        .iter()
+        .zip(&v.pv)
+        .map(|(c, p)| c - p)
+        .collect();
+    let curves = [
+        ("consumption", v.consumption.clone(), BLACK),
+        ("net load (consumption − PV)", net, PURPLE),
+        ("grid import", v.import.clone(), BLUE),
+    ];
+    let sorted: Vec<Vec<f64>> = curves
+        .iter()
+        .map(|(_, s, _)| {
+            let mut s = s.clone();
+            s.sort_by(|a, b| b.total_cmp(a));
+            s
+        })
+        .collect();
+    let top = sorted
+        .iter()
+        .flat_map(|s| s.first())
+        .fold(0.0f64, |m, x| m.max(*x))
+        * 1.05
+        + 1e-6;
+    let bottom = sorted
+        .iter()
+        .flat_map(|s| s.last())
+        .fold(0.0f64, |m, x| m.min(*x))
+        * 1.05;
+    let mut chart = ChartBuilder::on(root)
+        .caption(&title, (FONT, 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..100.0, bottom..top)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("share of time [%]")
+        .y_desc("power [MW]")
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    for ((name, _, colour), s) in curves.iter().zip(&sorted) {
+        let n = s.len();
+        let points = (0..=1000).map(|i| {
+            let k = (i * (n - 1)) / 1000;
+            (100.0 * k as f64 / (n - 1).max(1) as f64, s[k])
+        });
+        let colour = *colour;
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(2)))
+            .map_err(err)?
+            .label(*name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 12, y)], colour.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    Ok(title)
+}
+
+/// Energy per calendar month: PV used on site, PV curtailed, grid import and export.
+fn monthly_balance<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    v: &View,
+) -> Result<String, String> {
+    let title = "Monthly energy balance".to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let mut months: Vec<(i32, [f64; 4])> = Vec::new();
+    for t in 0..v.len() {
+        let m = v.month(t);
+        if months.last().is_none_or(|last| last.0 != m) {
+            months.push((m, [0.0; 4]));
+        }
+        let e = &mut months.last_mut().expect("pushed").1;
+        e[0] += (v.pv[t] - v.export[t]).max(0.0) * v.dt;
+        e[1] += v.curtailment[t] * v.dt;
+        e[2] += v.import[t] * v.dt;
+        e[3] += v.export[t] * v.dt;
+    }
+    let top = months.iter().flat_map(|m| m.1).fold(0.0f64, f64::max) * 1.1 + 1e-6;
+    let names = [
+        ("PV used on site", ORANGE),
+        ("PV curtailed", YELLOW),
+        ("grid import", BLUE),
+        ("grid export", VERMILLION),
+    ];
+    let labels: Vec<String> = months
+        .iter()
+        .map(|(m, _)| {
+            format!(
+                "{} {}",
+                [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec"
+                ][m.rem_euclid(12) as usize],
+                m.div_euclid(12)
+            )
+        })
+        .collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(&title, (FONT, 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(-0.5..months.len() as f64 - 0.5, 0.0..top)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(months.len().min(12))
+        .x_label_formatter(&|x| labels.get(x.round() as usize).cloned().unwrap_or_default())
+        .y_desc("energy [MWh]")
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    for (k, (name, colour)) in names.iter().enumerate() {
+        let colour = *colour;
+        chart
+            .draw_series(months.iter().enumerate().map(|(i, (_, e))| {
+                let x0 = i as f64 - 0.4 + 0.2 * k as f64;
+                Rectangle::new([(x0, 0.0), (x0 + 0.18, e[k])], colour.filled())
+            }))
+            .map_err(err)?
+            .label(*name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FONT, 12))
+        .draw()
+        .map_err(err)?;
+    Ok(title)
+}

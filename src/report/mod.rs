@@ -1,0 +1,61 @@
+//! Plots and reports of a results folder: `*.svg` and `*.png` charts, `report.html`
+//! (self-contained) and `report.md`. They are made from the folder's files alone, so
+//! `vppsim report DIR` can rebuild them without re-running.
+
+pub mod charts;
+mod page;
+pub mod view;
+
+use serde_json::Value;
+
+use crate::results::{Staging, WriteError};
+use view::View;
+
+/// Draws the charts and writes them with both reports into `staging`.
+pub fn write_report(
+    staging: &Staging,
+    timeseries: &str,
+    summary: &Value,
+    manifest: &Value,
+) -> Result<(), WriteError> {
+    let failed = |reason: String| WriteError::Report(reason);
+    let view = View::from_csv(timeseries).map_err(failed)?;
+    let charts = charts::render_all(&view, Some(staging.path())).map_err(failed)?;
+    for c in &charts {
+        staging.write(&format!("{}.svg", c.name), c.svg.as_bytes())?;
+    }
+    staging.write(
+        "report.html",
+        page::html(summary, manifest, &charts).as_bytes(),
+    )?;
+    staging.write(
+        "report.md",
+        page::markdown(summary, manifest, &charts).as_bytes(),
+    )
+}
+
+/// Rebuilds the charts and reports of the results folder `dir`, replacing it atomically.
+pub fn rebuild(dir: &std::path::Path) -> Result<(), WriteError> {
+    let read = |file: &str| {
+        let path = dir.join(file);
+        std::fs::read_to_string(&path).map_err(|source| WriteError::Io { path, source })
+    };
+    let (timeseries, summary, manifest) = (
+        read("timeseries.csv")?,
+        read("summary.json")?,
+        read("manifest.json")?,
+    );
+    let parse = |file: &str, text: &str| {
+        serde_json::from_str::<Value>(text).map_err(|e| WriteError::Report(format!("{file}: {e}")))
+    };
+    let (summary_value, manifest_value) = (
+        parse("summary.json", &summary)?,
+        parse("manifest.json", &manifest)?,
+    );
+    let staging = Staging::create(dir)?;
+    staging.write("timeseries.csv", timeseries.as_bytes())?;
+    staging.write("summary.json", summary.as_bytes())?;
+    staging.write("manifest.json", manifest.as_bytes())?;
+    write_report(&staging, &timeseries, &summary_value, &manifest_value)?;
+    staging.commit()
+}

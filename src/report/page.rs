@@ -1,0 +1,206 @@
+//! `report.html` (self-contained: charts inline as SVG, no network) and `report.md`.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::charts::Chart;
+
+/// Escapes text for HTML.
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Unit and scale of a KPI from its key's suffix.
+fn unit_of(key: &str) -> (&'static str, f64) {
+    if key.ends_with("_mwh") {
+        ("MWh", 1.0)
+    } else if key.ends_with("_mw") {
+        ("MW", 1.0)
+    } else if key.ends_with("_cny") {
+        ("CNY", 1.0)
+    } else if key.ends_with("_t") {
+        ("t", 1.0)
+    } else if key.ends_with("_kwh_per_kwp") {
+        ("kWh/kWp", 1.0)
+    } else if key.contains("share")
+        || key.contains("consumption") && !key.ends_with("_mwh")
+        || key.contains("sufficiency")
+    {
+        ("%", 100.0)
+    } else {
+        ("", 1.0)
+    }
+}
+
+/// A KPI value as text.
+fn show(key: &str, value: &Value) -> (String, &'static str) {
+    let (unit, scale) = unit_of(key);
+    let text = match value {
+        Value::Null => "n/a".to_string(),
+        Value::Number(n) if n.is_f64() => {
+            let x = n.as_f64().unwrap_or(f64::NAN) * scale;
+            if x.abs() >= 1000.0 {
+                format!("{x:.1}")
+            } else {
+                format!("{x:.3}")
+            }
+        }
+        other => other.to_string().trim_matches('"').to_string(),
+    };
+    (text, unit)
+}
+
+/// Rows `(label, value, unit)` of the scalar KPIs, then of each listed item.
+pub fn kpi_rows(kpis: &Value) -> Vec<(String, String, &'static str)> {
+    let mut rows = Vec::new();
+    let Some(map) = kpis.as_object() else {
+        return rows;
+    };
+    for (key, value) in map {
+        match value {
+            Value::Array(items) => {
+                for item in items {
+                    let name = item.get("name").and_then(Value::as_str).unwrap_or("?");
+                    for (k, v) in item
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter(|(k, _)| *k != "name")
+                    {
+                        let (text, unit) = show(k, v);
+                        rows.push((format!("{name}: {}", k.replace('_', " ")), text, unit));
+                    }
+                }
+            }
+            _ => {
+                let (text, unit) = show(key, value);
+                rows.push((key.replace('_', " "), text, unit));
+            }
+        }
+    }
+    rows
+}
+
+/// The SVG of a chart without its XML declaration, for inlining.
+fn inline(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+/// The HTML report.
+pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
+    let name = summary["scenario"].as_str().unwrap_or("scenario");
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vppsim report: {n}</title>\n<style>\
+         body{{font-family:'DejaVu Sans',sans-serif;max-width:1060px;margin:2em auto;color:#222;padding:0 1em}}\
+         table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #bbb;padding:3px 8px;text-align:left}}\
+         td.num{{text-align:right;font-variant-numeric:tabular-nums}}figure{{margin:2em 0}}figcaption{{font-weight:bold}}\
+         code{{font-size:90%}}</style></head><body>\n<h1>vppsim report: {n}</h1>\n",
+        n = esc(name)
+    );
+    let description = summary["description"].as_str().unwrap_or_default();
+    let _ = writeln!(
+        h,
+        "<p>{}</p>\n<p>Strategy <b>{}</b>; {} steps of {} min from {} (local time).</p>",
+        esc(description),
+        esc(summary["strategy"].as_str().unwrap_or("?")),
+        summary["steps"],
+        summary["step_minutes"],
+        esc(summary["start"].as_str().unwrap_or("?"))
+    );
+    h.push_str("<h2>Key figures</h2>\n<table><tr><th>KPI</th><th>value</th><th>unit</th></tr>\n");
+    for (label, value, unit) in kpi_rows(&summary["kpis"]) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{unit}</td></tr>",
+            esc(&label),
+            esc(&value)
+        );
+    }
+    h.push_str("</table>\n<h2>Scenario</h2>\n<table><tr><th>kind</th><th>name</th><th>parameters</th></tr>\n");
+    for asset in summary["assets"].as_array().into_iter().flatten() {
+        let cell = |k: &str| esc(asset[k].as_str().unwrap_or_default());
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            cell("kind"),
+            cell("name"),
+            cell("parameters")
+        );
+    }
+    h.push_str("</table>\n<h2>Charts</h2>\n");
+    for c in charts {
+        let _ = writeln!(
+            h,
+            "<figure id=\"{}\"><figcaption>{}</figcaption>\n{}\n</figure>",
+            c.name,
+            esc(&c.title),
+            inline(&c.svg)
+        );
+    }
+    h.push_str("<h2>Manifest</h2>\n<table>\n");
+    for (k, v) in manifest.as_object().into_iter().flatten() {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td><code>{}</code></td></tr>",
+            esc(k),
+            esc(&v.to_string())
+        );
+    }
+    h.push_str("</table>\n</body></html>\n");
+    h
+}
+
+/// The Markdown report, with the PNG charts beside it.
+pub fn markdown(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
+    let mut m = String::new();
+    let _ = writeln!(
+        m,
+        "# vppsim report: {}\n",
+        summary["scenario"].as_str().unwrap_or("scenario")
+    );
+    let _ = writeln!(
+        m,
+        "{}\n",
+        summary["description"].as_str().unwrap_or_default()
+    );
+    let _ = writeln!(
+        m,
+        "Strategy **{}**; {} steps of {} min from {} (local time).\n",
+        summary["strategy"].as_str().unwrap_or("?"),
+        summary["steps"],
+        summary["step_minutes"],
+        summary["start"].as_str().unwrap_or("?")
+    );
+    m.push_str("## Key figures\n\n| KPI | value | unit |\n|---|---:|---|\n");
+    for (label, value, unit) in kpi_rows(&summary["kpis"]) {
+        let _ = writeln!(m, "| {label} | {value} | {unit} |");
+    }
+    m.push_str("\n## Scenario\n\n| kind | name | parameters |\n|---|---|---|\n");
+    for a in summary["assets"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} |",
+            a["kind"].as_str().unwrap_or_default(),
+            a["name"].as_str().unwrap_or_default(),
+            a["parameters"].as_str().unwrap_or_default()
+        );
+    }
+    m.push_str("\n## Charts\n\n");
+    for c in charts {
+        let _ = writeln!(m, "### {}\n\n![{}]({}.png)\n", c.title, c.title, c.name);
+    }
+    m.push_str("## Manifest\n\n");
+    for (k, v) in manifest.as_object().into_iter().flatten() {
+        let _ = writeln!(m, "- {k}: `{v}`");
+    }
+    m
+}

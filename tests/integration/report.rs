@@ -1,0 +1,103 @@
+//! Charts and reports: content, not just existence.
+
+use crate::support::{temp_dir, text, vppsim};
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[1..4], b"PNG", "not a PNG");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+#[test]
+fn a_run_writes_charts_with_their_series_and_a_report_that_shows_them() {
+    let out = temp_dir("report");
+    let o = vppsim(&[
+        "run",
+        "scenarios/xining-park-week.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let svg = |name: &str| std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
+    let dispatch = svg("dispatch_week");
+    for label in [
+        "PV output",
+        "battery discharge",
+        "grid import",
+        "battery charge",
+        "grid export",
+        "PV curtailed",
+        "consumption",
+        "power [MW]",
+    ] {
+        assert!(dispatch.contains(label), "dispatch chart lacks '{label}'");
+    }
+    assert!(svg("state_of_charge").contains("stored energy [MWh]"));
+    assert!(svg("import_carpet").contains("local hour"));
+    assert!(svg("duration_curves").contains("net load"));
+    assert!(svg("monthly_balance").contains("PV used on site"));
+    for name in [
+        "dispatch_week",
+        "state_of_charge",
+        "import_carpet",
+        "duration_curves",
+        "monthly_balance",
+    ] {
+        let png = std::fs::read(out.join(format!("{name}.png"))).unwrap();
+        assert_eq!(png_size(&png), (1000, 500), "{name}.png");
+        // Not blank: a blank 1000×500 PNG compresses to well under 5 kB.
+        assert!(png.len() > 10_000, "{name}.png is only {} bytes", png.len());
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for id in [
+        "dispatch_week",
+        "state_of_charge",
+        "import_carpet",
+        "duration_curves",
+        "monthly_balance",
+    ] {
+        assert!(
+            html.contains(&format!("<figure id=\"{id}\">")),
+            "report lacks chart {id}"
+        );
+    }
+    for kpi in [
+        "grid import mwh",
+        "peak import mw",
+        "self sufficiency",
+        "dc: pue",
+        "ev_hub: unmet mwh",
+        "demand charge cny",
+    ] {
+        assert!(html.contains(kpi), "report lacks KPI '{kpi}'");
+    }
+    for remote in ["<script", "src=\"http", "href=\"http", "@import"] {
+        assert!(
+            !html.contains(remote),
+            "report.html must load nothing ({remote})"
+        );
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("![") && md.contains("dispatch_week.png"));
+}
+
+#[test]
+fn report_rebuilds_from_the_folder_and_no_plots_skips_them() {
+    let out = temp_dir("rebuild");
+    let o = vppsim(&[
+        "run",
+        "scenarios/small-site.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+        "--no-plots",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!out.join("report.html").exists());
+    let o = vppsim(&["report", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(out.join("report.html").is_file() && out.join("dispatch_week.png").is_file());
+    let missing = vppsim(&["report", "/nonexistent/results"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

@@ -22,6 +22,7 @@ test: prereqs
 	$(CARGO) clippy --release --locked --all-targets -- -D warnings
 	$(CARGO) test --release --locked
 	$(CARGO) build --release --locked --benches
+	bash .ci/browser-check
 
 bench: prereqs
 	$(CARGO) bench --locked --bench dispatch

@@ -42,6 +42,14 @@ fn park(c: &mut Criterion) {
     group.bench_function("load_scenario_with_weather_and_pv", |b| {
         b.iter(|| scenario::load(&path).expect("loads"))
     });
+    let run = simulate(&s, built_in(s.dispatch.strategy, &s).as_mut()).expect("runs");
+    let csv = vppsim::results::timeseries_csv(&run.results);
+    group.bench_function("charts_for_a_year", |b| {
+        b.iter(|| {
+            let view = vppsim::report::view::View::from_csv(&csv).expect("parses");
+            vppsim::report::charts::render_all(&view, None).expect("draws")
+        })
+    });
     group.bench_function("default_year_end_to_end", |b| {
         b.iter(|| {
             let s = scenario::load(&path).expect("loads").scenario;

@@ -494,3 +494,52 @@ fn monthly_balance<DB: DrawingBackend>(
         .map_err(err)?;
     Ok(title)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_draw_for_five_minute_steps_and_a_single_day() {
+        let mut csv = String::from(
+            "timestamp,pv.power [MW],pv.curtailment [MW],site.consumption [MW],grid.import [MW],grid.export [MW]\n",
+        );
+        for k in 0..288 {
+            let t = chrono::DateTime::parse_from_rfc3339("2025-03-01T00:00:00+08:00").unwrap()
+                + Duration::minutes(5 * k);
+            let pv = (1.0 - ((k as f64 - 144.0) / 60.0).powi(2)).max(0.0);
+            let _ = writeln_csv(
+                &mut csv,
+                &t.to_rfc3339(),
+                &[pv, 0.0, 1.0, (1.0 - pv).max(0.0), (pv - 1.0).max(0.0)],
+            );
+        }
+        let view = View::from_csv(&csv).unwrap();
+        let charts = render_all(&view, None).unwrap();
+        let names: Vec<_> = charts.iter().map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            [
+                "dispatch_week",
+                "import_carpet",
+                "duration_curves",
+                "monthly_balance"
+            ]
+        );
+        assert!(charts[0].title.contains("2025-03-01"));
+        assert!(
+            charts
+                .iter()
+                .all(|c| c.svg.contains("<svg") && c.svg.contains("</svg>"))
+        );
+    }
+
+    fn writeln_csv(out: &mut String, stamp: &str, values: &[f64]) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        write!(out, "{stamp}")?;
+        for v in values {
+            write!(out, ",{v}")?;
+        }
+        writeln!(out)
+    }
+}

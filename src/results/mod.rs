@@ -6,7 +6,7 @@ mod write;
 
 pub use kpis::{DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
-pub use write::{RunOutput, Staging, WriteError, write_results};
+pub use write::{RunOutput, Staging, WriteError, timeseries_csv, write_results};
 
 use serde::Serialize;
 

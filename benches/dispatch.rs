@@ -36,7 +36,7 @@ fn ready_model(
         start: 0,
         len: s.time.len,
     };
-    WindowModel::build(&ctx)
+    WindowModel::build(&ctx, Default::default())
         .lp
         .into_model(options)
         .expect("model builds")

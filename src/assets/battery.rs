@@ -5,7 +5,9 @@
 //!   `soc[t] ∈ [soc_min_mwh, soc_max_mwh]` (stored energy at the end of step t);
 //! - `soc_balance[t]`: `soc[t] = soc[t−1] + η_c·charge[t]·dt − discharge[t]·dt/η_d`, with
 //!   `soc[−1]` the state of charge when the window starts;
-//! - `soc_final`: `soc[last] ≥ soc_final_mwh` when the window ends the horizon;
+//! - `soc_final`: `soc[last] ≥ soc_final_mwh` when the window ends the horizon (softened to
+//!   `soc[last] + shortfall ≥ soc_final_mwh`, at a penalty per MWh, when explaining
+//!   infeasibility);
 //! - objective: `cost_weight · throughput_cost · dt · (charge[t] + discharge[t])`;
 //! - bus injection `discharge[t] − charge[t]`.
 
@@ -39,6 +41,8 @@ pub struct BatteryVars {
     pub charge: VarBlock,
     pub discharge: VarBlock,
     pub soc: VarBlock,
+    /// Energy missing at the end, when the requirement is softened.
+    pub final_shortfall: Option<VarBlock>,
 }
 
 impl Battery {
@@ -50,6 +54,7 @@ impl Battery {
         soc_start_mwh: f64,
         ends_horizon: bool,
         cost_weight: f64,
+        shortfall_penalty: Option<f64>,
     ) -> BatteryVars {
         let (start, n, dt) = (bus.start(), bus.len(), bus.dt());
         let name = &self.name;
@@ -75,8 +80,17 @@ impl Battery {
             )
         });
         lp.rows(format!("{name}.soc_balance"), start, rows);
+        let mut final_shortfall = None;
         if ends_horizon {
-            let last = soc.var(n - 1);
+            let mut last = Expression::from(soc.var(n - 1));
+            if let Some(penalty) = shortfall_penalty {
+                let short = lp.variables(format!("{name}.soc_final_shortfall"), 0, 1, |_| {
+                    (0.0, self.soc_final_mwh)
+                });
+                lp.cost(penalty, short.var(0));
+                last += short.var(0);
+                final_shortfall = Some(short);
+            }
             lp.rows(
                 format!("{name}.soc_final"),
                 0,
@@ -96,6 +110,7 @@ impl Battery {
             charge,
             discharge,
             soc,
+            final_shortfall,
         }
     }
 

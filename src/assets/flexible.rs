@@ -40,9 +40,11 @@ pub struct FlexibleLoad {
     pub group: Option<String>,
 }
 
-/// A flexible load's columns in one plan: one block per window, starting at a local step.
+/// A flexible load's columns in one plan: one block per window, starting at a local step,
+/// and the energy shortfall of each window that ends in the plan, when softened.
 pub struct FlexibleVars {
     pub blocks: Vec<(usize, VarBlock)>,
+    pub shortfalls: Vec<(usize, VarBlock)>,
 }
 
 impl FlexibleLoad {
@@ -79,11 +81,20 @@ impl FlexibleLoad {
     /// Adds `name.power[t]` for the steps of every window overlapping the bus's plan, and
     /// its `name.energy[w]` row, where `owed_now_mwh` is what the first window ending after
     /// the plan's start still needs.
-    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus, owed_now_mwh: f64) -> FlexibleVars {
+    /// With `shortfall_penalty`, each window ending in the plan may fall short at that
+    /// penalty per MWh (used to explain infeasibility).
+    pub fn add_to_lp(
+        &self,
+        lp: &mut LpBuilder,
+        bus: &mut Bus,
+        owed_now_mwh: f64,
+        shortfall_penalty: Option<f64>,
+    ) -> FlexibleVars {
         let (start, n, dt) = (bus.start(), bus.len(), bus.dt());
         let end = start + n;
         let first = self.window_of(start);
         let mut blocks = Vec::new();
+        let mut shortfalls = Vec::new();
         let mut rows = Vec::new();
         for (w, window) in self
             .windows
@@ -106,6 +117,14 @@ impl FlexibleLoad {
             } else {
                 window.energy_mwh
             };
+            if let (Some(penalty), true) = (shortfall_penalty, window.end <= end) {
+                let short = lp.variables(format!("{}.shortfall", self.name), w, 1, |_| {
+                    (0.0, owed.max(0.0))
+                });
+                lp.cost(penalty, short.var(0));
+                delivered += short.var(0);
+                shortfalls.push((w, short));
+            }
             rows.push(if window.end <= end {
                 constraint::eq(delivered, owed)
             } else {
@@ -114,7 +133,7 @@ impl FlexibleLoad {
             blocks.push((from - start, power));
         }
         lp.rows(format!("{}.energy", self.name), first, rows);
-        FlexibleVars { blocks }
+        FlexibleVars { blocks, shortfalls }
     }
 
     /// Realised power for a planned value: within `[0, max]` and never more than is owed.

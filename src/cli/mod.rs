@@ -9,7 +9,6 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use vppsim::dispatch::{self, DispatchError};
-use vppsim::model::SolveError;
 use vppsim::results::{Kpis, Manifest, RunOutput, WriteError, write_results};
 use vppsim::scenario::{self, Strategy};
 use vppsim::sim::{self, SimError, presolve};
@@ -197,10 +196,7 @@ fn run_scenario(
         Err(e) => {
             eprintln!("error: {e}");
             return match e {
-                SimError::Dispatch(DispatchError::Solve {
-                    source: SolveError::Infeasible,
-                    ..
-                }) => {
+                SimError::Dispatch(DispatchError::Infeasible { .. }) => {
                     eprintln!(
                         "  = hint: `vppsim validate` names the asset and time where a quick check can tell"
                     );

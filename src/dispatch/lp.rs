@@ -7,7 +7,7 @@ use super::{Context, DispatchError, Dispatcher, Plan};
 use crate::assets::battery::BatteryVars;
 use crate::assets::flexible::FlexibleVars;
 use crate::assets::grid::GridVars;
-use crate::model::{Bus, LpBuilder, SolverOptions, VarBlock};
+use crate::model::{Bus, LpBuilder, SolveError, SolverOptions, VarBlock};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
@@ -46,21 +46,37 @@ impl Dispatcher for LpDispatcher {
     ) -> Result<Option<f64>, DispatchError> {
         let s = ctx.scenario;
         let building = Instant::now();
+        let softening = Softening {
+            unserved: unserved_penalty(s),
+            shortfall: None,
+        };
+        let window = WindowModel::build(ctx, softening);
+        times.build += building.elapsed();
         let WindowModel {
             lp,
             pv,
             batteries,
             flexible,
             grid,
-        } = WindowModel::build(ctx);
-        times.build += building.elapsed();
-        let solution = lp
-            .solve(&self.options)
-            .map_err(|source| DispatchError::Solve {
-                source,
-                from: s.time.timestamp(ctx.start),
-                to: s.time.timestamp(ctx.start + ctx.len),
-            })?;
+            unserved,
+        } = window;
+        let solution = match lp.solve(&self.options) {
+            Ok(solution) => solution,
+            Err(SolveError::Infeasible) => {
+                return Err(DispatchError::Infeasible {
+                    from: s.time.timestamp(ctx.start),
+                    to: s.time.timestamp(ctx.start + ctx.len),
+                    reasons: explain(ctx, &self.options),
+                });
+            }
+            Err(source) => {
+                return Err(DispatchError::Solve {
+                    source,
+                    from: s.time.timestamp(ctx.start),
+                    to: s.time.timestamp(ctx.start + ctx.len),
+                });
+            }
+        };
         times.build += solution.load_time;
         times.solve += solution.solve_time;
 
@@ -83,11 +99,42 @@ impl Dispatcher for LpDispatcher {
             .copy_from_slice(grid.import.values(&solution));
         plan.export_mw
             .copy_from_slice(grid.export.values(&solution));
+        if let Some(unserved) = &unserved {
+            plan.unserved_mw.copy_from_slice(unserved.values(&solution));
+        }
         check_balance(ctx, plan)?;
         times.extract += extracting.elapsed();
         Ok(Some(solution.objective))
     }
 }
+
+/// Objective weight of a MWh of unserved load, where the scenario prices lost load: as if
+/// it had been imported at the dirtiest hour, plus its value (`w_cost · VoLL`), so load is
+/// shed only where import cannot serve it, never to avoid importing.
+pub fn unserved_penalty(s: &crate::scenario::Scenario) -> Option<f64> {
+    let w = &s.dispatch.weights;
+    let dirtiest = s
+        .grid
+        .carbon_kg_per_mwh
+        .as_ref()
+        .map_or(0.0, |c| c.iter().copied().fold(0.0, f64::max));
+    s.dispatch
+        .unserved_cny_per_mwh
+        .map(|voll| w.import + w.carbon * dirtiest + w.cost * voll)
+}
+
+/// Which constraints may be violated at a penalty (objective units per MWh).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Softening {
+    /// Load left unserved on the bus.
+    pub unserved: Option<f64>,
+    /// Energy missing from flexible-load windows and from batteries' end requirement.
+    pub shortfall: Option<f64>,
+}
+
+/// Penalty per MWh of the elastic model that explains infeasibility: far above any
+/// import, cost or carbon term, so the slack it leaves is the least the scenario needs.
+const EXPLAIN_PENALTY: f64 = 1e4;
 
 /// The LP of one window with the columns of every asset.
 pub struct WindowModel {
@@ -96,12 +143,13 @@ pub struct WindowModel {
     batteries: Vec<BatteryVars>,
     flexible: Vec<FlexibleVars>,
     grid: GridVars,
+    unserved: Option<VarBlock>,
 }
 
 impl WindowModel {
     /// Builds the LP for `ctx.len` steps from `ctx.start`: every asset adds its own columns,
     /// rows and objective terms, then the bus balance rows close the model.
-    pub fn build(ctx: &Context) -> WindowModel {
+    pub fn build(ctx: &Context, softening: Softening) -> WindowModel {
         let s = ctx.scenario;
         let columns = ctx.len * (s.pv.len() + 3 * s.batteries.len() + s.flexible_loads.len() + 2);
         let rows = ctx.len * (s.batteries.len() + 1);
@@ -117,7 +165,16 @@ impl WindowModel {
             .batteries
             .iter()
             .zip(&ctx.state.soc_mwh)
-            .map(|(b, &soc)| b.add_to_lp(&mut lp, &mut bus, soc, ends_horizon, weights.cost))
+            .map(|(b, &soc)| {
+                b.add_to_lp(
+                    &mut lp,
+                    &mut bus,
+                    soc,
+                    ends_horizon,
+                    weights.cost,
+                    softening.shortfall,
+                )
+            })
             .collect();
         for load in &s.loads {
             load.add_to_lp(&mut bus);
@@ -126,18 +183,110 @@ impl WindowModel {
             .flexible_loads
             .iter()
             .zip(&ctx.state.owed_mwh)
-            .map(|(f, &owed)| f.add_to_lp(&mut lp, &mut bus, owed))
+            .map(|(f, &owed)| f.add_to_lp(&mut lp, &mut bus, owed, softening.shortfall))
             .collect();
         let grid = s.grid.add_to_lp(&mut lp, &mut bus, weights);
-        bus.add_balance_rows(&mut lp);
+        let unserved = bus.add_balance_rows(&mut lp, softening.unserved);
         WindowModel {
             lp,
             pv,
             batteries,
             flexible,
             grid,
+            unserved,
         }
     }
+}
+
+/// Why the window cannot be dispatched, in the planner's terms: solves the window again
+/// with every soft-able constraint elastic (unserved load, flexible-load and battery
+/// shortfalls) and reports the slack that remains, grouped into asset × time spans.
+fn explain(ctx: &Context, options: &SolverOptions) -> Vec<String> {
+    let s = ctx.scenario;
+    let softening = Softening {
+        unserved: Some(EXPLAIN_PENALTY),
+        shortfall: Some(EXPLAIN_PENALTY),
+    };
+    let WindowModel {
+        lp,
+        batteries,
+        flexible,
+        grid,
+        unserved,
+        ..
+    } = WindowModel::build(ctx, softening);
+    let solution = match lp.solve(options) {
+        Ok(solution) => solution,
+        Err(e) => {
+            return vec![format!(
+                "the elastic re-solve that explains infeasibility failed too: {e}"
+            )];
+        }
+    };
+    let mut reasons = Vec::new();
+    let dt = s.time.dt_hours();
+    if let Some(unserved) = unserved {
+        let values = unserved.values(&solution);
+        let import = grid.import.values(&solution);
+        let mut t = 0;
+        while t < values.len() {
+            if values[t] <= 1e-6 {
+                t += 1;
+                continue;
+            }
+            let from = t;
+            while t < values.len() && values[t] > 1e-6 {
+                t += 1;
+            }
+            let span = &values[from..t];
+            let (peak_at, peak) = span
+                .iter()
+                .enumerate()
+                .fold((0, 0.0), |m, (k, v)| if *v > m.1 { (k, *v) } else { m });
+            let at_limit = (import[from + peak_at] - s.grid.import_limit_mw).abs() < 1e-6;
+            reasons.push(format!(
+                "from {} to {} the site cannot serve {:.3} MWh of load (up to {peak:.3} MW at {}){}",
+                s.time.timestamp(ctx.start + from),
+                s.time.timestamp(ctx.start + t),
+                span.iter().sum::<f64>() * dt,
+                s.time.timestamp(ctx.start + from + peak_at),
+                if at_limit { format!(", with grid import at its limit of {} MW", s.grid.import_limit_mw) } else { String::new() }
+            ));
+        }
+    }
+    for (f, vars) in s.flexible_loads.iter().zip(&flexible) {
+        for (w, short) in &vars.shortfalls {
+            let missing = short.values(&solution)[0];
+            if missing > 1e-6 {
+                let window = f.windows[*w];
+                reasons.push(format!(
+                    "flexible_load '{}' needs {:.3} MWh from {} to {} but can take at most {:.3} MWh in that window",
+                    f.name,
+                    window.energy_mwh,
+                    s.time.timestamp(window.start),
+                    s.time.timestamp(window.end),
+                    window.energy_mwh - missing
+                ));
+            }
+        }
+    }
+    for (b, vars) in s.batteries.iter().zip(&batteries) {
+        if let Some(short) = &vars.final_shortfall {
+            let missing = short.values(&solution)[0];
+            if missing > 1e-6 {
+                reasons.push(format!(
+                    "battery '{}' can end with at most {:.3} MWh, below its soc_final of {:.3} MWh",
+                    b.name,
+                    b.soc_final_mwh - missing,
+                    b.soc_final_mwh
+                ));
+            }
+        }
+    }
+    if reasons.is_empty() {
+        reasons.push("the elastic re-solve found no slack: the infeasibility lies in a hard limit (check bounds such as soc_min ≤ soc_max)".into());
+    }
+    reasons
 }
 
 /// Checks the plan's bus balance on the inputs it was planned with.
@@ -156,7 +305,7 @@ fn check_balance(ctx: &Context, plan: &Plan) -> Result<(), DispatchError> {
                 .sum::<f64>()
             + plan.charge_mw.iter().map(|v| v[k]).sum::<f64>()
             + plan.export_mw[k];
-        let residual = supply - demand;
+        let residual = supply + plan.unserved_mw[k] - demand;
         if residual.abs() > BALANCE_TOLERANCE_MW {
             return Err(DispatchError::Balance {
                 step: t,

@@ -6,7 +6,7 @@ mod rule;
 #[cfg(test)]
 mod tests;
 
-pub use lp::{LpDispatcher, WindowModel};
+pub use lp::{LpDispatcher, Softening, WindowModel};
 pub use rule::RuleDispatcher;
 
 use crate::model::{SolveError, SolverOptions};
@@ -23,6 +23,8 @@ pub struct Plan {
     pub flexible_mw: Vec<Vec<f64>>,
     pub import_mw: Vec<f64>,
     pub export_mw: Vec<f64>,
+    /// Load the plan leaves unserved (only where the scenario prices lost load).
+    pub unserved_mw: Vec<f64>,
 }
 
 impl Plan {
@@ -39,7 +41,11 @@ impl Plan {
         fit(&mut self.charge_mw, scenario.batteries.len());
         fit(&mut self.discharge_mw, scenario.batteries.len());
         fit(&mut self.flexible_mw, scenario.flexible_loads.len());
-        for v in [&mut self.import_mw, &mut self.export_mw] {
+        for v in [
+            &mut self.import_mw,
+            &mut self.export_mw,
+            &mut self.unserved_mw,
+        ] {
             v.clear();
             v.resize(len, 0.0);
         }
@@ -62,6 +68,12 @@ pub enum DispatchError {
         source: SolveError,
         from: String,
         to: String,
+    },
+    #[error("the dispatch problem is infeasible from {from} to {to}:\n  - {}", reasons.join("\n  - "))]
+    Infeasible {
+        from: String,
+        to: String,
+        reasons: Vec<String>,
     },
     #[error("the plan breaks the bus balance by {residual_mw:.3e} MW at step {step} ({timestamp})")]
     Balance {

@@ -46,6 +46,7 @@ fn site(len: usize) -> Scenario {
                 carbon: 0.0,
             },
             solver: SolverOptions::default(),
+            unserved_cny_per_mwh: None,
         },
     }
 }

@@ -3,7 +3,7 @@
 
 use good_lp::{Expression, Variable, constraint};
 
-use super::LpBuilder;
+use super::{LpBuilder, VarBlock};
 
 /// Injections into the bus for each step of a window.
 pub struct Bus {
@@ -52,9 +52,26 @@ impl Bus {
         self.terms[t] += power_mw;
     }
 
-    /// Adds the rows `bus.balance[t]`: all injections sum to zero.
-    pub fn add_balance_rows(self, lp: &mut LpBuilder) {
+    /// Adds the rows `bus.balance[t]`: all injections sum to zero. With
+    /// `unserved_penalty` (objective units per MWh), load may go unserved: a column
+    /// `bus.unserved[t] ≥ 0` (MW) injects into each row at that penalty.
+    pub fn add_balance_rows(
+        mut self,
+        lp: &mut LpBuilder,
+        unserved_penalty: Option<f64>,
+    ) -> Option<VarBlock> {
+        let unserved = unserved_penalty.map(|penalty| {
+            let unserved = lp.variables("bus.unserved".into(), self.start, self.len(), |_| {
+                (0.0, f64::INFINITY)
+            });
+            for t in 0..self.len() {
+                lp.cost(penalty * self.dt, unserved.var(t));
+                self.terms[t].add_mul(1.0, unserved.var(t));
+            }
+            unserved
+        });
         let rows = self.terms.into_iter().map(|e| constraint::eq(e, 0.0));
         lp.rows("bus.balance".into(), self.start, rows);
+        unserved
     }
 }

@@ -10,7 +10,8 @@
 //! - battery equivalent full cycles `Σ discharge·dt / energy capacity`;
 //! - demand charge `Σ_months c · max import in the month` (CNY), when the tariff has one;
 //! - objective `w_import·import + w_cost·(energy cost + demand charge + wear) +
-//!   w_carbon·CO2[kg]`, the quantity the LP minimises;
+//!   w_carbon·CO2[kg]`, the quantity the LP minimises; unserved load, where priced, counts
+//!   as imported at the dirtiest hour plus its value of lost load;
 //! - PV specific yield `Σ PV output·dt / DC nameplate` (kWh/kWp), for modelled plants;
 //! - per data centre: IT and facility energy, realised PUE = facility/IT, AI compute
 //!   delivered and jobs finished on time, and the share of its energy (and of its AI jobs'
@@ -120,7 +121,11 @@ pub struct Kpis {
     pub battery_wear_cost_cny: f64,
     /// `None` without a demand charge in the tariff.
     pub demand_charge_cny: Option<f64>,
+    /// Value of lost load × unserved energy, when the scenario prices it.
+    pub unserved_cost_cny: Option<f64>,
     pub total_cost_cny: f64,
+    /// Load left unserved (MWh), when the scenario allows it.
+    pub unserved_mwh: Option<f64>,
     /// `None` without a PV plant modelled from physics.
     pub pv_specific_yield_kwh_per_kwp: Option<f64>,
     /// `None` without a carbon intensity.
@@ -197,6 +202,14 @@ impl Kpis {
         let capacity: f64 = r.batteries.iter().map(|b| b.energy_mwh).sum();
         let discharged: f64 = r.batteries.iter().map(|b| energy(&b.discharge_mw)).sum();
         let w = r.weights;
+        let unserved_mwh = r.unserved_cny_per_mwh.map(|_| energy(&r.unserved_mw));
+        let dirtiest = r
+            .carbon_kg_per_mwh
+            .as_ref()
+            .map_or(0.0, |c| c.iter().copied().fold(0.0, f64::max));
+        let unserved_cost_cny = r
+            .unserved_cny_per_mwh
+            .map(|voll| voll * energy(&r.unserved_mw));
         Kpis {
             grid_import_mwh,
             peak_import_mw: r.import_mw.iter().copied().fold(0.0, f64::max),
@@ -215,9 +228,12 @@ impl Kpis {
             energy_cost_cny,
             battery_wear_cost_cny,
             demand_charge_cny,
+            unserved_cost_cny,
             total_cost_cny: energy_cost_cny
                 + battery_wear_cost_cny
-                + demand_charge_cny.unwrap_or(0.0),
+                + demand_charge_cny.unwrap_or(0.0)
+                + unserved_cost_cny.unwrap_or(0.0),
+            unserved_mwh,
             pv_specific_yield_kwh_per_kwp: (dc_mw > 0.0)
                 .then(|| modelled.iter().map(|m| m.1).sum::<f64>() / dc_mw),
             co2_t: co2_kg.map(|kg| kg / 1000.0),
@@ -243,10 +259,13 @@ impl Kpis {
                     unmet_mwh: h.unmet_mwh,
                 })
                 .collect(),
-            objective: w.import * grid_import_mwh
+            objective: w.import * (grid_import_mwh + unserved_mwh.unwrap_or(0.0))
                 + w.cost
-                    * (energy_cost_cny + battery_wear_cost_cny + demand_charge_cny.unwrap_or(0.0))
-                + w.carbon * co2_kg.unwrap_or(0.0),
+                    * (energy_cost_cny
+                        + battery_wear_cost_cny
+                        + demand_charge_cny.unwrap_or(0.0)
+                        + unserved_cost_cny.unwrap_or(0.0))
+                + w.carbon * (co2_kg.unwrap_or(0.0) + dirtiest * unserved_mwh.unwrap_or(0.0)),
         }
     }
 
@@ -292,6 +311,9 @@ impl Kpis {
         }
         if let Some(d) = self.demand_charge_cny {
             rows.push(("demand charge".into(), format!("{d:.2}"), "CNY"));
+        }
+        if let Some(u) = self.unserved_mwh {
+            rows.push(("load unserved".into(), f(u), "MWh"));
         }
         rows.push((
             "total cost".into(),

@@ -87,6 +87,10 @@ pub struct Results {
     pub export_mw: Vec<f64>,
     /// Power drawn by all loads, fixed and flexible (with their overheads such as PUE).
     pub consumption_mw: Vec<f64>,
+    /// Load left unserved; always zero unless the scenario prices lost load.
+    pub unserved_mw: Vec<f64>,
+    /// Value of lost load (CNY/MWh), when the scenario allows unserved load.
+    pub unserved_cny_per_mwh: Option<f64>,
     pub datacenters: Vec<DatacenterInfo>,
     pub ev_hubs: Vec<EvHubInfo>,
     pub demand_charge: Option<DemandCharge>,
@@ -150,6 +154,8 @@ impl Results {
             import_mw: column(),
             export_mw: column(),
             consumption_mw: column(),
+            unserved_mw: column(),
+            unserved_cny_per_mwh: scenario.dispatch.unserved_cny_per_mwh,
             datacenters: scenario
                 .datacenters
                 .iter()

@@ -301,6 +301,9 @@ pub fn timeseries_csv(r: &Results) -> String {
         header.push(format!("{}.pue [-]", d.name));
     }
     header.push("site.consumption [MW]".into());
+    if r.unserved_cny_per_mwh.is_some() {
+        header.push("site.unserved [MW]".into());
+    }
     header.extend(
         [
             "grid.import [MW]",
@@ -345,6 +348,9 @@ pub fn timeseries_csv(r: &Results) -> String {
             cell(d.pue[t], 4);
         }
         cell(r.consumption_mw[t], 6);
+        if r.unserved_cny_per_mwh.is_some() {
+            cell(r.unserved_mw[t], 6);
+        }
         cell(r.import_mw[t], 6);
         cell(r.export_mw[t], 6);
         cell(r.import_price[t] / 1000.0, 6);

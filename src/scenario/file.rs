@@ -283,6 +283,9 @@ pub struct DispatchTable {
     pub strategy: Option<Spanned<String>>,
     pub objective: Option<ObjectiveTable>,
     pub solver: Option<SolverTable>,
+    /// Value of lost load, e.g. `"20 CNY/kWh"`: load may go unserved at this price
+    /// (opt-in; without it, a scenario that cannot serve its load is infeasible).
+    pub unserved_energy: Option<Raw>,
 }
 
 /// Objective weights, in MWh-equivalent per unit of each term.

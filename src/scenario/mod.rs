@@ -55,6 +55,8 @@ pub struct DispatchSettings {
     pub strategy: Strategy,
     pub weights: Weights,
     pub solver: SolverOptions,
+    /// Value of lost load (CNY/MWh), when load may go unserved.
+    pub unserved_cny_per_mwh: Option<f64>,
 }
 
 /// A resolved scenario: names checked, series loaded onto one time grid, units applied.

@@ -164,12 +164,16 @@ fn check_names(c: &mut Checker, raw: &ScenarioFile) -> bool {
                 name.span(),
                 "use letters, digits, '_' and '-' (names appear in column headers)",
             );
-        } else if text == "grid" || text == "bus" || seen.insert(text, ()).is_some() {
+        } else if text == "grid"
+            || text == "bus"
+            || text == "site"
+            || seen.insert(text, ()).is_some()
+        {
             c.report(
                 "duplicate-name",
                 format!("asset name '{text}' is used twice (or is reserved)"),
                 name.span(),
-                "give every asset a unique name; 'grid' and 'bus' are reserved",
+                "give every asset a unique name; 'grid', 'bus' and 'site' are reserved",
             );
         }
     }
@@ -585,10 +589,12 @@ fn dispatch_settings(
             carbon: 0.0,
         },
         solver: SolverOptions::default(),
+        unserved_cny_per_mwh: None,
     };
-    let Some(d) = d.map(Spanned::get_ref) else {
+    let Some(spanned) = d else {
         return Some(settings);
     };
+    let d = spanned.get_ref();
     let mut ok = true;
     if let Some(s) = &d.strategy {
         match Strategy::parse(s.get_ref()) {
@@ -659,6 +665,21 @@ fn dispatch_settings(
                 Some(v) => settings.solver.time_limit_seconds = Some(v),
                 None => ok = false,
             }
+        }
+    }
+    if let Some(raw) = &d.unserved_energy {
+        match c.nonnegative(raw, Dimension::EnergyPrice, "dispatch.unserved_energy") {
+            Some(v) if settings.weights.cost > 0.0 => settings.unserved_cny_per_mwh = Some(v),
+            Some(_) => {
+                c.report(
+                    "unserved-needs-cost",
+                    "dispatch.unserved_energy prices lost load, but objective.cost is 0, so it would cost nothing".into(),
+                    raw.span(),
+                    "give objective = { cost = ... } above zero, e.g. 1e-5 per CNY",
+                );
+                ok = false;
+            }
+            None => ok = false,
         }
     }
     ok.then_some(settings)

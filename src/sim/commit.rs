@@ -72,7 +72,13 @@ pub fn commit(
             over -= cut;
             net += cut;
         }
-        let (import, export) = (net.max(0.0), (-net).max(0.0));
+        let (mut import, export) = (net.max(0.0), (-net).max(0.0));
+        // Where lost load is priced, what the import limit cannot carry goes unserved.
+        let mut unserved = 0.0;
+        if scenario.dispatch.unserved_cny_per_mwh.is_some() && import > grid.import_limit_mw {
+            unserved = import - grid.import_limit_mw;
+            import = grid.import_limit_mw;
+        }
         if import > grid.import_limit_mw + TOLERANCE {
             return Err(InvariantError::new(
                 scenario,
@@ -96,6 +102,7 @@ pub fn commit(
         results.import_mw.push(import);
         results.export_mw.push(export);
         results.consumption_mw.push(consumption);
+        results.unserved_mw.push(unserved);
         state.step += 1;
         close_windows(scenario, state)?;
     }

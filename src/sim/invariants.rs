@@ -38,7 +38,7 @@ pub fn check(
     let fail = |t: usize, what: String| Err(InvariantError::new(scenario, t, what));
     let within = |v: f64, lo: f64, hi: f64| v >= lo - TOLERANCE && v <= hi + TOLERANCE;
     for t in from..to {
-        let mut balance = results.import_mw[t] - results.export_mw[t];
+        let mut balance = results.import_mw[t] - results.export_mw[t] + results.unserved_mw[t];
         for (p, r) in scenario.pv.iter().zip(&results.pv) {
             if !within(r.power_mw[t], 0.0, p.available_mw[t]) {
                 return fail(
@@ -114,6 +114,15 @@ pub fn check(
                 format!(
                     "grid import {:.6} MW / export {:.6} MW exceed the limits",
                     results.import_mw[t], results.export_mw[t]
+                ),
+            );
+        }
+        let unserved = results.unserved_mw[t];
+        if unserved < 0.0 || (unserved > 0.0 && scenario.dispatch.unserved_cny_per_mwh.is_none()) {
+            return fail(
+                t,
+                format!(
+                    "{unserved:.6} MW of load left unserved where the scenario does not allow it"
                 ),
             );
         }

@@ -39,7 +39,9 @@ pub fn check(scenario: &Scenario) -> Vec<Infeasibility> {
         }
     }
     let discharge: f64 = scenario.batteries.iter().map(|b| b.discharge_mw).sum();
-    for t in 0..time.len {
+    // Where lost load is priced, load beyond the supply goes unserved instead.
+    let must_serve = scenario.dispatch.unserved_cny_per_mwh.is_none();
+    for t in (0..time.len).filter(|_| must_serve) {
         let load: f64 = scenario.loads.iter().map(|l| l.power_mw[t]).sum();
         let pv: f64 = scenario.pv.iter().map(|p| p.available_mw[t]).sum();
         let supply = scenario.grid.import_limit_mw + pv + discharge;

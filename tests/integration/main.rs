@@ -2,6 +2,7 @@
 
 mod cli;
 mod determinism;
+mod infeasible;
 mod invalid;
 mod park;
 mod reference;

@@ -1,6 +1,7 @@
 //! Command-line interface. Exit codes (also in README.md):
 //! 0 success; 2 bad input (scenario, CSV, arguments, results folder exists);
-//! 3 infeasible scenario; 4 run failed (solver error, broken invariant, cannot write).
+//! 3 infeasible scenario; 4 run failed (solver error, broken invariant, cannot write);
+//! 130 interrupted (Ctrl-C or SIGTERM; nothing written).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,13 +10,14 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use vppsim::dispatch::{self, DispatchError};
-use vppsim::results::{Kpis, Manifest, RunOutput, WriteError, write_results};
+use vppsim::results::{Kpis, Manifest, RunOutput, Staging, WriteError, write_results};
 use vppsim::scenario::{self, Strategy};
 use vppsim::sim::{self, SimError, presolve};
 
 pub const EXIT_BAD_INPUT: u8 = 2;
 pub const EXIT_INFEASIBLE: u8 = 3;
 pub const EXIT_FAILED: u8 = 4;
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Parser)]
 #[command(
@@ -173,6 +175,7 @@ fn run_scenario(
     };
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(&s.name));
+    stop_cleanly_on_interrupt(&out);
     if out.exists() && !force {
         eprintln!(
             "error: results folder {} already exists\n  = hint: pass --force to replace it, or --out to write elsewhere",
@@ -235,6 +238,32 @@ fn run_scenario(
     print_kpis(&s.name, dispatcher.name(), &kpis);
     println!("results written to {}", out.display());
     0
+}
+
+/// On Ctrl-C (SIGINT) or SIGTERM: remove this run's unfinished staging folder, say what was
+/// kept, and exit with 130. An earlier results folder at `out` is never touched: it is only
+/// ever replaced by a rename once the new one is complete.
+fn stop_cleanly_on_interrupt(out: &Path) {
+    let staging = Staging::path_for(out);
+    let out = out.to_path_buf();
+    let installed = ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&staging);
+        let kept = if out.exists() {
+            "the results folder there is unchanged"
+        } else {
+            "no results folder was made"
+        };
+        eprintln!(
+            "interrupted: the run stopped before its results were complete; nothing was written to {} ({kept})",
+            out.display()
+        );
+        std::process::exit(EXIT_INTERRUPTED.into());
+    });
+    if let Err(e) = installed {
+        eprintln!(
+            "warning: cannot catch Ctrl-C ({e}); an interrupted run may leave a hidden partial folder"
+        );
+    }
 }
 
 fn print_kpis(scenario: &str, strategy: &str, kpis: &Kpis) {

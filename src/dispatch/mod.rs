@@ -2,6 +2,8 @@
 //! [`SimState`]; the simulator commits the first steps of each plan to the realised world.
 
 mod lp;
+#[cfg(test)]
+mod properties;
 mod rule;
 #[cfg(test)]
 mod tests;

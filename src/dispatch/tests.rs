@@ -12,7 +12,7 @@ use crate::sim::{SimError, simulate};
 use crate::time::TimeGrid;
 
 /// An empty site of `len` hourly steps: a 10 MW grid connection, free energy.
-fn site(len: usize) -> Scenario {
+pub(super) fn site(len: usize) -> Scenario {
     Scenario {
         name: "tiny".into(),
         description: String::new(),

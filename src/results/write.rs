@@ -196,16 +196,23 @@ pub struct Staging {
 }
 
 impl Staging {
-    pub fn create(dir: &Path) -> Result<Staging, WriteError> {
+    /// The hidden sibling of `dir` this process stages into: `.<name>.partial-<pid>`.
+    pub fn path_for(dir: &Path) -> PathBuf {
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(io_error(&parent))?;
         let name = dir
             .file_name()
             .map_or("results".into(), |n| n.to_string_lossy().into_owned());
-        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        parent.join(format!(".{name}.partial-{}", std::process::id()))
+    }
+
+    pub fn create(dir: &Path) -> Result<Staging, WriteError> {
+        let staging = Self::path_for(dir);
+        if let Some(parent) = staging.parent() {
+            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir(&staging).map_err(io_error(&staging))?;
         Ok(Staging {

@@ -68,3 +68,46 @@ fn a_run_writes_every_output_and_replaces_a_folder_with_force() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_interrupted_run_leaves_the_earlier_results_intact_and_nothing_half_written() {
+    let out = temp_dir("interrupt");
+    std::fs::write(out.join("summary.json"), "earlier").unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_vppsim"))
+        .args([
+            "run",
+            "scenarios/xining-park.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--force",
+        ])
+        .current_dir(crate::support::root())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The year takes several seconds to solve: interrupt it while it solves.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("interrupted"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("summary.json")).unwrap(),
+        "earlier"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.contains(".partial-") && n.contains("interrupt"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -201,7 +201,7 @@ fn run_scenario(
             return match e {
                 SimError::Dispatch(DispatchError::Infeasible { .. }) => {
                     eprintln!(
-                        "  = hint: `vppsim validate` names the asset and time where a quick check can tell"
+                        "  = hint: relax the limits named above, or price lost load with [dispatch] unserved_energy"
                     );
                     EXIT_INFEASIBLE
                 }

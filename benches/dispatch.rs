@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
-use vppsim::dispatch::{Context, WindowModel, built_in};
+use vppsim::dispatch::{Context, Inputs, WindowModel, built_in};
 use vppsim::model::SolverOptions;
 use vppsim::scenario::{self, Scenario};
 use vppsim::sim::{SimState, simulate};
@@ -36,7 +36,7 @@ fn ready_model(
         start: 0,
         len: s.time.len,
     };
-    WindowModel::build(&ctx, Default::default())
+    WindowModel::build(&ctx, Default::default(), &Inputs::truth(&ctx), true)
         .lp
         .into_model(options)
         .expect("model builds")

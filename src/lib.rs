@@ -14,6 +14,7 @@
 pub mod assets;
 pub mod diagnostic;
 pub mod dispatch;
+pub mod forecast;
 pub mod model;
 pub mod report;
 pub mod results;

@@ -6,7 +6,10 @@
 //!   covers (`max` is zero elsewhere);
 //! - `energy[w]` for every window w overlapping the plan: `Σ power[t]·dt` over its steps in
 //!   the plan `= owed` if the window ends inside the plan, `≤ owed` if it ends later, where
-//!   `owed` is the window's energy less what earlier plans already delivered;
+//!   `owed` is the window's energy less what earlier plans already delivered; for a window
+//!   that ends after the plan, `energy_due[w]` asks at least `owed − Σ max·dt` over its steps
+//!   after the plan (what the rest of the window could not take), so a receding horizon
+//!   never postpones more than it can catch up;
 //! - bus injection `−overhead[t]·power[t]`, where the overhead is 1 for a plain load and the
 //!   PUE for compute whose energy is counted at the IT level.
 
@@ -96,6 +99,7 @@ impl FlexibleLoad {
         let mut blocks = Vec::new();
         let mut shortfalls = Vec::new();
         let mut rows = Vec::new();
+        let mut must_now = Vec::new();
         for (w, window) in self
             .windows
             .iter()
@@ -125,6 +129,14 @@ impl FlexibleLoad {
                 delivered += short.var(0);
                 shortfalls.push((w, short));
             }
+            if window.end > end {
+                // What the rest of the window cannot take must be delivered in this plan.
+                let later: f64 = (end..window.end).map(|t| self.max_at(t)).sum::<f64>() * dt;
+                if owed - later > 1e-9 {
+                    let lower = (delivered.clone(), owed - later);
+                    must_now.push(constraint::geq(lower.0, lower.1));
+                }
+            }
             rows.push(if window.end <= end {
                 constraint::eq(delivered, owed)
             } else {
@@ -133,6 +145,9 @@ impl FlexibleLoad {
             blocks.push((from - start, power));
         }
         lp.rows(format!("{}.energy", self.name), first, rows);
+        if !must_now.is_empty() {
+            lp.rows(format!("{}.energy_due", self.name), first, must_now);
+        }
         FlexibleVars { blocks, shortfalls }
     }
 

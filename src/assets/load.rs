@@ -12,11 +12,10 @@ pub struct FixedLoad {
 }
 
 impl FixedLoad {
-    /// Withdraws the load from the bus over the bus's window.
-    pub fn add_to_lp(&self, bus: &mut Bus) {
-        let start = bus.start();
-        for t in 0..bus.len() {
-            bus.inject_constant(t, -self.power_mw[start + t]);
+    /// Withdraws `power` (MW per step of the bus's window: the truth, or a forecast).
+    pub fn add_to_lp(bus: &mut Bus, power: &[f64]) {
+        for (t, p) in power.iter().enumerate() {
+            bus.inject_constant(t, -p);
         }
     }
 }

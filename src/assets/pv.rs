@@ -19,13 +19,15 @@ pub struct Pv {
 }
 
 impl Pv {
-    /// Adds `name.power[t]` for the bus's window and injects it into the bus.
-    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus) -> VarBlock {
-        let start = bus.start();
-        let avail = &self.available_mw[start..start + bus.len()];
-        let power = lp.variables(format!("{}.power", self.name), start, avail.len(), |t| {
-            (0.0, avail[t])
-        });
+    /// Adds `name.power[t]` for the bus's window, bounded by `available` (MW per step of
+    /// the window: the truth, or a forecast), and injects it into the bus.
+    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus, available: &[f64]) -> VarBlock {
+        let power = lp.variables(
+            format!("{}.power", self.name),
+            bus.start(),
+            available.len(),
+            |t| (0.0, available[t]),
+        );
         for t in 0..bus.len() {
             bus.inject(t, 1.0, power.var(t));
         }

@@ -3,6 +3,8 @@
 //! 3 infeasible scenario; 4 run failed (solver error, broken invariant, cannot write);
 //! 130 interrupted (Ctrl-C or SIGTERM; nothing written).
 
+mod compare;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -40,7 +42,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Dispatch strategy, overriding the scenario's [dispatch] strategy.
-        #[arg(long, value_parser = ["lp", "rule"])]
+        #[arg(long, value_parser = ["none", "rule", "lp", "mpc"])]
         strategy: Option<String>,
         /// Replace an existing results folder.
         #[arg(long)]
@@ -48,6 +50,21 @@ enum Command {
         /// Skip the charts and reports.
         #[arg(long)]
         no_plots: bool,
+    },
+    /// Run several strategies on one scenario and write comparison.csv with every KPI and
+    /// each strategy's regret against perfect foresight (lp).
+    Compare {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Strategies, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "none,rule,lp,mpc")]
+        strategies: Vec<String>,
+        /// Output folder [default: results/<scenario name>-compare].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        force: bool,
     },
     /// Rebuild the charts and report.html / report.md of a results folder without re-running.
     Report {
@@ -72,6 +89,12 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             no_plots,
         } => run_scenario(&scenario, out, strategy.as_deref(), force, !no_plots),
+        Command::Compare {
+            scenario,
+            strategies,
+            out,
+            force,
+        } => compare::run(&scenario, &strategies, out, force),
         Command::Report { results } => match vppsim::report::rebuild(&results) {
             Ok(()) => {
                 println!(
@@ -227,6 +250,7 @@ fn run_scenario(
         results: &run.results,
         kpis: &kpis,
         solver_objective: run.objective,
+        forecast_errors: &run.forecast_errors,
     };
     if let Err(e) = write_results(&out, force, plots, &output, manifest) {
         eprintln!("error: {e}");

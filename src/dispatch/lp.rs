@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use super::{Context, DispatchError, Dispatcher, Plan};
+use crate::assets::FixedLoad;
 use crate::assets::battery::BatteryVars;
 use crate::assets::flexible::FlexibleVars;
 use crate::assets::grid::GridVars;
@@ -44,67 +45,117 @@ impl Dispatcher for LpDispatcher {
         plan: &mut Plan,
         times: &mut StageTimes,
     ) -> Result<Option<f64>, DispatchError> {
-        let s = ctx.scenario;
-        let building = Instant::now();
-        let softening = Softening {
-            unserved: unserved_penalty(s),
-            shortfall: None,
-        };
-        let window = WindowModel::build(ctx, softening);
-        times.build += building.elapsed();
-        let WindowModel {
-            lp,
-            pv,
-            batteries,
-            flexible,
-            grid,
-            unserved,
-        } = window;
-        let solution = match lp.solve(&self.options) {
-            Ok(solution) => solution,
-            Err(SolveError::Infeasible) => {
-                return Err(DispatchError::Infeasible {
-                    from: s.time.timestamp(ctx.start),
-                    to: s.time.timestamp(ctx.start + ctx.len),
-                    reasons: explain(ctx, &self.options),
-                });
-            }
-            Err(source) => {
-                return Err(DispatchError::Solve {
-                    source,
-                    from: s.time.timestamp(ctx.start),
-                    to: s.time.timestamp(ctx.start + ctx.len),
-                });
-            }
-        };
-        times.build += solution.load_time;
-        times.solve += solution.solve_time;
+        let ends_horizon = ctx.start + ctx.len == ctx.scenario.time.len;
+        solve_window(
+            ctx,
+            &Inputs::truth(ctx),
+            ends_horizon,
+            &self.options,
+            plan,
+            times,
+        )
+        .map(Some)
+    }
+}
 
-        let extracting = Instant::now();
-        plan.reset(s, ctx.len);
-        for (out, vars) in plan.pv_mw.iter_mut().zip(&pv) {
-            out.copy_from_slice(vars.values(&solution));
+/// Builds, solves and extracts the LP of one window into `plan`, made on `inputs`; with
+/// `terminal`, batteries must end the window at their `soc_final` or above. Returns the
+/// objective value. An infeasible window is explained (see [`explain`]).
+pub(super) fn solve_window(
+    ctx: &Context,
+    inputs: &Inputs,
+    terminal: bool,
+    options: &SolverOptions,
+    plan: &mut Plan,
+    times: &mut StageTimes,
+) -> Result<f64, DispatchError> {
+    let s = ctx.scenario;
+    let building = Instant::now();
+    let softening = Softening {
+        unserved: unserved_penalty(s),
+        shortfall: None,
+    };
+    let WindowModel {
+        lp,
+        pv,
+        batteries,
+        flexible,
+        grid,
+        unserved,
+    } = WindowModel::build(ctx, softening, inputs, terminal);
+    times.build += building.elapsed();
+    let solution = match lp.solve(options) {
+        Ok(solution) => solution,
+        Err(SolveError::Infeasible) => {
+            return Err(DispatchError::Infeasible {
+                from: s.time.timestamp(ctx.start),
+                to: s.time.timestamp(ctx.start + ctx.len),
+                reasons: explain(ctx, inputs, terminal, options),
+            });
         }
-        for (i, vars) in batteries.iter().enumerate() {
-            plan.charge_mw[i].copy_from_slice(vars.charge.values(&solution));
-            plan.discharge_mw[i].copy_from_slice(vars.discharge.values(&solution));
+        Err(source) => {
+            return Err(DispatchError::Solve {
+                source,
+                from: s.time.timestamp(ctx.start),
+                to: s.time.timestamp(ctx.start + ctx.len),
+            });
         }
-        for (out, vars) in plan.flexible_mw.iter_mut().zip(&flexible) {
-            for (offset, block) in &vars.blocks {
-                let values = block.values(&solution);
-                out[*offset..offset + values.len()].copy_from_slice(values);
-            }
+    };
+    times.build += solution.load_time;
+    times.solve += solution.solve_time;
+
+    let extracting = Instant::now();
+    plan.reset(s, ctx.len);
+    for (out, vars) in plan.pv_mw.iter_mut().zip(&pv) {
+        out.copy_from_slice(vars.values(&solution));
+    }
+    for (i, vars) in batteries.iter().enumerate() {
+        plan.charge_mw[i].copy_from_slice(vars.charge.values(&solution));
+        plan.discharge_mw[i].copy_from_slice(vars.discharge.values(&solution));
+    }
+    for (out, vars) in plan.flexible_mw.iter_mut().zip(&flexible) {
+        for (offset, block) in &vars.blocks {
+            let values = block.values(&solution);
+            out[*offset..offset + values.len()].copy_from_slice(values);
         }
-        plan.import_mw
-            .copy_from_slice(grid.import.values(&solution));
-        plan.export_mw
-            .copy_from_slice(grid.export.values(&solution));
-        if let Some(unserved) = &unserved {
-            plan.unserved_mw.copy_from_slice(unserved.values(&solution));
+    }
+    plan.import_mw
+        .copy_from_slice(grid.import.values(&solution));
+    plan.export_mw
+        .copy_from_slice(grid.export.values(&solution));
+    if let Some(unserved) = &unserved {
+        plan.unserved_mw.copy_from_slice(unserved.values(&solution));
+    }
+    check_balance(ctx, inputs, plan)?;
+    times.extract += extracting.elapsed();
+    Ok(solution.objective)
+}
+
+/// The uncertain inputs a plan is made on, per asset over the plan's steps (MW): PV
+/// availability and fixed loads. Perfect foresight passes slices of the truth.
+pub struct Inputs<'a> {
+    pub pv: Vec<&'a [f64]>,
+    pub loads: Vec<&'a [f64]>,
+}
+
+impl<'a> Inputs<'a> {
+    /// The truth over the context's window.
+    pub fn truth(ctx: &Context<'a>) -> Inputs<'a> {
+        let window = ctx.start..ctx.start + ctx.len;
+        Inputs {
+            pv: ctx
+                .scenario
+                .pv
+                .iter()
+                .map(|p| &p.available_mw[window.clone()])
+                .collect(),
+            loads: ctx
+                .scenario
+                .loads
+                .iter()
+                .map(|l| &l.power_mw[window.clone()])
+                .collect(),
         }
-        check_balance(ctx, plan)?;
-        times.extract += extracting.elapsed();
-        Ok(Some(solution.objective))
     }
 }
 
@@ -149,17 +200,22 @@ pub struct WindowModel {
 impl WindowModel {
     /// Builds the LP for `ctx.len` steps from `ctx.start`: every asset adds its own columns,
     /// rows and objective terms, then the bus balance rows close the model.
-    pub fn build(ctx: &Context, softening: Softening) -> WindowModel {
+    pub fn build(
+        ctx: &Context,
+        softening: Softening,
+        inputs: &Inputs,
+        terminal: bool,
+    ) -> WindowModel {
         let s = ctx.scenario;
         let columns = ctx.len * (s.pv.len() + 3 * s.batteries.len() + s.flexible_loads.len() + 2);
         let rows = ctx.len * (s.batteries.len() + 1);
         let mut lp = LpBuilder::with_capacity(columns, rows);
         let mut bus = Bus::new(ctx.start, ctx.len, s.time.dt_hours());
-        let ends_horizon = ctx.start + ctx.len == s.time.len;
         let weights = &s.dispatch.weights;
         let pv =
             s.pv.iter()
-                .map(|a| a.add_to_lp(&mut lp, &mut bus))
+                .zip(&inputs.pv)
+                .map(|(a, available)| a.add_to_lp(&mut lp, &mut bus, available))
                 .collect();
         let batteries = s
             .batteries
@@ -170,14 +226,14 @@ impl WindowModel {
                     &mut lp,
                     &mut bus,
                     soc,
-                    ends_horizon,
+                    terminal,
                     weights.cost,
                     softening.shortfall,
                 )
             })
             .collect();
-        for load in &s.loads {
-            load.add_to_lp(&mut bus);
+        for power in &inputs.loads {
+            FixedLoad::add_to_lp(&mut bus, power);
         }
         let flexible = s
             .flexible_loads
@@ -201,7 +257,7 @@ impl WindowModel {
 /// Why the window cannot be dispatched, in the planner's terms: solves the window again
 /// with every soft-able constraint elastic (unserved load, flexible-load and battery
 /// shortfalls) and reports the slack that remains, grouped into asset × time spans.
-fn explain(ctx: &Context, options: &SolverOptions) -> Vec<String> {
+fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptions) -> Vec<String> {
     let s = ctx.scenario;
     let softening = Softening {
         unserved: Some(EXPLAIN_PENALTY),
@@ -214,7 +270,7 @@ fn explain(ctx: &Context, options: &SolverOptions) -> Vec<String> {
         grid,
         unserved,
         ..
-    } = WindowModel::build(ctx, softening);
+    } = WindowModel::build(ctx, softening, inputs, terminal);
     let solution = match lp.solve(options) {
         Ok(solution) => solution,
         Err(e) => {
@@ -290,14 +346,14 @@ fn explain(ctx: &Context, options: &SolverOptions) -> Vec<String> {
 }
 
 /// Checks the plan's bus balance on the inputs it was planned with.
-fn check_balance(ctx: &Context, plan: &Plan) -> Result<(), DispatchError> {
+fn check_balance(ctx: &Context, inputs: &Inputs, plan: &Plan) -> Result<(), DispatchError> {
     let s = ctx.scenario;
     for k in 0..ctx.len {
         let t = ctx.start + k;
         let supply: f64 = plan.pv_mw.iter().map(|v| v[k]).sum::<f64>()
             + plan.discharge_mw.iter().map(|v| v[k]).sum::<f64>()
             + plan.import_mw[k];
-        let demand: f64 = s.loads.iter().map(|l| l.power_mw[t]).sum::<f64>()
+        let demand: f64 = inputs.loads.iter().map(|l| l[k]).sum::<f64>()
             + s.flexible_loads
                 .iter()
                 .zip(&plan.flexible_mw)

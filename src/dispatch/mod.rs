@@ -2,15 +2,18 @@
 //! [`SimState`]; the simulator commits the first steps of each plan to the realised world.
 
 mod lp;
+mod mpc;
 #[cfg(test)]
 mod properties;
 mod rule;
 #[cfg(test)]
 mod tests;
 
-pub use lp::{LpDispatcher, Softening, WindowModel};
+pub use lp::{Inputs, LpDispatcher, Softening, WindowModel};
+pub use mpc::{MpcDispatcher, MpcSettings};
 pub use rule::RuleDispatcher;
 
+use crate::forecast::ErrorStats;
 use crate::model::{SolveError, SolverOptions};
 use crate::scenario::{Scenario, Strategy};
 use crate::sim::{SimState, StageTimes};
@@ -106,12 +109,24 @@ pub trait Dispatcher {
     fn solver(&self) -> Option<&SolverOptions> {
         None
     }
+
+    /// Errors of the forecasts the strategy planned on, per series, over committed steps.
+    fn forecast_errors(&self) -> Vec<ErrorStats> {
+        Vec::new()
+    }
 }
 
 /// The built-in dispatcher for `strategy`.
 pub fn built_in(strategy: Strategy, scenario: &Scenario) -> Box<dyn Dispatcher> {
+    let solver = scenario.dispatch.solver.clone();
     match strategy {
-        Strategy::Lp => Box::new(LpDispatcher::new(scenario.dispatch.solver.clone())),
-        Strategy::Rule => Box::new(RuleDispatcher),
+        Strategy::None => Box::new(RuleDispatcher {
+            use_batteries: false,
+        }),
+        Strategy::Rule => Box::new(RuleDispatcher {
+            use_batteries: true,
+        }),
+        Strategy::Lp => Box::new(LpDispatcher::new(solver)),
+        Strategy::Mpc => Box::new(MpcDispatcher::new(scenario, scenario.dispatch.mpc, solver)),
     }
 }

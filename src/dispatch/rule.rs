@@ -11,12 +11,15 @@ use super::{Context, DispatchError, Dispatcher, Plan};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
-/// The rule-based yardstick the LP must beat.
-pub struct RuleDispatcher;
+/// The rule-based yardstick the LP must beat; without batteries (`use_batteries: false`)
+/// it is the do-nothing baseline `none`: batteries idle, flexible loads as early as allowed.
+pub struct RuleDispatcher {
+    pub use_batteries: bool,
+}
 
 impl Dispatcher for RuleDispatcher {
     fn name(&self) -> &'static str {
-        "rule"
+        if self.use_batteries { "rule" } else { "none" }
     }
 
     fn window(&self, _: &Scenario) -> (usize, usize) {
@@ -44,7 +47,12 @@ impl Dispatcher for RuleDispatcher {
         let available: f64 = s.pv.iter().map(|p| p.available_mw[t]).sum();
         net -= available;
 
-        for (i, b) in s.batteries.iter().enumerate() {
+        for (i, b) in s
+            .batteries
+            .iter()
+            .enumerate()
+            .filter(|_| self.use_batteries)
+        {
             let soc = ctx.state.soc_mwh[i];
             // Lowest end-of-step energy from which soc_final is still reachable.
             let floor = b

@@ -47,6 +47,11 @@ pub(super) fn site(len: usize) -> Scenario {
             },
             solver: SolverOptions::default(),
             unserved_cny_per_mwh: None,
+            mpc: super::MpcSettings {
+                horizon: len,
+                replan: len,
+                forecaster: crate::forecast::Forecaster::Perfect,
+            },
         },
     }
 }

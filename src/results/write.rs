@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::{Kpis, Manifest, Results};
+use crate::forecast::ErrorStats;
 use crate::scenario::Scenario;
 
 /// What the report shows of the manifest before the run's timings are known.
@@ -129,6 +130,7 @@ pub struct RunOutput<'a> {
     pub kpis: &'a Kpis,
     /// The solver's own objective value, where the strategy optimises.
     pub solver_objective: Option<f64>,
+    pub forecast_errors: &'a [ErrorStats],
 }
 
 /// Writes `timeseries.csv`, `summary.json` and `manifest.json` (and with `with_report` the
@@ -146,6 +148,7 @@ pub fn write_results(
         results,
         kpis,
         solver_objective,
+        forecast_errors,
     } = *run;
     let writing = Instant::now();
     if dir.exists() && !force {
@@ -161,6 +164,7 @@ pub fn write_results(
         "assets": describe(scenario),
         "kpis": kpis,
         "solver_objective": solver_objective,
+        "forecast_errors": forecast_errors,
     });
     let staging = Staging::create(dir)?;
     let csv = timeseries_csv(results);

@@ -286,6 +286,21 @@ pub struct DispatchTable {
     /// Value of lost load, e.g. `"20 CNY/kWh"`: load may go unserved at this price
     /// (opt-in; without it, a scenario that cannot serve its load is infeasible).
     pub unserved_energy: Option<Raw>,
+    pub mpc: Option<Spanned<MpcTable>>,
+}
+
+/// Receding-horizon settings for `strategy = "mpc"`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MpcTable {
+    /// Planning horizon and re-planning interval, e.g. `"1d"`, `"15min"` (default 1 day each).
+    pub horizon: Option<Spanned<String>>,
+    pub replan: Option<Spanned<String>>,
+    /// `"perfect"` (default), `"persistence"`, `"seasonal-naive"` (same time yesterday) or
+    /// `"noisy"` (truth + AR(1) error with `noise_sigma` and `noise_autocorrelation`).
+    pub forecast: Option<Spanned<String>>,
+    pub noise_sigma: Option<Raw>,
+    pub noise_autocorrelation: Option<Raw>,
 }
 
 /// Objective weights, in MWh-equivalent per unit of each term.

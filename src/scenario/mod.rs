@@ -15,6 +15,7 @@ use crate::assets::datacenter::Datacenter;
 use crate::assets::ev::EvHub;
 use crate::assets::{Battery, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
 use crate::diagnostic::{Location, Problem, Problems};
+use crate::dispatch::MpcSettings;
 use crate::model::SolverOptions;
 use crate::solar::spa::Site;
 use crate::solar::weather::Weather;
@@ -24,27 +25,35 @@ use crate::time::TimeGrid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Strategy {
-    /// Perfect-foresight LP over the whole horizon.
-    Lp,
+    /// No storage or flexibility used: the do-nothing baseline.
+    None,
     /// Greedy self-consumption rules, step by step.
     Rule,
+    /// Perfect-foresight LP over the whole horizon.
+    Lp,
+    /// Receding-horizon LP on forecasts.
+    Mpc,
 }
 
 impl Strategy {
-    pub const NAMES: &'static str = "lp, rule";
+    pub const NAMES: &'static str = "none, rule, lp, mpc";
 
     pub fn parse(name: &str) -> Option<Strategy> {
         match name {
-            "lp" => Some(Strategy::Lp),
+            "none" => Some(Strategy::None),
             "rule" => Some(Strategy::Rule),
+            "lp" => Some(Strategy::Lp),
+            "mpc" => Some(Strategy::Mpc),
             _ => None,
         }
     }
 
     pub fn name(self) -> &'static str {
         match self {
-            Strategy::Lp => "lp",
+            Strategy::None => "none",
             Strategy::Rule => "rule",
+            Strategy::Lp => "lp",
+            Strategy::Mpc => "mpc",
         }
     }
 }
@@ -57,6 +66,7 @@ pub struct DispatchSettings {
     pub solver: SolverOptions,
     /// Value of lost load (CNY/MWh), when load may go unserved.
     pub unserved_cny_per_mwh: Option<f64>,
+    pub mpc: MpcSettings,
 }
 
 /// A resolved scenario: names checked, series loaded onto one time grid, units applied.

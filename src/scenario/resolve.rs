@@ -14,6 +14,8 @@ use super::{DispatchSettings, Scenario, Strategy};
 use crate::assets::grid::DemandCharge;
 use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
 use crate::diagnostic::{Location, Problem, Problems};
+use crate::dispatch::MpcSettings;
+use crate::forecast::Forecaster;
 use crate::model::SolverOptions;
 use crate::solar::spa::Site;
 use crate::solar::weather::Weather;
@@ -30,8 +32,8 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, Str
     let Some(time) = time_grid(&mut c, &raw.time) else {
         return Err(Problems(c.problems));
     };
-    let dispatch = dispatch_settings(&mut c, raw.dispatch.as_ref());
     let seed = raw.scenario.seed;
+    let dispatch = dispatch_settings(&mut c, raw.dispatch.as_ref(), &time, seed);
     let site = raw.site.as_ref().and_then(|s| park::site(&mut c, s));
     let weather = raw
         .weather
@@ -580,6 +582,8 @@ fn grid(c: &mut Checker, t: &file::GridTable, time: &TimeGrid) -> Option<Grid> {
 fn dispatch_settings(
     c: &mut Checker,
     d: Option<&Spanned<file::DispatchTable>>,
+    time: &TimeGrid,
+    seed: u64,
 ) -> Option<DispatchSettings> {
     let mut settings = DispatchSettings {
         strategy: Strategy::Lp,
@@ -590,6 +594,11 @@ fn dispatch_settings(
         },
         solver: SolverOptions::default(),
         unserved_cny_per_mwh: None,
+        mpc: MpcSettings {
+            horizon: ((86_400 / time.step_seconds).max(1) as usize).min(time.len),
+            replan: ((86_400 / time.step_seconds).max(1) as usize).min(time.len),
+            forecaster: Forecaster::Perfect,
+        },
     };
     let Some(spanned) = d else {
         return Some(settings);
@@ -682,5 +691,111 @@ fn dispatch_settings(
             None => ok = false,
         }
     }
+    if let Some(m) = &d.mpc {
+        match mpc_settings(c, m, time, seed, settings.mpc) {
+            Some(mpc) => settings.mpc = mpc,
+            None => ok = false,
+        }
+    }
     ok.then_some(settings)
+}
+
+/// `[dispatch] mpc = { horizon, replan, forecast, noise_sigma, noise_autocorrelation }`.
+fn mpc_settings(
+    c: &mut Checker,
+    m: &Spanned<file::MpcTable>,
+    time: &TimeGrid,
+    seed: u64,
+    default: MpcSettings,
+) -> Option<MpcSettings> {
+    let t = m.get_ref();
+    let mut steps = |d: &Option<Spanned<String>>, field: &str, default: usize| match d {
+        None => Some(default),
+        Some(text) => match parse_duration(text.get_ref()) {
+            Ok(s) if s % time.step_seconds == 0 => {
+                Some(((s / time.step_seconds) as usize).min(time.len))
+            }
+            Ok(_) => {
+                c.report(
+                    "duration",
+                    format!("mpc.{field} is not a whole number of steps"),
+                    text.span(),
+                    "use a multiple of [time] step",
+                );
+                None
+            }
+            Err(e) => {
+                c.report(
+                    "duration",
+                    format!("mpc.{field}: {e}"),
+                    text.span(),
+                    "e.g. \"1d\" or \"15min\"",
+                );
+                None
+            }
+        },
+    };
+    let (horizon, replan) = (
+        steps(&t.horizon, "horizon", default.horizon)?,
+        steps(&t.replan, "replan", default.replan)?,
+    );
+    if replan > horizon {
+        c.report(
+            "mpc-window",
+            "mpc.replan is longer than mpc.horizon".into(),
+            m.span(),
+            "commit at most what was planned: replan ≤ horizon",
+        );
+        return None;
+    }
+    let day = (86_400 / time.step_seconds).max(1) as usize;
+    let forecaster = match t.forecast.as_ref().map(|f| f.get_ref().as_str()) {
+        None | Some("perfect") => Forecaster::Perfect,
+        Some("persistence") => Forecaster::Persistence,
+        Some("seasonal-naive") => Forecaster::SeasonalNaive { period: day },
+        Some("noisy") => {
+            let sigma = t
+                .noise_sigma
+                .as_ref()
+                .and_then(|r| c.nonnegative(r, Dimension::Power, "mpc.noise_sigma"));
+            let phi = t.noise_autocorrelation.as_ref().and_then(|r| {
+                c.number_in(
+                    r,
+                    "mpc.noise_autocorrelation",
+                    0.0,
+                    0.999,
+                    "lag-1 correlation of the error, 0..1",
+                )
+            });
+            let (Some(sigma_mw), Some(autocorrelation)) = (sigma, phi) else {
+                c.report(
+                    "missing-key",
+                    "a noisy forecast needs noise_sigma and noise_autocorrelation".into(),
+                    m.span(),
+                    "e.g. noise_sigma = \"0.3 MW\", noise_autocorrelation = 0.9",
+                );
+                return None;
+            };
+            Forecaster::Noisy {
+                sigma_mw,
+                autocorrelation,
+                seed: seed ^ 0x6d70_6300,
+            }
+        }
+        Some(other) => {
+            let span = t.forecast.as_ref().map_or(m.span(), |f| f.span());
+            c.report(
+                "forecast",
+                format!("unknown forecast '{other}'"),
+                span,
+                "use perfect, persistence, seasonal-naive or noisy",
+            );
+            return None;
+        }
+    };
+    Some(MpcSettings {
+        horizon,
+        replan,
+        forecaster,
+    })
 }

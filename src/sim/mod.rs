@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::dispatch::{Context, DispatchError, Dispatcher, Plan};
+use crate::forecast::ErrorStats;
 use crate::results::Results;
 use crate::scenario::Scenario;
 
@@ -87,6 +88,8 @@ pub struct Run {
     /// Number of plans made.
     pub plans: usize,
     pub times: StageTimes,
+    /// Errors of the forecasts planned on, per series (empty for strategies without).
+    pub forecast_errors: Vec<ErrorStats>,
 }
 
 /// Simulates `scenario` from start to end with `dispatcher`.
@@ -123,5 +126,6 @@ pub fn simulate(scenario: &Scenario, dispatcher: &mut dyn Dispatcher) -> Result<
         objective,
         plans,
         times,
+        forecast_errors: dispatcher.forecast_errors(),
     })
 }

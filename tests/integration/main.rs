@@ -7,4 +7,5 @@ mod invalid;
 mod park;
 mod reference;
 mod report;
+mod strategies;
 mod support;

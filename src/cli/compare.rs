@@ -1,0 +1,137 @@
+//! `vppsim compare`: every strategy on the same scenario (same realised weather and loads),
+//! one row each in `comparison.csv` with every scalar KPI and the regret against
+//! perfect foresight (`lp`): extra import (MWh), total cost (CNY) and CO2 (t).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use vppsim::dispatch::built_in;
+use vppsim::results::{Kpis, Staging};
+use vppsim::scenario::{self, Strategy};
+use vppsim::sim::{self, presolve};
+
+use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE};
+
+pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> u8 {
+    let strategies: Vec<Strategy> = match names
+        .iter()
+        .map(|n| Strategy::parse(n.trim()).ok_or(n))
+        .collect()
+    {
+        Ok(s) => s,
+        Err(bad) => {
+            eprintln!(
+                "error: unknown strategy '{bad}'\n  = hint: use some of: {}",
+                Strategy::NAMES
+            );
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let loaded = match scenario::load(path) {
+        Ok(l) => l,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let s = &loaded.scenario;
+    let out = out.unwrap_or_else(|| Path::new("results").join(format!("{}-compare", s.name)));
+    if out.exists() && !force {
+        eprintln!(
+            "error: output folder {} already exists\n  = hint: pass --force to replace it",
+            out.display()
+        );
+        return EXIT_BAD_INPUT;
+    }
+    if !presolve::check(s).is_empty() {
+        eprintln!("error: the scenario is infeasible; `vppsim validate` says why");
+        return EXIT_INFEASIBLE;
+    }
+    let mut rows: Vec<(Strategy, Kpis)> = Vec::new();
+    for &strategy in &strategies {
+        match sim::simulate(s, built_in(strategy, s).as_mut()) {
+            Ok(run) => rows.push((strategy, Kpis::compute(&run.results))),
+            Err(e) => {
+                eprintln!("error: strategy {}: {e}", strategy.name());
+                return EXIT_FAILED;
+            }
+        }
+    }
+    let lp = rows
+        .iter()
+        .find(|(s, _)| *s == Strategy::Lp)
+        .map(|(_, k)| k.clone());
+    let csv = table_csv(&rows, lp.as_ref());
+    let written = Staging::create(&out).and_then(|staging| {
+        staging.write("comparison.csv", csv.as_bytes())?;
+        staging.commit()
+    });
+    if let Err(e) = written {
+        eprintln!("error: {e}");
+        return EXIT_FAILED;
+    }
+    println!(
+        "{:<6} {:>14} {:>10} {:>14} {:>10} {:>14} {:>14}",
+        "", "import MWh", "peak MW", "cost CNY", "CO2 t", "regret MWh", "regret CNY"
+    );
+    for (strategy, k) in &rows {
+        let regret = |f: fn(&Kpis) -> f64| {
+            lp.as_ref()
+                .map_or("n/a".to_string(), |lp| format!("{:.3}", f(k) - f(lp)))
+        };
+        println!(
+            "{:<6} {:>14.3} {:>10.3} {:>14.2} {:>10} {:>14} {:>14}",
+            strategy.name(),
+            k.grid_import_mwh,
+            k.peak_import_mw,
+            k.total_cost_cny,
+            k.co2_t.map_or("n/a".into(), |c| format!("{c:.3}")),
+            regret(|k| k.grid_import_mwh),
+            regret(|k| k.total_cost_cny),
+        );
+    }
+    println!(
+        "comparison written to {}",
+        out.join("comparison.csv").display()
+    );
+    0
+}
+
+/// One row per strategy: every scalar KPI (in the order of `Kpis`), then the regrets.
+fn table_csv(rows: &[(Strategy, Kpis)], lp: Option<&Kpis>) -> String {
+    let scalars = |k: &Kpis| -> Vec<(String, serde_json::Value)> {
+        let v = serde_json::to_value(k).unwrap_or_default();
+        v.as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, x)| !x.is_array() && !x.is_object())
+            .map(|(key, x)| (key.clone(), x.clone()))
+            .collect()
+    };
+    let mut csv = String::from("strategy");
+    if let Some((_, first)) = rows.first() {
+        for (key, _) in scalars(first) {
+            let _ = write!(csv, ",{key}");
+        }
+    }
+    csv.push_str(",regret_import_mwh,regret_cost_cny,regret_co2_t\n");
+    for (strategy, k) in rows {
+        csv.push_str(strategy.name());
+        for (_, value) in scalars(k) {
+            let cell = value.as_f64().map_or(String::new(), |x| format!("{x:.6}"));
+            let _ = write!(csv, ",{cell}");
+        }
+        let regret = |f: fn(&Kpis) -> Option<f64>| {
+            lp.and_then(|lp| Some(f(k)? - f(lp)?))
+                .map_or(String::new(), |r| format!("{r:.6}"))
+        };
+        let _ = writeln!(
+            csv,
+            ",{},{},{}",
+            regret(|k| Some(k.grid_import_mwh)),
+            regret(|k| Some(k.total_cost_cny)),
+            regret(|k| k.co2_t)
+        );
+    }
+    csv
+}

@@ -1,0 +1,113 @@
+//! Receding-horizon MPC: every `replan` steps, plan the next `horizon` steps with the LP on
+//! forecasts of PV availability and fixed loads, and commit the first `replan` steps to the
+//! realised world (PV taken as available, curtailed only at the export limit; battery and
+//! grid absorb the forecast error within their limits). Batteries must end every window at
+//! their `soc_final` or above, so a short horizon does not empty them.
+//!
+//! Each window's LP is built anew (`solve_window`); keeping one HiGHS model alive across
+//! windows is left to a later change (see README, Speed).
+
+use super::lp::{Inputs, solve_window};
+use super::{Context, DispatchError, Dispatcher, Plan};
+use crate::forecast::{ErrorStats, Forecaster};
+use crate::model::SolverOptions;
+use crate::scenario::Scenario;
+use crate::sim::StageTimes;
+
+/// How the MPC plans.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct MpcSettings {
+    /// Steps planned each time.
+    pub horizon: usize,
+    /// Steps committed between plans.
+    pub replan: usize,
+    pub forecaster: Forecaster,
+}
+
+pub struct MpcDispatcher {
+    settings: MpcSettings,
+    options: SolverOptions,
+    /// Forecast buffers per PV plant and per fixed load, reused between windows.
+    pv: Vec<Vec<f64>>,
+    loads: Vec<Vec<f64>>,
+    errors: Vec<ErrorStats>,
+}
+
+impl MpcDispatcher {
+    pub fn new(
+        scenario: &Scenario,
+        settings: MpcSettings,
+        options: SolverOptions,
+    ) -> MpcDispatcher {
+        let series = |name: &str| ErrorStats {
+            series: name.to_string(),
+            ..ErrorStats::default()
+        };
+        MpcDispatcher {
+            settings,
+            options,
+            pv: vec![Vec::new(); scenario.pv.len()],
+            loads: vec![Vec::new(); scenario.loads.len()],
+            errors: scenario
+                .pv
+                .iter()
+                .map(|p| series(&format!("{}.available", p.name)))
+                .chain(
+                    scenario
+                        .loads
+                        .iter()
+                        .map(|l| series(&format!("{}.power", l.name))),
+                )
+                .collect(),
+        }
+    }
+}
+
+impl Dispatcher for MpcDispatcher {
+    fn name(&self) -> &'static str {
+        "mpc"
+    }
+
+    fn window(&self, _: &Scenario) -> (usize, usize) {
+        (self.settings.horizon, self.settings.replan)
+    }
+
+    fn solver(&self) -> Option<&SolverOptions> {
+        Some(&self.options)
+    }
+
+    fn forecast_errors(&self) -> Vec<ErrorStats> {
+        self.errors.clone()
+    }
+
+    fn plan(
+        &mut self,
+        ctx: &Context,
+        plan: &mut Plan,
+        times: &mut StageTimes,
+    ) -> Result<Option<f64>, DispatchError> {
+        let s = ctx.scenario;
+        let f = self.settings.forecaster;
+        let truths =
+            s.pv.iter()
+                .map(|p| &p.available_mw)
+                .chain(s.loads.iter().map(|l| &l.power_mw));
+        let buffers = self.pv.iter_mut().chain(self.loads.iter_mut());
+        let committed = self.settings.replan.min(ctx.len);
+        for (k, ((truth, out), stats)) in truths.zip(buffers).zip(&mut self.errors).enumerate() {
+            f.forecast(truth, ctx.start, ctx.len, k as u64, out);
+            for h in 0..committed {
+                stats.add(out[h], truth[ctx.start + h]);
+            }
+        }
+        let inputs = Inputs {
+            pv: self.pv.iter().map(Vec::as_slice).collect(),
+            loads: self.loads.iter().map(Vec::as_slice).collect(),
+        };
+        let objective = solve_window(ctx, &inputs, true, &self.options, plan, times)?;
+        // PV is must-take in the realised world: whatever is available is used, and the
+        // commit curtails only what the export limit cannot carry.
+        plan.pv_mw.iter_mut().for_each(|v| v.fill(f64::INFINITY));
+        Ok(Some(objective))
+    }
+}

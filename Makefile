@@ -22,6 +22,7 @@ test: prereqs
 	$(CARGO) clippy --release --locked --all-targets -- -D warnings
 	$(CARGO) test --release --locked
 	$(CARGO) build --release --locked --benches
+	$(CARGO) run --release --locked --example custom_strategy -- scenarios/small-site.toml
 	bash .ci/browser-check
 
 bench: prereqs

@@ -42,7 +42,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Dispatch strategy, overriding the scenario's [dispatch] strategy.
-        #[arg(long, value_parser = ["none", "rule", "lp", "mpc"])]
+        #[arg(long, value_parser = ["none", "rule", "tou", "peak", "lp", "mpc"])]
         strategy: Option<String>,
         /// Replace an existing results folder.
         #[arg(long)]
@@ -57,7 +57,11 @@ enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
         /// Strategies, comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "none,rule,lp,mpc")]
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "none,rule,tou,peak,lp,mpc"
+        )]
         strategies: Vec<String>,
         /// Output folder [default: results/<scenario name>-compare].
         #[arg(long)]

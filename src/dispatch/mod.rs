@@ -11,7 +11,7 @@ mod tests;
 
 pub use lp::{Inputs, LpDispatcher, Softening, WindowModel};
 pub use mpc::{MpcDispatcher, MpcSettings};
-pub use rule::RuleDispatcher;
+pub use rule::{Rule, RuleDispatcher};
 
 use crate::forecast::ErrorStats;
 use crate::model::{SolveError, SolverOptions};
@@ -120,12 +120,22 @@ pub trait Dispatcher {
 pub fn built_in(strategy: Strategy, scenario: &Scenario) -> Box<dyn Dispatcher> {
     let solver = scenario.dispatch.solver.clone();
     match strategy {
-        Strategy::None => Box::new(RuleDispatcher {
-            use_batteries: false,
-        }),
+        Strategy::None => Box::new(RuleDispatcher { rule: Rule::Idle }),
         Strategy::Rule => Box::new(RuleDispatcher {
-            use_batteries: true,
+            rule: Rule::SelfConsumption,
         }),
+        Strategy::Tou => Box::new(RuleDispatcher {
+            rule: Rule::TimeOfUse,
+        }),
+        Strategy::Peak => {
+            let threshold = scenario
+                .dispatch
+                .peak_threshold_mw
+                .unwrap_or_else(|| RuleDispatcher::default_peak_threshold(scenario));
+            Box::new(RuleDispatcher {
+                rule: Rule::PeakShaving(threshold),
+            })
+        }
         Strategy::Lp => Box::new(LpDispatcher::new(solver)),
         Strategy::Mpc => Box::new(MpcDispatcher::new(scenario, scenario.dispatch.mpc, solver)),
     }

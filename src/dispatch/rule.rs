@@ -1,9 +1,15 @@
-//! Greedy self-consumption rules, one step at a time:
+//! Rule-based dispatch, one step at a time:
 //! 1. flexible loads run as early as their window allows (full power until the energy owed
 //!    is delivered);
-//! 2. PV serves the load; a surplus charges the batteries (in file order), then is exported
-//!    up to the export limit, then curtailed;
-//! 3. a deficit is met by discharging the batteries, then by import;
+//! 2. each battery's power follows its rule from the net load (load − PV) of the step:
+//!    - `rule` (self-consumption): a surplus charges it, a deficit discharges it;
+//!    - `tou` (time-of-use arbitrage): in the day's cheapest price period it charges at
+//!      full power (from PV or the grid), in the day's dearest it discharges to cover the
+//!      deficit, otherwise it only stores PV surplus;
+//!    - `peak` (peak shaving): it discharges what the net load has above the threshold, and
+//!      below it charges up to the threshold (import never exceeds it while it can help);
+//!    - `none`: the battery idles (the do-nothing baseline);
+//! 3. what remains is exported up to the export limit, then curtailed; or imported;
 //! 4. a battery never drops below the level from which it can still reach its end-of-horizon
 //!    requirement by charging at full power, and is charged from the grid when it must.
 
@@ -11,15 +17,61 @@ use super::{Context, DispatchError, Dispatcher, Plan};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
-/// The rule-based yardstick the LP must beat; without batteries (`use_batteries: false`)
-/// it is the do-nothing baseline `none`: batteries idle, flexible loads as early as allowed.
+/// What the batteries do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule {
+    Idle,
+    SelfConsumption,
+    TimeOfUse,
+    /// Shave import above this threshold (MW).
+    PeakShaving(f64),
+}
+
+/// The rule-based strategies (`none`, `rule`, `tou`, `peak`): the yardsticks the LP must beat.
 pub struct RuleDispatcher {
-    pub use_batteries: bool,
+    pub rule: Rule,
+}
+
+impl RuleDispatcher {
+    /// Peak shaving at the 90th percentile of the net load (load − PV available), the
+    /// default threshold when the scenario gives none.
+    pub fn default_peak_threshold(s: &Scenario) -> f64 {
+        let mut net: Vec<f64> = (0..s.time.len)
+            .map(|t| {
+                s.loads.iter().map(|l| l.power_mw[t]).sum::<f64>()
+                    - s.pv.iter().map(|p| p.available_mw[t]).sum::<f64>()
+            })
+            .collect();
+        net.sort_by(f64::total_cmp);
+        net.get(net.len() * 9 / 10).copied().unwrap_or(0.0).max(0.0)
+    }
+}
+
+/// Lowest and highest import price of the local day holding step `t`.
+fn day_price_range(s: &Scenario, t: usize) -> (f64, f64) {
+    let day = s.time.window_index(t, 86_400);
+    let first = (0..=t)
+        .rev()
+        .take_while(|&u| s.time.window_index(u, 86_400) == day)
+        .last()
+        .unwrap_or(t);
+    let prices = s.grid.import_price[first..]
+        .iter()
+        .zip(first..)
+        .take_while(|(_, u)| s.time.window_index(*u, 86_400) == day);
+    prices.fold((f64::MAX, f64::MIN), |(lo, hi), (p, _)| {
+        (lo.min(*p), hi.max(*p))
+    })
 }
 
 impl Dispatcher for RuleDispatcher {
     fn name(&self) -> &'static str {
-        if self.use_batteries { "rule" } else { "none" }
+        match self.rule {
+            Rule::Idle => "none",
+            Rule::SelfConsumption => "rule",
+            Rule::TimeOfUse => "tou",
+            Rule::PeakShaving(_) => "peak",
+        }
     }
 
     fn window(&self, _: &Scenario) -> (usize, usize) {
@@ -47,25 +99,38 @@ impl Dispatcher for RuleDispatcher {
         let available: f64 = s.pv.iter().map(|p| p.available_mw[t]).sum();
         net -= available;
 
-        for (i, b) in s
-            .batteries
-            .iter()
-            .enumerate()
-            .filter(|_| self.use_batteries)
-        {
+        let price_band = (self.rule == Rule::TimeOfUse).then(|| day_price_range(s, t));
+        for (i, b) in s.batteries.iter().enumerate() {
             let soc = ctx.state.soc_mwh[i];
             // Lowest end-of-step energy from which soc_final is still reachable.
             let floor = b
                 .soc_min_mwh
                 .max(b.soc_final_mwh - steps_after * b.charge_mw * b.charge_efficiency * dt);
-            if net < 0.0 {
+            // Wanted battery power: positive discharges, negative charges.
+            let wanted = match (self.rule, price_band) {
+                (Rule::Idle, _) => 0.0,
+                (Rule::SelfConsumption, _) => net,
+                (Rule::TimeOfUse, Some((low, high))) => {
+                    let price = s.grid.import_price[t];
+                    if price <= low + 1e-9 && high > low + 1e-9 {
+                        -f64::INFINITY
+                    } else if price >= high - 1e-9 && high > low + 1e-9 {
+                        net.max(0.0)
+                    } else {
+                        net.min(0.0)
+                    }
+                }
+                (Rule::TimeOfUse, None) => net.min(0.0),
+                (Rule::PeakShaving(threshold), _) => net - threshold,
+            };
+            if wanted < 0.0 {
                 let room = (b.soc_max_mwh - soc).max(0.0) / (b.charge_efficiency * dt);
-                let charge = (-net).min(b.charge_mw).min(room);
+                let charge = (-wanted).min(b.charge_mw).min(room);
                 plan.charge_mw[i][0] = charge;
                 net += charge;
             } else {
                 let reserve = (soc - floor).max(0.0) * b.discharge_efficiency / dt;
-                let discharge = net.min(b.discharge_mw).min(reserve);
+                let discharge = wanted.min(b.discharge_mw).min(reserve);
                 plan.discharge_mw[i][0] = discharge;
                 net -= discharge;
             }

@@ -52,6 +52,7 @@ pub(super) fn site(len: usize) -> Scenario {
                 replan: len,
                 forecaster: crate::forecast::Forecaster::Perfect,
             },
+            peak_threshold_mw: None,
         },
     }
 }
@@ -327,4 +328,31 @@ fn compute_counted_at_it_level_draws_its_pue_from_the_bus() {
     let k = run(&s, Strategy::Lp).unwrap();
     assert!(close(k.grid_import_mwh, 1.2), "{k:?}");
     assert!(close(k.flexible[0].delivered_mwh, 1.0), "{k:?}");
+}
+
+#[test]
+fn peak_shaving_and_time_of_use_rules_by_hand() {
+    // Battery 1 MW / 2 MWh, 90 % each way, 1 MWh at start, may end empty.
+    let mut b = battery();
+    b.soc_initial_mwh = 1.0;
+    let mut s = site(2);
+    s.batteries = vec![b];
+    s.loads = vec![load(&[3.0, 1.0])];
+    // Peak shaving at 2 MW: step 0 discharges what it can (0.9 MW from 1 MWh), importing
+    // 2.1; step 1 charges 1 MW up to the threshold, importing 2.0.
+    s.dispatch.peak_threshold_mw = Some(2.0);
+    let k = run(&s, Strategy::Peak).unwrap();
+    assert!(
+        close(k.peak_import_mw, 2.1) && close(k.grid_import_mwh, 4.1),
+        "{k:?}"
+    );
+    // Time of use, prices 1 then 3: charge 1 MW in the cheap hour (import 1 + 1), discharge
+    // to cover the 1 MW load in the dear hour (import 0).
+    s.loads = vec![load(&[1.0, 1.0])];
+    s.grid.import_price = vec![1.0, 3.0];
+    let k = run(&s, Strategy::Tou).unwrap();
+    assert!(
+        close(k.grid_import_mwh, 2.0) && close(k.import_cost_cny, 2.0),
+        "{k:?}"
+    );
 }

@@ -287,6 +287,8 @@ pub struct DispatchTable {
     /// (opt-in; without it, a scenario that cannot serve its load is infeasible).
     pub unserved_energy: Option<Raw>,
     pub mpc: Option<Spanned<MpcTable>>,
+    /// Import threshold of the `peak` rule, e.g. `"3 MW"`.
+    pub peak_threshold: Option<Raw>,
 }
 
 /// Receding-horizon settings for `strategy = "mpc"`.

@@ -29,6 +29,10 @@ pub enum Strategy {
     None,
     /// Greedy self-consumption rules, step by step.
     Rule,
+    /// Time-of-use arbitrage rule.
+    Tou,
+    /// Peak-shaving rule.
+    Peak,
     /// Perfect-foresight LP over the whole horizon.
     Lp,
     /// Receding-horizon LP on forecasts.
@@ -36,12 +40,14 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    pub const NAMES: &'static str = "none, rule, lp, mpc";
+    pub const NAMES: &'static str = "none, rule, tou, peak, lp, mpc";
 
     pub fn parse(name: &str) -> Option<Strategy> {
         match name {
             "none" => Some(Strategy::None),
             "rule" => Some(Strategy::Rule),
+            "tou" => Some(Strategy::Tou),
+            "peak" => Some(Strategy::Peak),
             "lp" => Some(Strategy::Lp),
             "mpc" => Some(Strategy::Mpc),
             _ => None,
@@ -52,6 +58,8 @@ impl Strategy {
         match self {
             Strategy::None => "none",
             Strategy::Rule => "rule",
+            Strategy::Tou => "tou",
+            Strategy::Peak => "peak",
             Strategy::Lp => "lp",
             Strategy::Mpc => "mpc",
         }
@@ -67,6 +75,8 @@ pub struct DispatchSettings {
     /// Value of lost load (CNY/MWh), when load may go unserved.
     pub unserved_cny_per_mwh: Option<f64>,
     pub mpc: MpcSettings,
+    /// Threshold of the peak-shaving rule (MW); default: 90th percentile of net load.
+    pub peak_threshold_mw: Option<f64>,
 }
 
 /// A resolved scenario: names checked, series loaded onto one time grid, units applied.

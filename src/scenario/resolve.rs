@@ -599,6 +599,7 @@ fn dispatch_settings(
             replan: ((86_400 / time.step_seconds).max(1) as usize).min(time.len),
             forecaster: Forecaster::Perfect,
         },
+        peak_threshold_mw: None,
     };
     let Some(spanned) = d else {
         return Some(settings);
@@ -688,6 +689,12 @@ fn dispatch_settings(
                 );
                 ok = false;
             }
+            None => ok = false,
+        }
+    }
+    if let Some(raw) = &d.peak_threshold {
+        match c.nonnegative(raw, Dimension::Power, "dispatch.peak_threshold") {
+            Some(v) => settings.peak_threshold_mw = Some(v),
             None => ok = false,
         }
     }

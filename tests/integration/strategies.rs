@@ -102,12 +102,12 @@ fn compare_runs_every_strategy_and_measures_regret_against_perfect_foresight() {
     let header = &rows[0];
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let names: Vec<&str> = rows[1..].iter().map(|r| r[0]).collect();
-    assert_eq!(names, ["none", "rule", "lp", "mpc"]);
+    assert_eq!(names, ["none", "rule", "tou", "peak", "lp", "mpc"]);
     let regret: Vec<f64> = rows[1..]
         .iter()
         .map(|r| r[col("regret_import_mwh")].parse().unwrap())
         .collect();
-    assert_eq!(regret[2], 0.0);
+    assert_eq!(regret[4], 0.0);
     assert!(
         regret.iter().all(|r| *r >= -1e-6),
         "nothing beats perfect foresight on import: {regret:?}"

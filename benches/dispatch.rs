@@ -2,7 +2,8 @@
 //! - `build`: scenario loaded → HiGHS model ready (every asset's columns and rows);
 //! - `solve`: HiGHS solving that model (the build is excluded from the timing);
 //! - `run`: a whole perfect-foresight simulation (build, solve, commit, invariants);
-//! - `highs_options`: the year solved with each HiGHS method/presolve choice.
+//! - `highs_options`: the year solved with each HiGHS method/presolve choice;
+//! - `mpc`: receding horizon, daily over a year and every step over a week.
 //!
 //! Run with `make bench`; compare figures as ratios within one run.
 
@@ -12,7 +13,7 @@ use std::time::Duration;
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use vppsim::dispatch::{Context, Inputs, WindowModel, built_in};
 use vppsim::model::SolverOptions;
-use vppsim::scenario::{self, Scenario};
+use vppsim::scenario::{self, Scenario, Strategy};
 use vppsim::sim::{SimState, simulate};
 
 const SIZES: [usize; 4] = [96, 672, 8736, 35040];
@@ -99,5 +100,26 @@ fn highs_options(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dispatch, highs_options);
+/// Receding horizon on the reference scenario, rebuilding each window's LP: a year re-planned
+/// daily (365 solves of 96 steps) and a week re-planned every step (672 solves).
+fn mpc(c: &mut Criterion) {
+    let mut group = c.benchmark_group("mpc");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(40));
+    for (name, steps, replan) in [
+        ("daily_year_rebuild", 35040, 96),
+        ("every_step_week_rebuild", 672, 1),
+    ] {
+        let mut s = reference(steps);
+        s.dispatch.mpc.horizon = 96;
+        s.dispatch.mpc.replan = replan;
+        group.bench_function(name, |b| {
+            b.iter(|| simulate(&s, built_in(Strategy::Mpc, &s).as_mut()).expect("runs"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, dispatch, highs_options, mpc);
 criterion_main!(benches);

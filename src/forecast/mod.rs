@@ -7,7 +7,10 @@
 //! - `SeasonalNaive`: the value one period earlier (e.g. 96 steps: same time yesterday),
 //!   the truth where no earlier period exists yet;
 //! - `Noisy`: truth + an AR(1) error with lag-1 correlation φ and stationary standard
-//!   deviation σ (MW), drawn per plan from a stream seeded by the scenario seed and `start`.
+//!   deviation σ (MW), drawn per plan from a stream seeded by the scenario seed and `start`;
+//! - `Regression`: ordinary least squares (nalgebra SVD) of `y[t]` on `1, y[t − period],
+//!   sin(2π·τ/period), cos(2π·τ/period)` (τ the step's phase in the period), fitted on the
+//!   `train` periods observed before `start`; seasonal-naive while less history exists.
 //!
 //! Forecasts of power are clipped to `≥ 0`.
 
@@ -27,6 +30,10 @@ pub enum Forecaster {
         sigma_mw: f64,
         autocorrelation: f64,
         seed: u64,
+    },
+    Regression {
+        period: usize,
+        train: usize,
     },
 }
 
@@ -74,9 +81,50 @@ impl Forecaster {
                     out.push(value + error);
                 }
             }
+            Forecaster::Regression { period, train } => match fit(truth, start, period, train) {
+                Some(beta) => {
+                    for t in start..start + len {
+                        // y[t − period] is observed while the horizon is at most one
+                        // period; beyond, the forecast's own earlier values stand in.
+                        let seasonal = if t - period < start {
+                            truth[t - period]
+                        } else {
+                            out[t - period - start]
+                        };
+                        let value = features(t, period, seasonal)
+                            .iter()
+                            .zip(beta.iter())
+                            .map(|(x, b)| x * b)
+                            .sum::<f64>();
+                        out.push(value);
+                    }
+                }
+                None => {
+                    Forecaster::SeasonalNaive { period }.forecast(truth, start, len, series, out)
+                }
+            },
         }
         out.iter_mut().for_each(|v| *v = v.max(0.0));
     }
+}
+
+/// Regressors of step `t`: intercept, the value one period earlier, and the phase.
+fn features(t: usize, period: usize, seasonal: f64) -> [f64; 4] {
+    let phase = 2.0 * std::f64::consts::PI * (t % period) as f64 / period as f64;
+    [1.0, seasonal, phase.sin(), phase.cos()]
+}
+
+/// Least-squares coefficients on the `train` periods before `start`, if that much history
+/// (plus one period of lags) exists.
+fn fit(truth: &[f64], start: usize, period: usize, train: usize) -> Option<nalgebra::DVector<f64>> {
+    let samples = train * period;
+    if start < samples + period {
+        return None;
+    }
+    let rows = (start - samples..start).map(|t| features(t, period, truth[t - period]));
+    let x = nalgebra::DMatrix::from_row_iterator(samples, 4, rows.flatten());
+    let y = nalgebra::DVector::from_column_slice(&truth[start - samples..start]);
+    x.svd(true, true).solve(&y, 1e-12).ok()
 }
 
 /// Mean absolute and root-mean-square error of forecasts against the truth.
@@ -115,6 +163,32 @@ mod tests {
         let ramp: Vec<f64> = (0..10).map(f64::from).collect();
         Forecaster::Persistence.forecast(&ramp, 5, 3, 0, &mut out);
         assert_eq!(out, vec![4.0; 3]);
+    }
+
+    #[test]
+    fn regression_recovers_known_coefficients() {
+        // y[t] = 2 + 0.5·y[t − 24] + 1.5·sin(phase) − 0.7·cos(phase) from noise-free history:
+        // the fitted model has those coefficients and forecasts the next two days exactly.
+        let period = 24;
+        let mut y = vec![0.0; 24 * 12];
+        for t in 0..y.len() {
+            let base = if t >= period {
+                y[t - period]
+            } else {
+                (t % 5) as f64
+            };
+            let [_, _, s, c] = features(t, period, 0.0);
+            y[t] = 2.0 + 0.5 * base + 1.5 * s - 0.7 * c;
+        }
+        let beta = fit(&y, 24 * 10, period, 7).unwrap();
+        for (b, expected) in beta.iter().zip([2.0, 0.5, 1.5, -0.7]) {
+            assert!((b - expected).abs() < 1e-9, "{beta}");
+        }
+        let mut out = Vec::new();
+        Forecaster::Regression { period, train: 7 }.forecast(&y, 24 * 10, 48, 0, &mut out);
+        for (f, t) in out.iter().zip(&y[240..288]) {
+            assert!((f - t).abs() < 1e-8, "{f} vs {t}");
+        }
     }
 
     #[test]

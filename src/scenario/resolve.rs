@@ -760,6 +760,10 @@ fn mpc_settings(
         None | Some("perfect") => Forecaster::Perfect,
         Some("persistence") => Forecaster::Persistence,
         Some("seasonal-naive") => Forecaster::SeasonalNaive { period: day },
+        Some("regression") => Forecaster::Regression {
+            period: day,
+            train: 14,
+        },
         Some("noisy") => {
             let sigma = t
                 .noise_sigma
@@ -795,7 +799,7 @@ fn mpc_settings(
                 "forecast",
                 format!("unknown forecast '{other}'"),
                 span,
-                "use perfect, persistence, seasonal-naive or noisy",
+                "use perfect, persistence, seasonal-naive, regression or noisy",
             );
             return None;
         }

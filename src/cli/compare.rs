@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use vppsim::dispatch::built_in;
 use vppsim::results::{Kpis, Staging};
-use vppsim::scenario::{self, Strategy};
+use vppsim::scenario::Strategy;
 use vppsim::sim::{self, presolve};
 
-use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE};
+use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, load_or_report};
 
 pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> u8 {
     let strategies: Vec<Strategy> = match names
@@ -27,12 +27,9 @@ pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> 
             return EXIT_BAD_INPUT;
         }
     };
-    let loaded = match scenario::load(path) {
+    let loaded = match load_or_report(path) {
         Ok(l) => l,
-        Err(problems) => {
-            eprintln!("{problems}");
-            return EXIT_BAD_INPUT;
-        }
+        Err(code) => return code,
     };
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(format!("{}-compare", s.name)));

@@ -121,12 +121,9 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn validate(path: &Path) -> u8 {
-    let loaded = match scenario::load(path) {
+    let loaded = match load_or_report(path) {
         Ok(l) => l,
-        Err(problems) => {
-            eprintln!("{problems}");
-            return EXIT_BAD_INPUT;
-        }
+        Err(code) => return code,
     };
     let infeasible = presolve::check(&loaded.scenario);
     if !infeasible.is_empty() {
@@ -176,6 +173,14 @@ fn warn_unmet_sessions(s: &vppsim::Scenario) {
     }
 }
 
+/// Loads a scenario, or prints every problem found and gives the bad-input exit code.
+fn load_or_report(path: &Path) -> Result<scenario::Loaded, u8> {
+    scenario::load(path).map_err(|problems| {
+        eprintln!("{problems}");
+        EXIT_BAD_INPUT
+    })
+}
+
 fn report_infeasible(found: &[presolve::Infeasibility]) {
     for f in found {
         eprintln!("infeasible: {}", f.message);
@@ -193,12 +198,9 @@ fn run_scenario(
     plots: bool,
 ) -> u8 {
     let loading = Instant::now();
-    let loaded = match scenario::load(path) {
+    let loaded = match load_or_report(path) {
         Ok(l) => l,
-        Err(problems) => {
-            eprintln!("{problems}");
-            return EXIT_BAD_INPUT;
-        }
+        Err(code) => return code,
     };
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(&s.name));

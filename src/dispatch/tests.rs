@@ -5,7 +5,6 @@ use chrono::DateTime;
 
 use super::built_in;
 use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
-use crate::model::SolverOptions;
 use crate::results::Kpis;
 use crate::scenario::{DispatchSettings, Scenario, Strategy};
 use crate::sim::{SimError, simulate};
@@ -38,22 +37,11 @@ pub(super) fn site(len: usize) -> Scenario {
             carbon_kg_per_mwh: None,
             demand_charge: None,
         },
-        dispatch: DispatchSettings {
-            strategy: Strategy::Lp,
-            weights: Weights {
-                import: 1.0,
-                cost: 0.0,
-                carbon: 0.0,
-            },
-            solver: SolverOptions::default(),
-            unserved_cny_per_mwh: None,
-            mpc: super::MpcSettings {
-                horizon: len,
-                replan: len,
-                forecaster: crate::forecast::Forecaster::Perfect,
-            },
-            peak_threshold_mw: None,
-        },
+        dispatch: DispatchSettings::defaults(&TimeGrid {
+            start: DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
+            step_seconds: 3600,
+            len,
+        }),
     }
 }
 

@@ -79,6 +79,31 @@ pub struct DispatchSettings {
     pub peak_threshold_mw: Option<f64>,
 }
 
+impl DispatchSettings {
+    /// What a scenario without a `[dispatch]` section gets: perfect-foresight LP minimising
+    /// import alone, HiGHS defaults, no lost load allowed, MPC planning and re-planning daily
+    /// on perfect forecasts, peak shaving at the default threshold.
+    pub fn defaults(time: &TimeGrid) -> DispatchSettings {
+        let day = ((86_400 / time.step_seconds).max(1) as usize).min(time.len);
+        DispatchSettings {
+            strategy: Strategy::Lp,
+            weights: Weights {
+                import: 1.0,
+                cost: 0.0,
+                carbon: 0.0,
+            },
+            solver: SolverOptions::default(),
+            unserved_cny_per_mwh: None,
+            mpc: MpcSettings {
+                horizon: day,
+                replan: day,
+                forecaster: crate::forecast::Forecaster::Perfect,
+            },
+            peak_threshold_mw: None,
+        }
+    }
+}
+
 /// A resolved scenario: names checked, series loaded onto one time grid, units applied.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scenario {

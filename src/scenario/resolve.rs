@@ -12,11 +12,10 @@ use super::park;
 use super::values::{Checker, SeriesKind};
 use super::{DispatchSettings, Scenario, Strategy};
 use crate::assets::grid::DemandCharge;
-use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
+use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv};
 use crate::diagnostic::{Location, Problem, Problems};
 use crate::dispatch::MpcSettings;
 use crate::forecast::Forecaster;
-use crate::model::SolverOptions;
 use crate::solar::spa::Site;
 use crate::solar::weather::Weather;
 use crate::time::{TimeGrid, in_daily_span, parse_clock, parse_duration};
@@ -585,22 +584,7 @@ fn dispatch_settings(
     time: &TimeGrid,
     seed: u64,
 ) -> Option<DispatchSettings> {
-    let mut settings = DispatchSettings {
-        strategy: Strategy::Lp,
-        weights: Weights {
-            import: 1.0,
-            cost: 0.0,
-            carbon: 0.0,
-        },
-        solver: SolverOptions::default(),
-        unserved_cny_per_mwh: None,
-        mpc: MpcSettings {
-            horizon: ((86_400 / time.step_seconds).max(1) as usize).min(time.len),
-            replan: ((86_400 / time.step_seconds).max(1) as usize).min(time.len),
-            forecaster: Forecaster::Perfect,
-        },
-        peak_threshold_mw: None,
-    };
+    let mut settings = DispatchSettings::defaults(time);
     let Some(spanned) = d else {
         return Some(settings);
     };

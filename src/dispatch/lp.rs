@@ -346,7 +346,11 @@ fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptio
 }
 
 /// Checks the plan's bus balance on the inputs it was planned with.
-fn check_balance(ctx: &Context, inputs: &Inputs, plan: &Plan) -> Result<(), DispatchError> {
+pub(super) fn check_balance(
+    ctx: &Context,
+    inputs: &Inputs,
+    plan: &Plan,
+) -> Result<(), DispatchError> {
     let s = ctx.scenario;
     for k in 0..ctx.len {
         let t = ctx.start + k;

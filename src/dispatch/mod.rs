@@ -8,6 +8,7 @@ mod properties;
 mod rule;
 #[cfg(test)]
 mod tests;
+mod window;
 
 pub use lp::{Inputs, LpDispatcher, Softening, WindowModel};
 pub use mpc::{MpcDispatcher, MpcSettings};

@@ -4,10 +4,12 @@
 //! grid absorb the forecast error within their limits). Batteries must end every window at
 //! their `soc_final` or above, so a short horizon does not empty them.
 //!
-//! Each window's LP is built anew (`solve_window`); keeping one HiGHS model alive across
-//! windows is left to a later change (see README, Speed).
+//! Where the scenario allows it (`PersistentWindow::supports`), one HiGHS model stays alive
+//! across windows and is changed in place, the dual simplex warm-starting from the previous
+//! basis; otherwise, or with `persistent = false`, each window's LP is built anew.
 
 use super::lp::{Inputs, solve_window};
+use super::window::PersistentWindow;
 use super::{Context, DispatchError, Dispatcher, Plan};
 use crate::forecast::{ErrorStats, Forecaster};
 use crate::model::SolverOptions;
@@ -22,6 +24,9 @@ pub struct MpcSettings {
     /// Steps committed between plans.
     pub replan: usize,
     pub forecaster: Forecaster,
+    /// Keep one HiGHS model alive across windows where the scenario allows it (see
+    /// `window.rs`); `false` rebuilds each window's LP.
+    pub persistent: bool,
 }
 
 pub struct MpcDispatcher {
@@ -31,6 +36,8 @@ pub struct MpcDispatcher {
     pv: Vec<Vec<f64>>,
     loads: Vec<Vec<f64>>,
     errors: Vec<ErrorStats>,
+    /// The live model, once built (persistent mode only).
+    window: Option<PersistentWindow>,
 }
 
 impl MpcDispatcher {
@@ -48,6 +55,7 @@ impl MpcDispatcher {
             options,
             pv: vec![Vec::new(); scenario.pv.len()],
             loads: vec![Vec::new(); scenario.loads.len()],
+            window: None,
             errors: scenario
                 .pv
                 .iter()
@@ -104,7 +112,28 @@ impl Dispatcher for MpcDispatcher {
             pv: self.pv.iter().map(Vec::as_slice).collect(),
             loads: self.loads.iter().map(Vec::as_slice).collect(),
         };
-        let objective = solve_window(ctx, &inputs, true, &self.options, plan, times)?;
+        let persistent =
+            self.settings.persistent && PersistentWindow::supports(s, self.settings.horizon);
+        let objective = if persistent {
+            if self.window.is_none() {
+                let building = std::time::Instant::now();
+                let window = PersistentWindow::new(s, self.settings.horizon).map_err(|source| {
+                    DispatchError::Solve {
+                        source,
+                        from: s.time.timestamp(ctx.start),
+                        to: s.time.timestamp(ctx.start + ctx.len),
+                    }
+                })?;
+                self.window = Some(window);
+                times.build += building.elapsed();
+            }
+            match self.window.as_mut() {
+                Some(window) => window.solve(ctx, &inputs, plan, times)?,
+                None => solve_window(ctx, &inputs, true, &self.options, plan, times)?,
+            }
+        } else {
+            solve_window(ctx, &inputs, true, &self.options, plan, times)?
+        };
         // PV is must-take in the realised world: whatever is available is used, and the
         // commit curtails only what the export limit cannot carry.
         plan.pv_mw.iter_mut().for_each(|v| v.fill(f64::INFINITY));

@@ -5,9 +5,11 @@
 //! blocks on demand, so building costs no string per column.
 
 mod bus;
+mod persistent;
 mod solve;
 
 pub use bus::Bus;
+pub use persistent::PersistentLp;
 pub use solve::{LpSolution, ReadyModel, SolveError, SolverOptions};
 
 use good_lp::{Constraint, Expression, ProblemVariables, Variable, VariableDefinition, variable};

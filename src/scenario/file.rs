@@ -303,6 +303,8 @@ pub struct MpcTable {
     pub forecast: Option<Spanned<String>>,
     pub noise_sigma: Option<Raw>,
     pub noise_autocorrelation: Option<Raw>,
+    /// Keep one HiGHS model alive across windows where possible (default true).
+    pub persistent: Option<bool>,
 }
 
 /// Objective weights, in MWh-equivalent per unit of each term.

@@ -98,6 +98,7 @@ impl DispatchSettings {
                 horizon: day,
                 replan: day,
                 forecaster: crate::forecast::Forecaster::Perfect,
+                persistent: true,
             },
             peak_threshold_mw: None,
         }

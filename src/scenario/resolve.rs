@@ -792,5 +792,6 @@ fn mpc_settings(
         horizon,
         replan,
         forecaster,
+        persistent: t.persistent.unwrap_or(default.persistent),
     })
 }

@@ -114,3 +114,33 @@ fn compare_runs_every_strategy_and_measures_regret_against_perfect_foresight() {
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("regret MWh"));
 }
+
+#[test]
+fn the_persistent_model_gives_the_rebuilt_model_s_runs_on_the_reference() {
+    // Where a window's plan is not unique (e.g. a 12 h plan inside a day-long energy window),
+    // equally good plans can lead whole runs apart; src/dispatch/window.rs therefore also
+    // compares the two window by window, on the same state and noisy forecasts.
+    let dir = temp_dir("mpc-persistent");
+    let objective = |mpc: &str, name: &str| {
+        let scenario = reference_week_with(&dir.join(name), mpc);
+        kpis(&scenario, "mpc", &dir.join(name).join("out"))["kpis"]["objective"]
+            .as_f64()
+            .unwrap()
+    };
+    for (name, settings) in [
+        ("every-step", "horizon = \"1d\", replan = \"15min\""),
+        ("daily", "horizon = \"1d\", replan = \"1d\""),
+    ] {
+        std::fs::create_dir_all(dir.join(format!("{name}-a"))).unwrap();
+        std::fs::create_dir_all(dir.join(format!("{name}-b"))).unwrap();
+        let kept = objective(&format!("mpc = {{ {settings} }}"), &format!("{name}-a"));
+        let rebuilt = objective(
+            &format!("mpc = {{ {settings}, persistent = false }}"),
+            &format!("{name}-b"),
+        );
+        assert!(
+            ((kept - rebuilt) / rebuilt).abs() < 1e-7,
+            "{name}: persistent {kept} vs rebuilt {rebuilt}"
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! One HiGHS model kept alive across solves, changed in place between them (costs, bounds,
+//! coefficients) so the dual simplex warm-starts from the previous basis.
+//!
+//! The `highs` crate has no safe call for row bounds or coefficients; the raw `highs-sys`
+//! calls are wrapped here once, with every index checked against the model's size.
+
+use std::time::{Duration, Instant};
+
+use highs::{HighsModelStatus, Model, RowProblem, Sense};
+
+use super::SolveError;
+
+/// A persistent LP: build once with [`PersistentLp::new`], then change and re-solve.
+pub struct PersistentLp {
+    model: Option<Model>,
+    rows: usize,
+    cols: usize,
+}
+
+/// HiGHS's `kHighsStatusError`.
+const HIGHS_ERROR: highs_sys::HighsInt = -1;
+
+impl PersistentLp {
+    /// Passes `problem` (minimised) to HiGHS with dual simplex, quiet.
+    pub fn new(problem: RowProblem) -> Result<PersistentLp, SolveError> {
+        let (rows, cols) = (problem.num_rows(), problem.num_cols());
+        let mut model = problem
+            .try_optimise(Sense::Minimise)
+            .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+        model.make_quiet();
+        model
+            .try_set_option("solver", "simplex")
+            .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+        Ok(PersistentLp {
+            model: Some(model),
+            rows,
+            cols,
+        })
+    }
+
+    fn ptr(&mut self) -> *mut std::os::raw::c_void {
+        self.model
+            .as_mut()
+            .map_or(std::ptr::null_mut(), Model::as_mut_ptr)
+    }
+
+    fn check(&self, row: Option<usize>, col: Option<usize>) -> Result<(), SolveError> {
+        match (row, col) {
+            (Some(r), _) if r >= self.rows => {
+                Err(SolveError::Solver(format!("row {r} out of {}", self.rows)))
+            }
+            (_, Some(c)) if c >= self.cols => Err(SolveError::Solver(format!(
+                "column {c} out of {}",
+                self.cols
+            ))),
+            _ if self.model.is_none() => Err(SolveError::Solver(
+                "the model was lost in a failed solve".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn status(code: highs_sys::HighsInt, what: &str) -> Result<(), SolveError> {
+        if code == HIGHS_ERROR {
+            Err(SolveError::Solver(format!(
+                "HiGHS refused to change {what}"
+            )))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn set_col_cost(&mut self, col: usize, cost: f64) -> Result<(), SolveError> {
+        self.check(None, Some(col))?;
+        // SAFETY: the pointer is the live model's and `col` is within its columns.
+        let code =
+            unsafe { highs_sys::Highs_changeColCost(self.ptr(), col as highs_sys::HighsInt, cost) };
+        Self::status(code, "a column cost")
+    }
+
+    pub fn set_col_bounds(&mut self, col: usize, lower: f64, upper: f64) -> Result<(), SolveError> {
+        self.check(None, Some(col))?;
+        // SAFETY: as above.
+        let code = unsafe {
+            highs_sys::Highs_changeColBounds(self.ptr(), col as highs_sys::HighsInt, lower, upper)
+        };
+        Self::status(code, "column bounds")
+    }
+
+    pub fn set_row_bounds(&mut self, row: usize, lower: f64, upper: f64) -> Result<(), SolveError> {
+        self.check(Some(row), None)?;
+        // SAFETY: the pointer is the live model's and `row` is within its rows.
+        let code = unsafe {
+            highs_sys::Highs_changeRowBounds(self.ptr(), row as highs_sys::HighsInt, lower, upper)
+        };
+        Self::status(code, "row bounds")
+    }
+
+    /// Costs of columns `first..first + cost.len()`.
+    pub fn set_cols_cost(&mut self, first: usize, cost: &[f64]) -> Result<(), SolveError> {
+        let Some(last) = (first + cost.len()).checked_sub(1) else {
+            return Ok(());
+        };
+        self.check(None, Some(last))?;
+        // SAFETY: the live model's pointer; columns first..=last exist; `cost` holds one value
+        // per column and outlives the call.
+        let code = unsafe {
+            highs_sys::Highs_changeColsCostByRange(
+                self.ptr(),
+                first as highs_sys::HighsInt,
+                last as highs_sys::HighsInt,
+                cost.as_ptr(),
+            )
+        };
+        Self::status(code, "column costs")
+    }
+
+    /// Bounds of columns `first..first + lower.len()`; `upper` has the same length.
+    pub fn set_cols_bounds(
+        &mut self,
+        first: usize,
+        lower: &[f64],
+        upper: &[f64],
+    ) -> Result<(), SolveError> {
+        let Some(last) = (first + lower.len()).checked_sub(1) else {
+            return Ok(());
+        };
+        if upper.len() != lower.len() {
+            return Err(SolveError::Solver("bounds of unequal lengths".into()));
+        }
+        self.check(None, Some(last))?;
+        // SAFETY: as above, both slices one value per column.
+        let code = unsafe {
+            highs_sys::Highs_changeColsBoundsByRange(
+                self.ptr(),
+                first as highs_sys::HighsInt,
+                last as highs_sys::HighsInt,
+                lower.as_ptr(),
+                upper.as_ptr(),
+            )
+        };
+        Self::status(code, "column bounds")
+    }
+
+    /// Bounds of rows `first..first + lower.len()`; `upper` has the same length.
+    pub fn set_rows_bounds(
+        &mut self,
+        first: usize,
+        lower: &[f64],
+        upper: &[f64],
+    ) -> Result<(), SolveError> {
+        let Some(last) = (first + lower.len()).checked_sub(1) else {
+            return Ok(());
+        };
+        if upper.len() != lower.len() {
+            return Err(SolveError::Solver("bounds of unequal lengths".into()));
+        }
+        self.check(Some(last), None)?;
+        // SAFETY: as above, rows first..=last exist.
+        let code = unsafe {
+            highs_sys::Highs_changeRowsBoundsByRange(
+                self.ptr(),
+                first as highs_sys::HighsInt,
+                last as highs_sys::HighsInt,
+                lower.as_ptr(),
+                upper.as_ptr(),
+            )
+        };
+        Self::status(code, "row bounds")
+    }
+
+    pub fn set_coeff(&mut self, row: usize, col: usize, value: f64) -> Result<(), SolveError> {
+        self.check(Some(row), Some(col))?;
+        // SAFETY: as above, both indices checked.
+        let code = unsafe {
+            highs_sys::Highs_changeCoeff(
+                self.ptr(),
+                row as highs_sys::HighsInt,
+                col as highs_sys::HighsInt,
+                value,
+            )
+        };
+        Self::status(code, "a coefficient")
+    }
+
+    /// Solves from the previous basis; returns the column values, the objective and the
+    /// solve time. The model stays alive for the next change.
+    pub fn solve(&mut self) -> Result<(Vec<f64>, f64, Duration), SolveError> {
+        let model = self
+            .model
+            .take()
+            .ok_or_else(|| SolveError::Solver("the model was lost in a failed solve".into()))?;
+        let solving = Instant::now();
+        let solved = model
+            .try_solve()
+            .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+        let time = solving.elapsed();
+        let status = solved.status();
+        let result = match status {
+            HighsModelStatus::Optimal => Ok((
+                solved.get_solution().columns().to_vec(),
+                solved.objective_value(),
+                time,
+            )),
+            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+                Err(SolveError::Infeasible)
+            }
+            HighsModelStatus::Unbounded => Err(SolveError::Unbounded),
+            other => Err(SolveError::Solver(format!("HiGHS status {other:?}"))),
+        };
+        self.model = Some(Model::from(solved));
+        result
+    }
+}

@@ -9,7 +9,7 @@ SCENARIO ?= scenarios/xining-park.toml
 CARGO ?= cargo
 BIN := $(CARGO_TARGET_DIR)/release/vppsim
 
-.PHONY: run test prereqs build bench
+.PHONY: run test prereqs build bench fuzz
 
 run: build
 	$(BIN) run $(SCENARIO) --force
@@ -26,7 +26,18 @@ test: prereqs
 	bash .ci/browser-check
 
 bench: prereqs
-	$(CARGO) bench --locked --bench dispatch
+	$(CARGO) bench --locked
+
+# Fuzz the scenario and CSV parsers for FUZZ_SECONDS each (libFuzzer via cargo-fuzz). The
+# machine's toolchain is stable: RUSTC_BOOTSTRAP lets cargo-fuzz's flags through, and
+# without a sanitizer runtime the targets run uninstrumented for memory errors (Rust is
+# memory-safe here; what is sought is a panic or a hang).
+FUZZ_SECONDS ?= 60
+fuzz: prereqs
+	command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz
+	for target in scenario csv; do \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none $$target -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 || exit 1; \
+	done
 
 prereqs:
 	@missing=""; \

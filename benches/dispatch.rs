@@ -100,20 +100,26 @@ fn highs_options(c: &mut Criterion) {
     group.finish();
 }
 
-/// Receding horizon on the reference scenario, rebuilding each window's LP: a year re-planned
-/// daily (365 solves of 96 steps) and a week re-planned every step (672 solves).
+/// Receding horizon (96-step plans) on the reference scenario, keeping one HiGHS model alive
+/// or rebuilding each window's LP: a year re-planned daily (365 solves), a week and a year
+/// re-planned every step (672 and 35,040 solves).
 fn mpc(c: &mut Criterion) {
     let mut group = c.benchmark_group("mpc");
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(40));
-    for (name, steps, replan) in [
-        ("daily_year_rebuild", 35040, 96),
-        ("every_step_week_rebuild", 672, 1),
-    ] {
+    let runs = [
+        ("daily_year_persistent", 35040, 96, true),
+        ("daily_year_rebuild", 35040, 96, false),
+        ("every_step_week_persistent", 672, 1, true),
+        ("every_step_week_rebuild", 672, 1, false),
+        ("every_step_year_persistent", 35040, 1, true),
+    ];
+    for (name, steps, replan, persistent) in runs {
         let mut s = reference(steps);
         s.dispatch.mpc.horizon = 96;
         s.dispatch.mpc.replan = replan;
+        s.dispatch.mpc.persistent = persistent;
         group.bench_function(name, |b| {
             b.iter(|| simulate(&s, built_in(Strategy::Mpc, &s).as_mut()).expect("runs"))
         });

@@ -27,15 +27,20 @@ pub struct CsvTable {
 impl CsvTable {
     /// Reads `path` whole; a missing, non-UTF-8, empty or ragged file is a problem.
     pub fn read(path: &Path) -> Result<CsvTable, Problem> {
-        let file_loc = || Location::File(path.to_path_buf());
         let bytes = std::fs::read(path).map_err(|e| {
             Problem::new(
                 "csv-unreadable",
                 format!("cannot read CSV file: {e}"),
-                file_loc(),
+                Location::File(path.to_path_buf()),
             )
             .hint("paths in a scenario are relative to the scenario file")
         })?;
+        CsvTable::from_bytes(path, bytes)
+    }
+
+    /// Parses the bytes of the CSV file at `path`.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<CsvTable, Problem> {
+        let file_loc = || Location::File(path.to_path_buf());
         let sha256 = hex(&Sha256::digest(&bytes));
         let text = String::from_utf8(bytes).map_err(|e| {
             let line = e.as_bytes()[..e.utf8_error().valid_up_to()]

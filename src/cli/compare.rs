@@ -1,12 +1,14 @@
 //! `vppsim compare`: every strategy on the same scenario (same realised weather and loads),
 //! one row each in `comparison.csv` with every scalar KPI and the regret against
-//! perfect foresight (`lp`): extra import (MWh), total cost (CNY) and CO2 (t).
+//! perfect foresight (`lp`): extra import (MWh), total cost (CNY) and CO2 (t); and
+//! `kpi_bars.svg` / `.png`, those three figures as bars per strategy.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use vppsim::dispatch::built_in;
-use vppsim::results::{Kpis, Staging};
+use vppsim::report::charts::{StrategyFigures, kpi_bars};
+use vppsim::results::{Kpis, Staging, WriteError};
 use vppsim::scenario::Strategy;
 use vppsim::sim::{self, presolve};
 
@@ -59,8 +61,20 @@ pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> 
         .find(|(s, _)| *s == Strategy::Lp)
         .map(|(_, k)| k.clone());
     let csv = table_csv(&rows, lp.as_ref());
+    let figures: Vec<StrategyFigures> = rows
+        .iter()
+        .map(|(s, k)| StrategyFigures {
+            name: s.name().to_string(),
+            import_mwh: k.grid_import_mwh,
+            cost_cny: k.total_cost_cny,
+            co2_t: k.co2_t,
+        })
+        .collect();
     let written = Staging::create(&out).and_then(|staging| {
         staging.write("comparison.csv", csv.as_bytes())?;
+        let svg = kpi_bars(&figures, Some(&staging.path().join("kpi_bars.png")))
+            .map_err(WriteError::Report)?;
+        staging.write("kpi_bars.svg", svg.as_bytes())?;
         staging.commit()
     });
     if let Err(e) = written {

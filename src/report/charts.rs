@@ -495,6 +495,85 @@ fn monthly_balance<DB: DrawingBackend>(
     Ok(title)
 }
 
+/// One strategy's headline figures for `vppsim compare`.
+pub struct StrategyFigures {
+    pub name: String,
+    pub import_mwh: f64,
+    pub cost_cny: f64,
+    pub co2_t: Option<f64>,
+}
+
+/// Bars per strategy of grid import, total cost and CO2, side by side; returns the SVG and
+/// writes the PNG to `png` when given.
+pub fn kpi_bars(rows: &[StrategyFigures], png: Option<&Path>) -> Result<String, String> {
+    register_bundled_font();
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        draw_kpi_bars(&area, rows)?;
+        area.present().map_err(err)?;
+    }
+    if let Some(path) = png {
+        let area = BitMapBackend::new(path, SIZE).into_drawing_area();
+        draw_kpi_bars(&area, rows)?;
+        area.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Reads one figure of a strategy.
+type Figure = fn(&StrategyFigures) -> Option<f64>;
+
+fn draw_kpi_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    rows: &[StrategyFigures],
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let root = root
+        .titled("Strategies compared on the same scenario", (FONT, 20))
+        .map_err(err)?;
+    let panels = root.split_evenly((1, 3));
+    let metrics: [(&str, RGBColor, Figure); 3] = [
+        ("grid import [MWh]", BLUE, |r| Some(r.import_mwh)),
+        ("total cost [CNY]", ORANGE, |r| Some(r.cost_cny)),
+        ("CO2 [t]", GREEN, |r| r.co2_t),
+    ];
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    for (panel, (label, colour, value)) in panels.iter().zip(metrics) {
+        let values: Vec<f64> = rows.iter().map(|r| value(r).unwrap_or(0.0)).collect();
+        let top = values.iter().copied().fold(0.0f64, f64::max) * 1.1 + 1e-9;
+        let mut chart = ChartBuilder::on(panel)
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(70)
+            .caption(label, (FONT, 15))
+            .build_cartesian_2d(-0.5..rows.len() as f64 - 0.5, 0.0..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(rows.len())
+            .x_label_formatter(&|x| {
+                names
+                    .get(x.round() as usize)
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            })
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, v)| {
+                Rectangle::new(
+                    [(i as f64 - 0.35, 0.0), (i as f64 + 0.35, *v)],
+                    colour.filled(),
+                )
+            }))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,6 +143,11 @@ pub struct Loaded {
     pub inputs: Vec<InputFile>,
 }
 
+/// Checks and resolves scenario text as if read from `path` (CSV paths are relative to it).
+pub fn from_str(path: &Path, source: &str) -> Result<Scenario, Problems> {
+    resolve::resolve(path, source).map(|(scenario, _)| scenario)
+}
+
 /// Reads, checks and resolves the scenario at `path`, reporting every problem found.
 pub fn load(path: &Path) -> Result<Loaded, Problems> {
     let bytes = std::fs::read(path).map_err(|e| {

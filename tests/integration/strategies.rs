@@ -113,6 +113,17 @@ fn compare_runs_every_strategy_and_measures_regret_against_perfect_foresight() {
         "nothing beats perfect foresight on import: {regret:?}"
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("regret MWh"));
+    let bars = std::fs::read_to_string(out.join("kpi_bars.svg")).unwrap();
+    for label in [
+        "grid import [MWh]",
+        "total cost [CNY]",
+        "CO2 [t]",
+        "peak",
+        "mpc",
+    ] {
+        assert!(bars.contains(label), "kpi_bars.svg lacks '{label}'");
+    }
+    assert!(out.join("kpi_bars.png").is_file());
 }
 
 #[test]

@@ -28,16 +28,19 @@ test: prereqs
 bench: prereqs
 	$(CARGO) bench --locked
 
-# Fuzz the scenario and CSV parsers for FUZZ_SECONDS each (libFuzzer via cargo-fuzz). The
+# Fuzz the scenario and CSV parsers for FUZZ_SECONDS each (libFuzzer via cargo-fuzz), seeded
+# with the shipped scenarios (valid and invalid) and CSV files. The
 # machine's toolchain is stable: RUSTC_BOOTSTRAP lets cargo-fuzz's flags through, and
 # without a sanitizer runtime the targets run uninstrumented for memory errors (Rust is
 # memory-safe here; what is sought is a panic or a hang).
 FUZZ_SECONDS ?= 60
 fuzz: prereqs
 	command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz
-	for target in scenario csv; do \
-	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none $$target -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 || exit 1; \
-	done
+	mkdir -p fuzz/corpus/scenario fuzz/corpus/csv
+	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none scenario fuzz/corpus/scenario scenarios scenarios/invalid \
+	  -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
+	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none csv fuzz/corpus/csv data/examples scenarios/invalid/data \
+	  -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
 
 prereqs:
 	@missing=""; \

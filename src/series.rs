@@ -181,20 +181,22 @@ impl CsvTable {
             let ti = self.column_index(tc).map_err(|p| vec![p])?;
             for (i, row) in self.rows.iter().enumerate() {
                 let text = &row[ti];
-                let ok = DateTime::parse_from_rfc3339(text).is_ok_and(|d| d == grid.instant(i));
-                if !ok {
-                    problems.push(
-                        Problem::new(
-                            "csv-timestamp",
-                            format!(
-                                "timestamp '{text}' should be {} (step {i} of the grid)",
-                                grid.timestamp(i)
-                            ),
-                            self.cell(i, tc),
-                        )
-                        .hint("rows must follow the grid exactly: no gaps, duplicates or shifts"),
-                    );
-                }
+                let problem = match DateTime::parse_from_rfc3339(text) {
+                    Ok(d) if d == grid.instant(i) => continue,
+                    Ok(_) => Problem::new(
+                        "csv-timestamp",
+                        format!("timestamp '{text}' should be {} (step {i} of the grid)", grid.timestamp(i)),
+                        self.cell(i, tc),
+                    )
+                    .hint("rows must follow the grid exactly: no gaps, duplicates or shifts"),
+                    Err(_) => Problem::new(
+                        "csv-timestamp",
+                        format!("'{text}' is not an RFC 3339 time with UTC offset (step {i} is {})", grid.timestamp(i)),
+                        self.cell(i, tc),
+                    )
+                    .hint("write times with their offset, e.g. 2025-01-01T00:15:00+08:00: local wall-clock times are ambiguous or missing around daylight-saving changes"),
+                };
+                problems.push(problem);
             }
         }
         let mut values = Vec::with_capacity(grid.len);

@@ -56,6 +56,8 @@ pub struct EvHub {
     pub chargers: Vec<(f64, Vec<Session>)>,
     /// Arrivals that found every charger of their class busy.
     pub turned_away: usize,
+    /// Sessions from a file with no whole step inside the horizon, left out.
+    pub skipped: usize,
 }
 
 impl EvHub {
@@ -92,6 +94,7 @@ impl EvHub {
             managed,
             chargers,
             turned_away,
+            skipped: 0,
         }
     }
 

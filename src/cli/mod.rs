@@ -154,6 +154,14 @@ fn validate(path: &Path) -> u8 {
 fn warn_unmet_sessions(s: &vppsim::Scenario) {
     let dt = s.time.dt_hours();
     for hub in &s.ev_hubs {
+        if hub.skipped > 0 {
+            eprintln!(
+                "warning: ev_hub '{}': {} sessions of the file have no whole {}-minute step inside the horizon and are left out",
+                hub.name,
+                hub.skipped,
+                s.time.step_seconds / 60
+            );
+        }
         let short: Vec<_> = hub
             .sessions()
             .filter(|x| x.energy_mwh > x.deliverable_mwh(dt) + 1e-12)

@@ -229,7 +229,8 @@ pub struct EvHubTable {
     /// Managed charging (the dispatcher schedules each session; default) or uncontrolled
     /// (full power from arrival).
     pub managed: Option<bool>,
-    /// Sessions from a CSV file: `{ file, arrival, departure, energy_kwh, max_kw }` columns.
+    /// Sessions from a CSV file with columns `arrival`, `departure` (RFC 3339 with offset),
+    /// `energy_kwh` and `max_kw`.
     pub sessions: Option<Spanned<SessionsFileTable>>,
     /// Or generated with the scenario's seed.
     pub generate: Option<Spanned<SessionGeneratorTable>>,

@@ -499,16 +499,20 @@ pub fn ev_hub(
 ) -> Option<EvHub> {
     let name = t.name.get_ref();
     let f = |k: &str| format!("ev_hub '{name}': {k}");
-    let Some(g) = &t.generate else {
-        c.report(
-            "ev-sessions",
-            f("give generate = { ... } (session files are not supported yet)"),
-            t.name.span(),
-            "see scenarios/xining-park.toml for a generator",
-        );
-        return None;
+    let managed = t.managed.unwrap_or(true);
+    let g = match (&t.sessions, &t.generate) {
+        (Some(file), None) => return sessions_file(c, name, managed, file, time),
+        (None, Some(g)) => g.get_ref(),
+        _ => {
+            c.report(
+                "ev-sessions",
+                f("give exactly one of sessions = { file = ... } and generate = { ... }"),
+                t.name.span(),
+                "see README.md, Park tables",
+            );
+            return None;
+        }
     };
-    let g = g.get_ref();
     let weekday = c.number_in(
         &g.weekday_sessions,
         &f("generate.weekday_sessions"),
@@ -567,10 +571,121 @@ pub fn ev_hub(
         .collect();
     let classes: Vec<ChargerClass> = classes.into_iter().collect::<Option<_>>()?;
     let sessions: Vec<Session> = generate_sessions(time, &classes, weekday?, weekend?, rng);
-    Some(EvHub::place(
-        name,
-        t.managed.unwrap_or(true),
-        &classes,
-        sessions,
-    ))
+    Some(EvHub::place(name, managed, &classes, sessions))
+}
+
+/// Sessions from a CSV file with columns `arrival`, `departure` (RFC 3339 with offset),
+/// `energy_kwh` and `max_kw`. Arrival is rounded up and departure down to the step grid (a
+/// car counts as plugged in for whole steps only); sessions with no whole step inside the
+/// horizon are left out and counted. With no charger count given, every session finds a
+/// charger of its power (chargers are added as needed, one session at a time each).
+fn sessions_file(
+    c: &mut Checker,
+    name: &str,
+    managed: bool,
+    spec: &Spanned<file::SessionsFileTable>,
+    time: &TimeGrid,
+) -> Option<EvHub> {
+    let path = c.relative(spec.get_ref().file.get_ref());
+    let table = match c.csv.get(&path) {
+        Ok(t) => t,
+        Err(p) => {
+            let problem = crate::diagnostic::Problem::new(
+                p.code,
+                format!("ev_hub '{name}': sessions: {}", p.message),
+                c.at(spec.span()),
+            );
+            c.problems.push(problem);
+            return None;
+        }
+    };
+    let mut problems = Vec::new();
+    let mut texts = |column: &str| table.texts(column).map_err(|p| problems.push(p)).ok();
+    let (arrivals, departures) = (texts("arrival"), texts("departure"));
+    let mut numbers = |column: &str| table.numbers(column).map_err(|p| problems.extend(p)).ok();
+    let (energy, power) = (numbers("energy_kwh"), numbers("max_kw"));
+    let (Some(arrivals), Some(departures), Some(energy), Some(power)) =
+        (arrivals, departures, energy, power)
+    else {
+        c.problems.extend(problems);
+        return None;
+    };
+    let step_of = |text: &str, round_up: bool| {
+        let at = chrono::DateTime::parse_from_rfc3339(text).ok()?;
+        let seconds = (at - time.start).num_seconds();
+        let step = time.step_seconds;
+        let steps = if round_up {
+            seconds.div_euclid(step) + i64::from(seconds.rem_euclid(step) > 0)
+        } else {
+            seconds.div_euclid(step)
+        };
+        Some(steps.clamp(0, time.len as i64) as usize)
+    };
+    let mut sessions = Vec::new();
+    let mut skipped = 0;
+    for (i, ((arrival, departure), (e, p))) in arrivals
+        .iter()
+        .zip(&departures)
+        .zip(energy.iter().zip(&power))
+        .enumerate()
+    {
+        let (Some(a), Some(d)) = (step_of(arrival.0, true), step_of(departure.0, false)) else {
+            let (bad, location) = if step_of(arrival.0, true).is_none() {
+                arrival
+            } else {
+                departure
+            };
+            problems.push(
+                crate::diagnostic::Problem::new(
+                    "csv-timestamp",
+                    format!("'{bad}' is not an RFC 3339 time with UTC offset"),
+                    location.clone(),
+                )
+                .hint("e.g. 2025-07-14T08:30:00+08:00"),
+            );
+            continue;
+        };
+        if *e < 0.0 || *p <= 0.0 {
+            problems.push(crate::diagnostic::Problem::new(
+                "csv-value",
+                format!(
+                    "session {} asks {e} kWh at up to {p} kW: energy must be ≥ 0 and power > 0",
+                    i + 1
+                ),
+                arrival.1.clone(),
+            ));
+            continue;
+        }
+        if d <= a {
+            skipped += 1;
+            continue;
+        }
+        sessions.push(Session {
+            arrival: a,
+            departure: d,
+            energy_mwh: e / 1000.0,
+            max_mw: p / 1000.0,
+        });
+    }
+    if !problems.is_empty() {
+        c.problems.extend(problems);
+        return None;
+    }
+    let mut powers: Vec<f64> = sessions.iter().map(|s| s.max_mw).collect();
+    powers.sort_by(f64::total_cmp);
+    powers.dedup();
+    let classes: Vec<ChargerClass> = powers
+        .iter()
+        .map(|&power_mw| ChargerClass {
+            power_mw,
+            count: sessions.iter().filter(|s| s.max_mw == power_mw).count(),
+            energy_mean_mwh: 0.0,
+            dwell_mean_hours: 0.0,
+            share: 0.0,
+        })
+        .collect();
+    let mut hub = EvHub::place(name, managed, &classes, sessions);
+    hub.chargers.retain(|(_, s)| !s.is_empty());
+    hub.skipped = skipped;
+    Some(hub)
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod determinism;
+mod ev_sessions;
 mod infeasible;
 mod invalid;
 mod park;

@@ -70,30 +70,12 @@ impl PersistentLp {
         }
     }
 
-    pub fn set_col_cost(&mut self, col: usize, cost: f64) -> Result<(), SolveError> {
-        self.check(None, Some(col))?;
-        // SAFETY: the pointer is the live model's and `col` is within its columns.
-        let code =
-            unsafe { highs_sys::Highs_changeColCost(self.ptr(), col as highs_sys::HighsInt, cost) };
-        Self::status(code, "a column cost")
-    }
-
     pub fn set_col_bounds(&mut self, col: usize, lower: f64, upper: f64) -> Result<(), SolveError> {
-        self.check(None, Some(col))?;
-        // SAFETY: as above.
-        let code = unsafe {
-            highs_sys::Highs_changeColBounds(self.ptr(), col as highs_sys::HighsInt, lower, upper)
-        };
-        Self::status(code, "column bounds")
+        self.set_cols_bounds(col, &[lower], &[upper])
     }
 
     pub fn set_row_bounds(&mut self, row: usize, lower: f64, upper: f64) -> Result<(), SolveError> {
-        self.check(Some(row), None)?;
-        // SAFETY: the pointer is the live model's and `row` is within its rows.
-        let code = unsafe {
-            highs_sys::Highs_changeRowBounds(self.ptr(), row as highs_sys::HighsInt, lower, upper)
-        };
-        Self::status(code, "row bounds")
+        self.set_rows_bounds(row, &[lower], &[upper])
     }
 
     /// Costs of columns `first..first + cost.len()`.
@@ -115,6 +97,15 @@ impl PersistentLp {
         Self::status(code, "column costs")
     }
 
+    /// Index of the last of `lower.len()` elements from `first`, checking `upper` matches;
+    /// `None` for an empty range.
+    fn last_of(first: usize, lower: &[f64], upper: &[f64]) -> Result<Option<usize>, SolveError> {
+        if upper.len() != lower.len() {
+            return Err(SolveError::Solver("bounds of unequal lengths".into()));
+        }
+        Ok((first + lower.len()).checked_sub(1))
+    }
+
     /// Bounds of columns `first..first + lower.len()`; `upper` has the same length.
     pub fn set_cols_bounds(
         &mut self,
@@ -122,12 +113,9 @@ impl PersistentLp {
         lower: &[f64],
         upper: &[f64],
     ) -> Result<(), SolveError> {
-        let Some(last) = (first + lower.len()).checked_sub(1) else {
+        let Some(last) = Self::last_of(first, lower, upper)? else {
             return Ok(());
         };
-        if upper.len() != lower.len() {
-            return Err(SolveError::Solver("bounds of unequal lengths".into()));
-        }
         self.check(None, Some(last))?;
         // SAFETY: as above, both slices one value per column.
         let code = unsafe {
@@ -149,12 +137,9 @@ impl PersistentLp {
         lower: &[f64],
         upper: &[f64],
     ) -> Result<(), SolveError> {
-        let Some(last) = (first + lower.len()).checked_sub(1) else {
+        let Some(last) = Self::last_of(first, lower, upper)? else {
             return Ok(());
         };
-        if upper.len() != lower.len() {
-            return Err(SolveError::Solver("bounds of unequal lengths".into()));
-        }
         self.check(Some(last), None)?;
         // SAFETY: as above, rows first..=last exist.
         let code = unsafe {

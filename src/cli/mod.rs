@@ -34,7 +34,8 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Simulate a scenario and write timeseries.csv, summary.json and manifest.json.
+    /// Simulate a scenario and write its results folder: timeseries.csv, summary.json,
+    /// manifest.json, charts and reports.
     Run {
         /// Scenario file (TOML).
         scenario: PathBuf,

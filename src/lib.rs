@@ -1,10 +1,13 @@
 //! # vppsim: a discrete-time simulator and LP dispatcher for microgrids and VPPs
 //!
 //! ```text
-//! scenario TOML ─▶ scenario::file (serde mirror, spans) ─▶ scenario::resolve (checks, CSV
-//! series on one TimeGrid, units) ─▶ Scenario (immutable) ─▶ sim::simulate:
-//!     for each window: Dispatcher::plan ─▶ commit (asset physics) ─▶ invariants
-//! ─▶ Results (columns) ─▶ Kpis ─▶ results::write_results (CSV, JSON, atomic)
+//! scenario TOML ─▶ scenario::file (serde mirror, spans) ─▶ scenario::resolve + park (checks,
+//! CSV series on one TimeGrid, units, solar physics and weather, data centres, EV hubs)
+//! ─▶ Scenario (immutable) ─▶ sim::simulate:
+//!     for each window: Dispatcher::plan (lp, mpc on forecasts, rules) ─▶ commit (asset
+//!     physics) ─▶ invariants
+//! ─▶ Results (columns) ─▶ Kpis ─▶ results::write_results (CSV, JSON, charts and reports
+//!    from report::, all atomic)
 //! ```
 //!
 //! Units: powers in MW, energies in MWh, prices in CNY/MWh, carbon in kg/MWh inside the

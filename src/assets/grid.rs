@@ -2,8 +2,8 @@
 //!
 //! LP, for each step t of a window (dt in hours):
 //! - `import[t] ∈ [0, import_limit_mw]`, `export[t] ∈ [0, export_limit_mw]`;
-//! - objective `dt · (w_import·import + w_cost·(p_imp[t]·import − p_exp[t]·export)
-//!   + w_carbon·c[t]·import)`, prices in CNY/MWh and carbon intensity in kg/MWh;
+//! - objective `dt · (w_import·import + w_cost·(p_imp·import − p_exp·export) +
+//!   w_carbon·c·import)` per step, prices `p` in CNY/MWh and carbon intensity `c` in kg/MWh;
 //! - bus injection `import[t] − export[t]`;
 //! - with a demand charge c (CNY/MW per month): `peak[m] ≥ import[t]` for every step t of
 //!   calendar month m, and `w_cost · c · peak[m]` in the objective.

@@ -1,4 +1,4 @@
-//! Scenarios: the file as written ([`file`]), its checks and resolution ([`resolve`]) and
+//! Scenarios: the file as written (`file`), its checks and resolution (`resolve`, `park`) and
 //! the immutable, fully resolved [`Scenario`] the engine runs.
 
 pub mod file;

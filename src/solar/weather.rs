@@ -10,7 +10,7 @@
 //! 3. Daily clear-sky index kc: the observed monthly quantile function Q (through p10, p50,
 //!    p90, p98; Q(0) = p10/2, Q(1) = p98 + 0.01), sampled in the state's band of
 //!    probabilities (overcast: the lowest π_o, clear: the highest π_c, partly: between), so
-//!    the days' kc follow the observed distribution; scaled so E[kc] equals the observed mean.
+//!    the days' kc follow the observed distribution; scaled so `E[kc]` equals the observed mean.
 //! 4. Within a day, GHI = kc·clear-sky; on partly cloudy days times a mean-one log-normal
 //!    AR(1) cloud factor (σ = 0.45, lag-1 0.85 per 15 min), renormalised to the day's energy.
 //! 5. DNI and DHI by Erbs decomposition.

@@ -47,21 +47,14 @@ impl RuleDispatcher {
     }
 }
 
-/// Lowest and highest import price of the local day holding step `t`.
+/// Lowest and highest import price of the local day holding step `t` (within the horizon).
 fn day_price_range(s: &Scenario, t: usize) -> (f64, f64) {
-    let day = s.time.window_index(t, 86_400);
-    let first = (0..=t)
-        .rev()
-        .take_while(|&u| s.time.window_index(u, 86_400) == day)
-        .last()
-        .unwrap_or(t);
-    let prices = s.grid.import_price[first..]
+    let step = s.time.step_seconds;
+    let first = t.saturating_sub((s.time.local_second_of_day(t) / step) as usize);
+    let end = (first + (86_400 / step).max(1) as usize).min(s.time.len);
+    s.grid.import_price[first..end]
         .iter()
-        .zip(first..)
-        .take_while(|(_, u)| s.time.window_index(*u, 86_400) == day);
-    prices.fold((f64::MAX, f64::MIN), |(lo, hi), (p, _)| {
-        (lo.min(*p), hi.max(*p))
-    })
+        .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(*p), hi.max(*p)))
 }
 
 impl Dispatcher for RuleDispatcher {

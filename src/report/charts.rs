@@ -6,6 +6,7 @@ use std::sync::Once;
 
 use chrono::Duration;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
@@ -103,6 +104,20 @@ pub fn render_all(v: &View, png_dir: Option<&Path>) -> Result<Vec<Chart>, String
     Ok(out)
 }
 
+/// The series legend, boxed in the upper right (the position all charts use).
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FONT, 12))
+        .draw()
+        .map_err(err)
+}
+
 fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
@@ -196,14 +211,7 @@ fn dispatch<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &View) -> Resu
         .map_err(err)?
         .label("consumption")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], BLACK.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 12))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart)?;
     Ok(title)
 }
 
@@ -409,13 +417,7 @@ fn duration_curves<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 12, y)], colour.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 12))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart)?;
     Ok(title)
 }
 
@@ -438,7 +440,8 @@ fn monthly_balance<DB: DrawingBackend>(
         e[2] += v.import[t] * v.dt;
         e[3] += v.export[t] * v.dt;
     }
-    let top = months.iter().flat_map(|m| m.1).fold(0.0f64, f64::max) * 1.1 + 1e-6;
+    // Headroom above the tallest bar keeps the legend clear of the bars.
+    let top = months.iter().flat_map(|m| m.1).fold(0.0f64, f64::max) * 1.35 + 1e-6;
     let names = [
         ("PV used on site", ORANGE),
         ("PV curtailed", YELLOW),
@@ -485,13 +488,7 @@ fn monthly_balance<DB: DrawingBackend>(
             .label(*name)
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 12))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart)?;
     Ok(title)
 }
 

@@ -11,17 +11,6 @@ use super::{Kpis, Manifest, Results};
 use crate::forecast::ErrorStats;
 use crate::scenario::Scenario;
 
-/// What the report shows of the manifest before the run's timings are known.
-fn manifest_preview(scenario: &Scenario) -> serde_json::Value {
-    serde_json::json!({
-        "vppsim_version": env!("CARGO_PKG_VERSION"),
-        "scenario": scenario.name,
-        "seed": scenario.seed,
-        "steps": scenario.time.len,
-        "dispatch": scenario.dispatch,
-    })
-}
-
 /// One line per asset with its main parameters, for the report.
 fn describe(s: &Scenario) -> Vec<serde_json::Value> {
     let line = |kind: &str, name: &str, parameters: String| serde_json::json!({ "kind": kind, "name": name, "parameters": parameters });
@@ -135,7 +124,8 @@ pub struct RunOutput<'a> {
 
 /// Writes `timeseries.csv`, `summary.json` and `manifest.json` (and with `with_report` the
 /// charts and reports) into `dir`, atomically.
-/// `manifest` receives the time spent writing the other files; returns the total write time.
+/// `manifest` receives the time spent writing the CSV and summary; returns the total write
+/// time, charts and reports included.
 pub fn write_results(
     dir: &Path,
     force: bool,
@@ -170,12 +160,13 @@ pub fn write_results(
     let csv = timeseries_csv(results);
     staging.write("timeseries.csv", csv.as_bytes())?;
     staging.write("summary.json", &pretty(&summary))?;
+    // The write stage covers the CSV and the summary; charts and reports come after and
+    // show this same manifest (versions, solver, hashes, timings).
+    let manifest = serde_json::to_value(manifest(writing.elapsed())).unwrap_or_default();
+    staging.write("manifest.json", &pretty(&manifest))?;
     if with_report {
-        // The manifest's timings are only known at the end; the report shows the rest.
-        let preliminary = serde_json::to_value(manifest_preview(scenario)).unwrap_or_default();
-        crate::report::write_report(&staging, &csv, &summary, &preliminary)?;
+        crate::report::write_report(&staging, &csv, &summary, &manifest)?;
     }
-    staging.write("manifest.json", &pretty(&manifest(writing.elapsed())))?;
     staging.commit()?;
     Ok(writing.elapsed())
 }

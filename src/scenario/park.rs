@@ -6,7 +6,7 @@ use chrono::DateTime;
 use toml::Spanned;
 
 use super::file::{self, Raw};
-use super::values::{Checker, SeriesKind};
+use super::values::{Checker, ColumnRef, SeriesKind};
 use crate::assets::datacenter::{AiJob, Cooling, Datacenter, JobGenerator};
 use crate::assets::ev::{ChargerClass, EvHub, Session, generate_sessions};
 use crate::rng::Rng;
@@ -88,22 +88,14 @@ fn weather_file(
     time: &TimeGrid,
 ) -> Option<Weather> {
     let spec = f.get_ref();
+    // Irradiance (W/m²), temperature (°C) and wind (m/s) have fixed units: no scaling.
     let mut column = |name: &str| {
-        let mut table = toml::Table::new();
-        table.insert("file".into(), spec.file.get_ref().clone().into());
-        table.insert("column".into(), name.into());
-        table.insert("unit".into(), "MW".into());
-        if let Some(tc) = &spec.time_column {
-            table.insert("time_column".into(), tc.clone().into());
-        }
-        // Irradiance, temperature and wind have fixed units: read them as plain numbers.
-        let raw = Spanned::new(f.span(), toml::Value::Table(table));
-        let kind = SeriesKind {
-            dimension: Dimension::Power,
-            per_unit_base: None,
-            nonnegative: false,
+        let at = ColumnRef {
+            file: spec.file.get_ref(),
+            column: name,
+            time_column: spec.time_column.as_deref(),
         };
-        c.series(&raw, kind, &format!("weather column '{name}'"), time)
+        c.csv_column(at, 1.0, f.span(), &format!("weather column '{name}'"), time)
     };
     let ghi = column(&spec.ghi);
     let temp = column(&spec.temperature);
@@ -163,19 +155,8 @@ fn decompose(ghi: &[f64], site: &Site, time: &TimeGrid) -> (Vec<f64>, Vec<f64>) 
 
 /// Monthly climate statistics from a CSV with one row per month.
 fn climate(c: &mut Checker, path: &Spanned<String>) -> Option<[MonthClimate; 12]> {
-    let file = c.relative(path.get_ref());
-    let table = match c.csv.get(&file) {
-        Ok(t) => t,
-        Err(p) => {
-            let problem = crate::diagnostic::Problem::new(
-                p.code,
-                format!("weather climate: {}", p.message),
-                c.at(path.span()),
-            );
-            c.problems.push(problem);
-            return None;
-        }
-    };
+    let file = c.csv_file(path.get_ref(), path.span(), "weather climate")?;
+    let table = c.csv.get(&file).ok()?;
     let names = [
         "kc_mean",
         "kc_p10",
@@ -586,19 +567,12 @@ fn sessions_file(
     spec: &Spanned<file::SessionsFileTable>,
     time: &TimeGrid,
 ) -> Option<EvHub> {
-    let path = c.relative(spec.get_ref().file.get_ref());
-    let table = match c.csv.get(&path) {
-        Ok(t) => t,
-        Err(p) => {
-            let problem = crate::diagnostic::Problem::new(
-                p.code,
-                format!("ev_hub '{name}': sessions: {}", p.message),
-                c.at(spec.span()),
-            );
-            c.problems.push(problem);
-            return None;
-        }
-    };
+    let path = c.csv_file(
+        spec.get_ref().file.get_ref(),
+        spec.span(),
+        &format!("ev_hub '{name}': sessions"),
+    )?;
+    let table = c.csv.get(&path).ok()?;
     let mut problems = Vec::new();
     let mut texts = |column: &str| table.texts(column).map_err(|p| problems.push(p)).ok();
     let (arrivals, departures) = (texts("arrival"), texts("departure"));

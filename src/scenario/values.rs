@@ -20,6 +20,15 @@ pub struct Checker<'a> {
     pub csv: CsvCache,
 }
 
+/// Where a column is: a CSV file (relative to the scenario), its column, and the column
+/// of timestamps that must match the grid, if any.
+#[derive(Clone, Copy)]
+pub struct ColumnRef<'a> {
+    pub file: &'a str,
+    pub column: &'a str,
+    pub time_column: Option<&'a str>,
+}
+
 /// What a series value may be written as.
 #[derive(Clone, Copy)]
 pub struct SeriesKind {
@@ -258,48 +267,72 @@ impl<'a> Checker<'a> {
                 }
             },
         };
-        let path = self.relative(&file);
-        let table = match self.csv.get(&path) {
-            Ok(t) => t,
-            Err(p) => {
-                let problem =
-                    Problem::new(p.code, format!("{field}: {}", p.message), self.at(span));
-                let problem = match p.hint {
-                    Some(h) => problem.hint(format!("{h} ({})", path.display())),
-                    None => problem,
-                };
-                self.problems.push(problem);
-                return None;
+        if !repeat {
+            let at = ColumnRef {
+                file: &file,
+                column: &column,
+                time_column: time_column.as_deref(),
+            };
+            return self.csv_column(at, scale, span, field, grid);
+        }
+        // An explicitly repeated profile: its rows are tiled over the grid, in order.
+        let path = self.csv_file(&file, span, field)?;
+        let table = self.csv.get(&path).ok()?;
+        let values = table.numbers(&column).and_then(|v| {
+            if v.is_empty() {
+                return Err(vec![Problem::new(
+                    "csv-length",
+                    "CSV file has no data rows",
+                    Location::File(path.clone()),
+                )]);
             }
-        };
-        let values = if repeat {
-            // An explicitly repeated profile: its rows are tiled over the grid, in order.
-            table.numbers(&column).and_then(|v| {
-                if v.is_empty() {
-                    return Err(vec![Problem::new(
-                        "csv-length",
-                        "CSV file has no data rows",
-                        Location::File(path.clone()),
-                    )]);
-                }
-                Ok(v.iter().cycle().take(grid.len).map(|x| x * scale).collect())
-            })
-        } else {
-            table.column(&column, time_column.as_deref(), grid, scale)
-        };
-        match values {
-            Ok(v) => Some(v),
-            Err(ps) => {
-                // Timestamp problems concern the file, whichever column is read from it.
-                for mut p in ps {
-                    if p.code != "csv-timestamp" {
-                        p.message = format!("{field}: {}", p.message);
-                    }
-                    if !self.problems.contains(&p) {
-                        self.problems.push(p);
-                    }
-                }
-                None
+            Ok(v.iter().cycle().take(grid.len).map(|x| x * scale).collect())
+        });
+        values.map_err(|ps| self.column_problems(field, ps)).ok()
+    }
+
+    /// Loads CSV `file` (relative to the scenario file) once; a file that cannot be read is
+    /// reported at `span` for `field`. Returns its path, from which `self.csv` serves it.
+    pub fn csv_file(&mut self, file: &str, span: Range<usize>, field: &str) -> Option<PathBuf> {
+        let path = self.relative(file);
+        if let Err(p) = self.csv.get(&path) {
+            let problem = Problem::new(p.code, format!("{field}: {}", p.message), self.at(span));
+            let problem = match p.hint {
+                Some(h) => problem.hint(format!("{h} ({})", path.display())),
+                None => problem,
+            };
+            self.problems.push(problem);
+            return None;
+        }
+        Some(path)
+    }
+
+    /// Column `at` of a CSV file, one value per grid step, times `scale`.
+    pub fn csv_column(
+        &mut self,
+        at: ColumnRef,
+        scale: f64,
+        span: Range<usize>,
+        field: &str,
+        grid: &TimeGrid,
+    ) -> Option<Vec<f64>> {
+        let path = self.csv_file(at.file, span, field)?;
+        let table = self.csv.get(&path).ok()?;
+        table
+            .column(at.column, at.time_column, grid, scale)
+            .map_err(|ps| self.column_problems(field, ps))
+            .ok()
+    }
+
+    /// Records the problems of reading a column for `field`. Timestamp problems concern the
+    /// file, whichever column is read from it, and are kept once.
+    fn column_problems(&mut self, field: &str, problems: Vec<Problem>) {
+        for mut p in problems {
+            if p.code != "csv-timestamp" {
+                p.message = format!("{field}: {}", p.message);
+            }
+            if !self.problems.contains(&p) {
+                self.problems.push(p);
             }
         }
     }
@@ -488,7 +521,7 @@ impl<'a> Checker<'a> {
 
     /// A path written in the scenario, relative to the scenario file's folder, with `..`
     /// resolved lexically so messages show the plain path.
-    pub fn relative(&self, path: &str) -> PathBuf {
+    fn relative(&self, path: &str) -> PathBuf {
         let joined = self.file.parent().unwrap_or(Path::new(".")).join(path);
         let mut clean = PathBuf::new();
         for part in joined.components() {

@@ -83,7 +83,8 @@ pub enum SimError {
 #[derive(Debug)]
 pub struct Run {
     pub results: Results,
-    /// Sum of the objective values of the plans, where the strategy optimises.
+    /// The solver's objective value, where one optimised plan covers the whole run (with
+    /// re-planning, overlapping windows' objectives do not add up to the run's).
     pub objective: Option<f64>,
     /// Number of plans made.
     pub plans: usize,
@@ -123,7 +124,7 @@ pub fn simulate(scenario: &Scenario, dispatcher: &mut dyn Dispatcher) -> Result<
     }
     Ok(Run {
         results,
-        objective,
+        objective: objective.filter(|_| plans == 1),
         plans,
         times,
         forecast_errors: dispatcher.forecast_errors(),

@@ -72,6 +72,8 @@ fn a_run_writes_charts_with_their_series_and_a_report_that_shows_them() {
     ] {
         assert!(html.contains(kpi), "report lacks KPI '{kpi}'");
     }
+    // The manifest in the report is the written one: hashes and timings included.
+    assert!(html.contains("resolved_scenario_sha256") && html.contains("stage_seconds"));
     for remote in ["<script", "src=\"http", "href=\"http", "@import"] {
         assert!(
             !html.contains(remote),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, FixedOffset, SecondsFormat, Timelike};
 use serde::Serialize;
 
 /// A regular time grid in one fixed UTC offset (the site's local standard time).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TimeGrid {
     /// First instant, with the local UTC offset.
     pub start: DateTime<FixedOffset>,

@@ -8,7 +8,7 @@ use crate::assets::FixedLoad;
 use crate::assets::battery::BatteryVars;
 use crate::assets::flexible::FlexibleVars;
 use crate::assets::grid::GridVars;
-use crate::model::{Bus, LpBuilder, SolveError, SolverOptions, VarBlock};
+use crate::model::{Bus, LpBuilder, LpSolution, SolveError, SolverOptions, VarBlock};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
@@ -75,14 +75,7 @@ pub(super) fn solve_window(
         unserved: unserved_penalty(s),
         shortfall: None,
     };
-    let WindowModel {
-        lp,
-        pv,
-        batteries,
-        flexible,
-        grid,
-        unserved,
-    } = WindowModel::build(ctx, softening, inputs, terminal);
+    let WindowModel { lp, vars } = WindowModel::build(ctx, softening, inputs, terminal);
     times.build += building.elapsed();
     let solution = match lp.solve(options) {
         Ok(solution) => solution,
@@ -105,27 +98,7 @@ pub(super) fn solve_window(
     times.solve += solution.solve_time;
 
     let extracting = Instant::now();
-    plan.reset(s, ctx.len);
-    for (out, vars) in plan.pv_mw.iter_mut().zip(&pv) {
-        out.copy_from_slice(vars.values(&solution));
-    }
-    for (i, vars) in batteries.iter().enumerate() {
-        plan.charge_mw[i].copy_from_slice(vars.charge.values(&solution));
-        plan.discharge_mw[i].copy_from_slice(vars.discharge.values(&solution));
-    }
-    for (out, vars) in plan.flexible_mw.iter_mut().zip(&flexible) {
-        for (offset, block) in &vars.blocks {
-            let values = block.values(&solution);
-            out[*offset..offset + values.len()].copy_from_slice(values);
-        }
-    }
-    plan.import_mw
-        .copy_from_slice(grid.import.values(&solution));
-    plan.export_mw
-        .copy_from_slice(grid.export.values(&solution));
-    if let Some(unserved) = &unserved {
-        plan.unserved_mw.copy_from_slice(unserved.values(&solution));
-    }
+    vars.extract(s, &solution, plan);
     check_balance(ctx, inputs, plan)?;
     times.extract += extracting.elapsed();
     Ok(solution.objective)
@@ -190,11 +163,7 @@ const EXPLAIN_PENALTY: f64 = 1e4;
 /// The LP of one window with the columns of every asset.
 pub struct WindowModel {
     pub lp: LpBuilder,
-    pv: Vec<VarBlock>,
-    batteries: Vec<BatteryVars>,
-    flexible: Vec<FlexibleVars>,
-    grid: GridVars,
-    unserved: Option<VarBlock>,
+    pub vars: WindowVars,
 }
 
 impl WindowModel {
@@ -210,12 +179,38 @@ impl WindowModel {
         let columns = ctx.len * (s.pv.len() + 3 * s.batteries.len() + s.flexible_loads.len() + 2);
         let rows = ctx.len * (s.batteries.len() + 1);
         let mut lp = LpBuilder::with_capacity(columns, rows);
+        let (mut vars, bus) = WindowVars::add_assets(&mut lp, ctx, softening, inputs, terminal);
+        vars.close(bus, &mut lp, softening);
+        WindowModel { lp, vars }
+    }
+}
+
+/// The columns every asset of a site added to a window's LP.
+pub struct WindowVars {
+    pub pv: Vec<VarBlock>,
+    pub batteries: Vec<BatteryVars>,
+    pub flexible: Vec<FlexibleVars>,
+    pub grid: GridVars,
+    pub unserved: Option<VarBlock>,
+}
+
+impl WindowVars {
+    /// Adds every asset's columns, rows and objective terms for the window to `lp`; returns
+    /// them with the site bus, open for more injections until [`WindowVars::close`].
+    pub fn add_assets(
+        lp: &mut LpBuilder,
+        ctx: &Context,
+        softening: Softening,
+        inputs: &Inputs,
+        terminal: bool,
+    ) -> (WindowVars, Bus) {
+        let s = ctx.scenario;
         let mut bus = Bus::new(ctx.start, ctx.len, s.time.dt_hours());
         let weights = &s.dispatch.weights;
         let pv =
             s.pv.iter()
                 .zip(&inputs.pv)
-                .map(|(a, available)| a.add_to_lp(&mut lp, &mut bus, available))
+                .map(|(a, available)| a.add_to_lp(lp, &mut bus, available))
                 .collect();
         let batteries = s
             .batteries
@@ -223,7 +218,7 @@ impl WindowModel {
             .zip(&ctx.state.soc_mwh)
             .map(|(b, &soc)| {
                 b.add_to_lp(
-                    &mut lp,
+                    lp,
                     &mut bus,
                     soc,
                     terminal,
@@ -239,17 +234,46 @@ impl WindowModel {
             .flexible_loads
             .iter()
             .zip(&ctx.state.owed_mwh)
-            .map(|(f, &owed)| f.add_to_lp(&mut lp, &mut bus, owed, softening.shortfall))
+            .map(|(f, &owed)| f.add_to_lp(lp, &mut bus, owed, softening.shortfall))
             .collect();
-        let grid = s.grid.add_to_lp(&mut lp, &mut bus, weights);
-        let unserved = bus.add_balance_rows(&mut lp, softening.unserved);
-        WindowModel {
-            lp,
+        let grid = s.grid.add_to_lp(lp, &mut bus, weights);
+        let vars = WindowVars {
             pv,
             batteries,
             flexible,
             grid,
-            unserved,
+            unserved: None,
+        };
+        (vars, bus)
+    }
+
+    /// Closes the site bus with its balance rows (and unserved-load columns if softened).
+    pub fn close(&mut self, bus: Bus, lp: &mut LpBuilder, softening: Softening) {
+        self.unserved = bus.add_balance_rows(lp, softening.unserved);
+    }
+
+    /// Writes the set-points of `solution` into `plan`, sized for `s` and the window.
+    pub fn extract(&self, s: &Scenario, solution: &LpSolution, plan: &mut Plan) {
+        plan.reset(s, self.grid.import.len());
+        for (out, vars) in plan.pv_mw.iter_mut().zip(&self.pv) {
+            out.copy_from_slice(vars.values(solution));
+        }
+        for (i, vars) in self.batteries.iter().enumerate() {
+            plan.charge_mw[i].copy_from_slice(vars.charge.values(solution));
+            plan.discharge_mw[i].copy_from_slice(vars.discharge.values(solution));
+        }
+        for (out, vars) in plan.flexible_mw.iter_mut().zip(&self.flexible) {
+            for (offset, block) in &vars.blocks {
+                let values = block.values(solution);
+                out[*offset..offset + values.len()].copy_from_slice(values);
+            }
+        }
+        plan.import_mw
+            .copy_from_slice(self.grid.import.values(solution));
+        plan.export_mw
+            .copy_from_slice(self.grid.export.values(solution));
+        if let Some(unserved) = &self.unserved {
+            plan.unserved_mw.copy_from_slice(unserved.values(solution));
         }
     }
 }
@@ -265,11 +289,14 @@ fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptio
     };
     let WindowModel {
         lp,
-        batteries,
-        flexible,
-        grid,
-        unserved,
-        ..
+        vars:
+            WindowVars {
+                batteries,
+                flexible,
+                grid,
+                unserved,
+                ..
+            },
     } = WindowModel::build(ctx, softening, inputs, terminal);
     let solution = match lp.solve(options) {
         Ok(solution) => solution,
@@ -346,11 +373,7 @@ fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptio
 }
 
 /// Checks the plan's bus balance on the inputs it was planned with.
-pub(super) fn check_balance(
-    ctx: &Context,
-    inputs: &Inputs,
-    plan: &Plan,
-) -> Result<(), DispatchError> {
+pub fn check_balance(ctx: &Context, inputs: &Inputs, plan: &Plan) -> Result<(), DispatchError> {
     let s = ctx.scenario;
     for k in 0..ctx.len {
         let t = ctx.start + k;

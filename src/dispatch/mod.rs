@@ -10,7 +10,9 @@ mod rule;
 mod tests;
 mod window;
 
-pub use lp::{Inputs, LpDispatcher, Softening, WindowModel};
+pub use lp::{
+    Inputs, LpDispatcher, Softening, WindowModel, WindowVars, check_balance, unserved_penalty,
+};
 pub use mpc::{MpcDispatcher, MpcSettings};
 pub use rule::{Rule, RuleDispatcher};
 

@@ -59,6 +59,8 @@ pub struct LpBuilder {
     constraints: Vec<Constraint>,
     rows: Vec<Block>,
     objective: Expression,
+    /// Put before every block name, e.g. `park/` when several sites share one model.
+    prefix: String,
 }
 
 impl Default for LpBuilder {
@@ -76,6 +78,21 @@ impl LpBuilder {
             constraints: Vec::with_capacity(rows),
             rows: Vec::new(),
             objective: Expression::with_capacity(columns),
+            prefix: String::new(),
+        }
+    }
+
+    /// Names the blocks added from now on `<prefix><name>`.
+    pub fn set_prefix(&mut self, prefix: &str) {
+        self.prefix.clear();
+        self.prefix.push_str(prefix);
+    }
+
+    fn named(&self, name: String) -> String {
+        if self.prefix.is_empty() {
+            name
+        } else {
+            format!("{}{name}", self.prefix)
         }
     }
 
@@ -96,7 +113,7 @@ impl LpBuilder {
             })
             .collect();
         self.columns.push(Block {
-            name,
+            name: self.named(name),
             first,
             len,
             offset,
@@ -115,7 +132,7 @@ impl LpBuilder {
         self.constraints.extend(rows);
         let len = self.constraints.len() - first;
         self.rows.push(Block {
-            name,
+            name: self.named(name),
             first,
             len,
             offset,

@@ -34,6 +34,36 @@ pub struct ScenarioFile {
     pub dispatch: Option<Spanned<DispatchTable>>,
 }
 
+/// The tables that describe one site's assets and grid connection: those of a single-site
+/// scenario, or of one `[[site]]` of a VPP file.
+pub struct SiteTables<'a> {
+    pub location: Option<&'a Spanned<SiteTable>>,
+    pub weather: Option<&'a Spanned<WeatherTable>>,
+    pub pv: &'a [PvTable],
+    pub battery: &'a [BatteryTable],
+    pub load: &'a [LoadTable],
+    pub flexible_load: &'a [FlexibleLoadTable],
+    pub datacenter: &'a [DatacenterTable],
+    pub ev_hub: &'a [EvHubTable],
+    pub grid: &'a GridTable,
+}
+
+impl ScenarioFile {
+    pub fn site_tables(&self) -> SiteTables<'_> {
+        SiteTables {
+            location: self.site.as_ref(),
+            weather: self.weather.as_ref(),
+            pv: &self.pv,
+            battery: &self.battery,
+            load: &self.load,
+            flexible_load: &self.flexible_load,
+            datacenter: &self.datacenter,
+            ev_hub: &self.ev_hub,
+            grid: &self.grid,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSection {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike};
 use toml::Spanned;
 
-use super::file::{self, Raw, ScenarioFile};
+use super::file::{self, Raw, ScenarioFile, SiteTables};
 use super::park;
 use super::values::{Checker, SeriesKind};
 use super::{DispatchSettings, Scenario, Strategy};
@@ -24,36 +24,66 @@ use crate::units::Dimension;
 /// Parses and resolves scenario `source` read from `path`; returns the scenario and the
 /// path and SHA-256 of every CSV file it read.
 pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, String)>), Problems> {
-    let raw: ScenarioFile =
-        toml::from_str(source).map_err(|e| Problems(vec![toml_problem(path, source, &e)]))?;
+    let raw: ScenarioFile = parse(path, source)?;
     let mut c = Checker::new(path, source);
-    let names = check_names(&mut c, &raw);
     let Some(time) = time_grid(&mut c, &raw.time) else {
         return Err(Problems(c.problems));
     };
     let seed = raw.scenario.seed;
     let dispatch = dispatch_settings(&mut c, raw.dispatch.as_ref(), &time, seed);
-    let site = raw.site.as_ref().and_then(|s| park::site(&mut c, s));
+    let header = Header {
+        name: raw.scenario.name.get_ref(),
+        description: &raw.scenario.description,
+        seed,
+        time: &time,
+    };
+    match site_scenario(&mut c, &raw.site_tables(), header, dispatch) {
+        Some(scenario) => Ok((scenario, c.csv.hashes())),
+        None => Err(Problems(c.problems)),
+    }
+}
+
+/// Parses TOML `source` read from `path` into the serde mirror `T`.
+pub fn parse<T: serde::de::DeserializeOwned>(path: &Path, source: &str) -> Result<T, Problems> {
+    toml::from_str(source).map_err(|e| Problems(vec![toml_problem(path, source, &e)]))
+}
+
+/// What a site's scenario takes from its file beyond the site's own tables.
+#[derive(Clone, Copy)]
+pub struct Header<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    /// Seed of the site's random draws (weather, jobs, EV sessions).
+    pub seed: u64,
+    pub time: &'a TimeGrid,
+}
+
+/// Checks and resolves one site's tables into a scenario; `None` once any problem has been
+/// reported into `c` (here or before: `dispatch` is `None` when its section had problems).
+pub fn site_scenario(
+    c: &mut Checker,
+    raw: &SiteTables,
+    header: Header,
+    dispatch: Option<DispatchSettings>,
+) -> Option<Scenario> {
+    let (time, seed) = (header.time, header.seed);
+    let names = check_names(c, raw);
+    let site = raw.location.and_then(|s| park::site(c, s));
     let weather = raw
         .weather
-        .as_ref()
-        .and_then(|w| park::weather(&mut c, w, site.as_ref(), &time, seed));
+        .and_then(|w| park::weather(c, w, site.as_ref(), time, seed));
     let physics = Physics {
-        declared: raw.site.is_some() && raw.weather.is_some(),
+        declared: raw.location.is_some() && raw.weather.is_some(),
         site: site.as_ref(),
         weather: weather.as_ref(),
     };
-    let pv: Vec<_> = raw
-        .pv
-        .iter()
-        .map(|t| pv(&mut c, t, &time, &physics))
-        .collect();
-    let batteries: Vec<_> = raw.battery.iter().map(|t| battery(&mut c, t)).collect();
-    let loads: Vec<_> = raw.load.iter().map(|t| load(&mut c, t, &time)).collect();
+    let pv: Vec<_> = raw.pv.iter().map(|t| pv(c, t, time, &physics)).collect();
+    let batteries: Vec<_> = raw.battery.iter().map(|t| battery(c, t)).collect();
+    let loads: Vec<_> = raw.load.iter().map(|t| load(c, t, time)).collect();
     let flexible: Vec<_> = raw
         .flexible_load
         .iter()
-        .map(|t| flexible_load(&mut c, t, &time))
+        .map(|t| flexible_load(c, t, time))
         .collect();
     let datacenters: Vec<_> = raw
         .datacenter
@@ -61,9 +91,9 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, Str
         .enumerate()
         .map(|(i, t)| {
             park::datacenter(
-                &mut c,
+                c,
                 t,
-                &time,
+                time,
                 weather.as_ref(),
                 &mut park::stream(seed, 100 + i as u64),
             )
@@ -73,12 +103,12 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, Str
         .ev_hub
         .iter()
         .enumerate()
-        .map(|(i, t)| park::ev_hub(&mut c, t, &time, &mut park::stream(seed, 200 + i as u64)))
+        .map(|(i, t)| park::ev_hub(c, t, time, &mut park::stream(seed, 200 + i as u64)))
         .collect();
-    let grid = grid(&mut c, &raw.grid, &time);
+    let grid = grid(c, raw.grid, time);
     let (Some(grid), Some(dispatch), true, true) = (grid, dispatch, names, c.problems.is_empty())
     else {
-        return Err(Problems(c.problems));
+        return None;
     };
     let datacenters: Vec<_> = datacenters.into_iter().flatten().collect();
     let ev_hubs: Vec<_> = ev_hubs.into_iter().flatten().collect();
@@ -95,11 +125,11 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, Str
             loads.push(hub.uncontrolled_load(time.len, time.dt_hours()));
         }
     }
-    let scenario = Scenario {
-        name: raw.scenario.name.into_inner(),
-        description: raw.scenario.description,
-        seed: raw.scenario.seed,
-        time,
+    Some(Scenario {
+        name: header.name.to_string(),
+        description: header.description.to_string(),
+        seed,
+        time: *time,
         site,
         weather,
         pv: pv.into_iter().flatten().collect(),
@@ -110,8 +140,7 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, Str
         ev_hubs,
         grid,
         dispatch,
-    };
-    Ok((scenario, c.csv.hashes()))
+    })
 }
 
 /// A TOML syntax or structure error (unknown key, missing key, wrong type) as a problem.
@@ -140,7 +169,7 @@ fn toml_problem(path: &Path, source: &str, e: &toml::de::Error) -> Problem {
 }
 
 /// Asset names are non-empty, made of letters, digits, `_` and `-`, and unique.
-fn check_names(c: &mut Checker, raw: &ScenarioFile) -> bool {
+fn check_names(c: &mut Checker, raw: &SiteTables) -> bool {
     let names = raw
         .pv
         .iter()
@@ -181,7 +210,7 @@ fn check_names(c: &mut Checker, raw: &ScenarioFile) -> bool {
     c.problems.len() == before
 }
 
-fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
+pub fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
     let start = DateTime::parse_from_rfc3339(t.start.get_ref());
     if start.is_err() {
         c.report(
@@ -578,7 +607,7 @@ fn grid(c: &mut Checker, t: &file::GridTable, time: &TimeGrid) -> Option<Grid> {
     })
 }
 
-fn dispatch_settings(
+pub fn dispatch_settings(
     c: &mut Checker,
     d: Option<&Spanned<file::DispatchTable>>,
     time: &TimeGrid,

@@ -28,6 +28,7 @@ pub mod sim;
 pub mod solar;
 pub mod time;
 pub mod units;
+pub mod vpp;
 
 pub use dispatch::{Dispatcher, Plan};
 pub use results::{Kpis, Results};

@@ -4,6 +4,7 @@
 //! 130 interrupted (Ctrl-C or SIGTERM; nothing written).
 
 mod compare;
+mod vpp;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,7 +36,8 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Simulate a scenario and write its results folder: timeseries.csv, summary.json,
-    /// manifest.json, charts and reports.
+    /// manifest.json, charts and reports. A VPP file (with a [vpp] table) writes one
+    /// folder per site under sites/ plus the aggregate series, events and summary.
     Run {
         /// Scenario file (TOML).
         scenario: PathBuf,
@@ -86,7 +88,25 @@ enum Command {
 /// Runs the parsed command and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
+        Command::Validate { scenario } if vpp::is_vpp_file(&scenario) => vpp::validate(&scenario),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Run {
+            scenario,
+            strategy: Some(_),
+            ..
+        } if vpp::is_vpp_file(&scenario) => {
+            eprintln!(
+                "error: --strategy does not apply to a VPP file\n  = hint: a VPP is dispatched by its joint LP; choose [vpp] coordination = \"central\" or \"admm\""
+            );
+            EXIT_BAD_INPUT
+        }
+        Command::Run {
+            scenario,
+            out,
+            force,
+            no_plots,
+            ..
+        } if vpp::is_vpp_file(&scenario) => vpp::run(&scenario, out, force, !no_plots),
         Command::Run {
             scenario,
             out,

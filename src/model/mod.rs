@@ -46,6 +46,16 @@ impl VarBlock {
         self.vars.is_empty()
     }
 
+    /// Model index of the block's first column.
+    pub fn first(&self) -> usize {
+        self.first
+    }
+
+    /// The block's values among a model's column values.
+    pub fn values_in<'a>(&self, columns: &'a [f64]) -> &'a [f64] {
+        &columns[self.first..self.first + self.vars.len()]
+    }
+
     /// The block's values in a solution.
     pub fn values<'a>(&self, solution: &'a LpSolution) -> &'a [f64] {
         &solution.columns[self.first..self.first + self.vars.len()]

@@ -17,6 +17,12 @@ pub struct PersistentLp {
     cols: usize,
 }
 
+// SAFETY: a `PersistentLp` owns its HiGHS instance alone (no other handle to it exists) and
+// every call on it takes `&mut self`, so moving it to another thread hands the instance over
+// whole. HiGHS keeps no per-instance thread affinity: its task scheduler is per calling thread
+// (HiGHS PR #818), and its C API resets no global scheduler behind the caller's back.
+unsafe impl Send for PersistentLp {}
+
 /// HiGHS's `kHighsStatusError`.
 const HIGHS_ERROR: highs_sys::HighsInt = -1;
 
@@ -36,6 +42,63 @@ impl PersistentLp {
             rows,
             cols,
         })
+    }
+
+    /// Keeps a model built elsewhere (with its options set) alive for changes and re-solves.
+    pub(super) fn from_model(model: Model, rows: usize, cols: usize) -> PersistentLp {
+        PersistentLp {
+            model: Some(model),
+            rows,
+            cols,
+        }
+    }
+
+    /// Makes the objective `cᵀx + ½ · weight · Σ_{j ∈ cols} x_j²` (a diagonal Hessian over
+    /// `cols`, which must be increasing); HiGHS then solves a convex QP.
+    pub fn set_diagonal_hessian(&mut self, cols: &[usize], weight: f64) -> Result<(), SolveError> {
+        if let Some(&last) = cols.last() {
+            self.check(None, Some(last))?;
+        }
+        if cols.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(SolveError::Solver("Hessian columns not increasing".into()));
+        }
+        // Lower triangle in compressed sparse columns: column j holds its diagonal entry
+        // when j is in `cols`.
+        let mut start = Vec::with_capacity(self.cols);
+        let mut next = cols.iter().peekable();
+        let mut nz = 0;
+        for j in 0..self.cols {
+            start.push(nz as highs_sys::HighsInt);
+            if next.next_if(|&&c| c == j).is_some() {
+                nz += 1;
+            }
+        }
+        let index: Vec<highs_sys::HighsInt> =
+            cols.iter().map(|&c| c as highs_sys::HighsInt).collect();
+        let value = vec![weight; cols.len()];
+        const TRIANGULAR: highs_sys::HighsInt = 1;
+        // SAFETY: the live model's pointer; `start` has one entry per column, `index` and
+        // `value` one per non-zero, every index a column of the model; all outlive the call.
+        let code = unsafe {
+            highs_sys::Highs_passHessian(
+                self.ptr(),
+                self.cols as highs_sys::HighsInt,
+                nz as highs_sys::HighsInt,
+                TRIANGULAR,
+                start.as_ptr(),
+                index.as_ptr(),
+                value.as_ptr(),
+            )
+        };
+        if code == HIGHS_ERROR {
+            // SAFETY: the live model's pointer.
+            let highs_cols = unsafe { highs_sys::Highs_getNumCol(self.ptr()) };
+            return Err(SolveError::Solver(format!(
+                "HiGHS refused the Hessian: {} columns here, {highs_cols} in HiGHS, {nz} non-zeros",
+                self.cols
+            )));
+        }
+        Ok(())
     }
 
     fn ptr(&mut self) -> *mut std::os::raw::c_void {
@@ -195,5 +258,32 @@ impl PersistentLp {
         };
         self.model = Some(Model::from(solved));
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::LpBuilder;
+    use good_lp::constraint;
+
+    #[test]
+    fn a_diagonal_hessian_makes_a_qp_and_can_be_removed() {
+        // min (x − 3)² + y = ½·2·x² − 6x + y + 9,  x + y ≥ 1,  x, y ∈ [0, 10]:
+        // x = 3, y = 0, objective −9 without the constant.
+        let mut lp = LpBuilder::default();
+        let v = lp.variables("v".into(), 0, 2, |_| (0.0, 10.0));
+        lp.cost(1.0, v.var(1));
+        lp.rows("r".into(), 0, [constraint::geq(v.var(0) + v.var(1), 1.0)]);
+        let mut model = lp.into_persistent("choose").unwrap();
+        model.set_diagonal_hessian(&[0], 2.0).unwrap();
+        model.set_cols_cost(0, &[-6.0]).unwrap();
+        let (x, objective, _) = model.solve().unwrap();
+        assert!((x[0] - 3.0).abs() < 1e-6 && x[1].abs() < 1e-6, "{x:?}");
+        assert!((objective + 9.0).abs() < 1e-6, "{objective}");
+        // Without the Hessian, the LP min −6x + y: x = 10.
+        model.set_diagonal_hessian(&[], 0.0).unwrap();
+        let (x, objective, _) = model.solve().unwrap();
+        assert!((x[0] - 10.0).abs() < 1e-6, "{x:?}");
+        assert!((objective + 60.0).abs() < 1e-6, "{objective}");
     }
 }

@@ -10,7 +10,7 @@ use good_lp::solvers::highs::highs;
 use highs::HighsModelStatus;
 use serde::Serialize;
 
-use super::LpBuilder;
+use super::{LpBuilder, PersistentLp};
 
 /// HiGHS options used for every solve.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,6 +90,23 @@ impl LpBuilder {
             model,
             load_time: loading.elapsed(),
         })
+    }
+
+    /// Hands the LP to HiGHS as a model to change and re-solve (quiet, one thread, no
+    /// presolve, `method` as given: `choose` also solves it once it has a Hessian).
+    pub fn into_persistent(self, method: &str) -> Result<PersistentLp, SolveError> {
+        let (rows, cols) = (self.num_rows(), self.num_columns());
+        let options = SolverOptions {
+            method: method.into(),
+            presolve: "off".into(),
+            time_limit_seconds: None,
+        };
+        let mut ready = self.into_model(&options)?;
+        ready
+            .model
+            .try_set_option("threads", 1)
+            .map_err(|e| SolveError::Solver(format!("option threads: {e:?}")))?;
+        Ok(PersistentLp::from_model(ready.model, rows, cols))
     }
 
     /// Builds the HiGHS model and solves it.

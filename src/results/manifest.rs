@@ -64,7 +64,7 @@ impl Manifest {
 }
 
 /// Kept in step with Cargo.lock by a unit test.
-const HIGHS_SYS_VERSION: &str = "1.16.0";
+pub const HIGHS_SYS_VERSION: &str = "1.16.0";
 
 #[cfg(test)]
 mod tests {

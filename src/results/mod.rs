@@ -1,12 +1,12 @@
 //! Results of a run, column by column, and what is derived from them: KPIs and files.
 
 mod kpis;
-mod manifest;
+pub mod manifest;
 mod write;
 
 pub use kpis::{DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
-pub use write::{RunOutput, Staging, WriteError, timeseries_csv, write_results};
+pub use write::{RunOutput, Staging, WriteError, pretty, timeseries_csv, write_results, write_run};
 
 use serde::Serialize;
 
@@ -108,7 +108,7 @@ impl Results {
         Results {
             scenario: scenario.name.clone(),
             strategy: strategy.to_string(),
-            time: scenario.time.clone(),
+            time: scenario.time,
             weights: scenario.dispatch.weights,
             pv: scenario
                 .pv

@@ -133,6 +133,23 @@ pub fn write_results(
     run: &RunOutput,
     manifest: impl FnOnce(Duration) -> Manifest,
 ) -> Result<Duration, WriteError> {
+    let writing = Instant::now();
+    if dir.exists() && !force {
+        return Err(WriteError::Exists(dir.to_path_buf()));
+    }
+    let staging = Staging::create(dir)?;
+    write_run(&staging, with_report, run, manifest)?;
+    staging.commit()?;
+    Ok(writing.elapsed())
+}
+
+/// Writes the files of one run into `staging` (see [`write_results`]).
+pub fn write_run(
+    staging: &Staging,
+    with_report: bool,
+    run: &RunOutput,
+    manifest: impl FnOnce(Duration) -> Manifest,
+) -> Result<(), WriteError> {
     let RunOutput {
         scenario,
         results,
@@ -141,9 +158,6 @@ pub fn write_results(
         forecast_errors,
     } = *run;
     let writing = Instant::now();
-    if dir.exists() && !force {
-        return Err(WriteError::Exists(dir.to_path_buf()));
-    }
     let summary = serde_json::json!({
         "scenario": results.scenario,
         "strategy": results.strategy,
@@ -156,7 +170,6 @@ pub fn write_results(
         "solver_objective": solver_objective,
         "forecast_errors": forecast_errors,
     });
-    let staging = Staging::create(dir)?;
     let csv = timeseries_csv(results);
     staging.write("timeseries.csv", csv.as_bytes())?;
     staging.write("summary.json", &pretty(&summary))?;
@@ -165,13 +178,12 @@ pub fn write_results(
     let manifest = serde_json::to_value(manifest(writing.elapsed())).unwrap_or_default();
     staging.write("manifest.json", &pretty(&manifest))?;
     if with_report {
-        crate::report::write_report(&staging, &csv, &summary, &manifest)?;
+        crate::report::write_report(staging, &csv, &summary, &manifest)?;
     }
-    staging.commit()?;
-    Ok(writing.elapsed())
+    Ok(())
 }
 
-fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
+pub fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
     out.push(b'\n');
     out
@@ -214,6 +226,18 @@ impl Staging {
             dir: dir.to_path_buf(),
             staging,
             committed: false,
+        })
+    }
+
+    /// A sub-folder `name` of this staging folder, written like it and committed with it.
+    pub fn nested(&self, name: &str) -> Result<Staging, WriteError> {
+        let staging = self.staging.join(name);
+        std::fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+        Ok(Staging {
+            dir: self.dir.join(name),
+            staging,
+            // Nothing of its own to commit or clean up: its parent does both.
+            committed: true,
         })
     }
 

@@ -3,8 +3,8 @@
 
 pub mod file;
 mod park;
-mod resolve;
-mod values;
+pub(crate) mod resolve;
+pub(crate) mod values;
 
 use std::path::{Path, PathBuf};
 
@@ -150,6 +150,16 @@ pub fn from_str(path: &Path, source: &str) -> Result<Scenario, Problems> {
 
 /// Reads, checks and resolves the scenario at `path`, reporting every problem found.
 pub fn load(path: &Path) -> Result<Loaded, Problems> {
+    let (source, scenario_file) = read_source(path)?;
+    let (scenario, csv_files) = resolve::resolve(path, &source)?;
+    Ok(Loaded {
+        scenario,
+        inputs: input_files(scenario_file, csv_files),
+    })
+}
+
+/// The text of the scenario file at `path`, with the file's hash for the manifest.
+pub(crate) fn read_source(path: &Path) -> Result<(String, InputFile), Problems> {
     let bytes = std::fs::read(path).map_err(|e| {
         Problems(vec![
             Problem::new(
@@ -171,15 +181,23 @@ pub fn load(path: &Path) -> Result<Loaded, Problems> {
             .hint("save the file as UTF-8"),
         ])
     })?;
-    let (scenario, csv_files) = resolve::resolve(path, &source)?;
-    let mut inputs = vec![InputFile {
+    let file = InputFile {
         path: path.to_path_buf(),
         sha256,
-    }];
+    };
+    Ok((source, file))
+}
+
+/// The scenario file first, then every CSV file read, in path order.
+pub(crate) fn input_files(
+    scenario_file: InputFile,
+    csv_files: Vec<(PathBuf, String)>,
+) -> Vec<InputFile> {
+    let mut inputs = vec![scenario_file];
     inputs.extend(
         csv_files
             .into_iter()
             .map(|(path, sha256)| InputFile { path, sha256 }),
     );
-    Ok(Loaded { scenario, inputs })
+    inputs
 }

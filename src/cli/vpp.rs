@@ -1,0 +1,168 @@
+//! `vppsim run` and `vppsim validate` on a VPP file (one with a `[vpp]` table).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use vppsim::dispatch::DispatchError;
+use vppsim::results::WriteError;
+use vppsim::sim::{SimError, presolve};
+use vppsim::vpp::{self, LoadedVpp, VppError, VppRun};
+
+use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, stop_cleanly_on_interrupt};
+
+/// Whether the file at `path` is a VPP file (unreadable files are left to the loader).
+pub fn is_vpp_file(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| vpp::scenario::is_vpp(&text))
+}
+
+fn load_or_report(path: &Path) -> Result<LoadedVpp, u8> {
+    vpp::scenario::load(path).map_err(|problems| {
+        eprintln!("{problems}");
+        EXIT_BAD_INPUT
+    })
+}
+
+/// Sites whose own limits make them infeasible whatever the aggregator asks.
+fn presolve_sites(loaded: &LoadedVpp) -> Result<(), u8> {
+    let mut found = false;
+    for site in &loaded.vpp.sites {
+        for f in presolve::check(site) {
+            eprintln!("infeasible: site '{}': {}", site.name, f.message);
+            found = true;
+        }
+    }
+    if found {
+        eprintln!(
+            "the VPP cannot be dispatched: relax the limits above or lower the energy required"
+        );
+        return Err(EXIT_INFEASIBLE);
+    }
+    Ok(())
+}
+
+pub fn validate(path: &Path) -> u8 {
+    let loaded = match load_or_report(path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    if let Err(code) = presolve_sites(&loaded) {
+        return code;
+    }
+    let v = &loaded.vpp;
+    let jobs: usize = v
+        .sites
+        .iter()
+        .flat_map(|s| &s.datacenters)
+        .map(|d| d.jobs.len())
+        .sum();
+    println!(
+        "{}: valid VPP ({} sites, {} steps of {} min from {}; {} events; {jobs} AI jobs{}; {:?} coordination)",
+        path.display(),
+        v.sites.len(),
+        v.time.len,
+        v.time.step_seconds / 60,
+        v.time.timestamp(0),
+        v.events.len(),
+        if v.migration_cny_per_mwh.is_some() {
+            ", movable between data centres"
+        } else {
+            ""
+        },
+        v.coordination,
+    );
+    0
+}
+
+pub fn run(path: &Path, out: Option<PathBuf>, force: bool, plots: bool) -> u8 {
+    let loading = Instant::now();
+    let loaded = match load_or_report(path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let v = &loaded.vpp;
+    let out = out.unwrap_or_else(|| Path::new("results").join(&v.name));
+    stop_cleanly_on_interrupt(&out);
+    if out.exists() && !force {
+        eprintln!(
+            "error: results folder {} already exists\n  = hint: pass --force to replace it, or --out to write elsewhere",
+            out.display()
+        );
+        return EXIT_BAD_INPUT;
+    }
+    if let Err(code) = presolve_sites(&loaded) {
+        return code;
+    }
+    let load_time = loading.elapsed();
+    let mut run = match vpp::run(v) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return match e {
+                VppError::Dispatch(DispatchError::Infeasible { .. })
+                | VppError::Site {
+                    source: SimError::Dispatch(DispatchError::Infeasible { .. }),
+                    ..
+                } => EXIT_INFEASIBLE,
+                _ => EXIT_FAILED,
+            };
+        }
+    };
+    run.times.load = load_time;
+    if let Err(e) = vpp::output::write(&out, force, plots, v, &run, &loaded.inputs) {
+        eprintln!("error: {e}");
+        return match e {
+            WriteError::Exists(_) => EXIT_BAD_INPUT,
+            WriteError::Io { .. } | WriteError::Report(_) => EXIT_FAILED,
+        };
+    }
+    print_summary(v, &run);
+    println!("results written to {}", out.display());
+    0
+}
+
+fn print_summary(v: &vpp::VppScenario, run: &VppRun) {
+    let dt = v.time.dt_hours();
+    println!("{} ({} sites, {:?})", v.name, v.sites.len(), v.coordination);
+    for site in &run.sites {
+        println!(
+            "  {:<16} import {:>10.1} MWh  cost {:>12.0} CNY",
+            site.scenario.name, site.kpis.grid_import_mwh, site.kpis.total_cost_cny
+        );
+    }
+    let import: f64 = run.total(|r| &r.import_mw).iter().sum::<f64>() * dt;
+    println!(
+        "  aggregate import {import:.1} MWh; objective {:.6}",
+        run.objective
+    );
+    if let (Some(central), Some(trace)) = (run.central_objective, &run.admm) {
+        let last = trace.iterations.last();
+        println!(
+            "  ADMM: {} iterations ({}), primal residual {:.2e} MW, dual {:.2e} MW; gap to central {:+.4} %",
+            trace.iterations.len().saturating_sub(1),
+            if trace.converged {
+                "converged"
+            } else {
+                "iteration limit"
+            },
+            last.map_or(0.0, |i| i.primal_residual_mw),
+            last.map_or(0.0, |i| i.dual_residual_mw),
+            100.0 * (run.objective - central) / central.abs().max(1e-9)
+        );
+    }
+    for event in &v.events {
+        let steps = run.events.iter().filter(|e| e.event == event.name);
+        let (mut requested, mut delivered, mut shortfall, mut pay, mut penalty) =
+            (0.0, 0.0, 0.0, 0.0, 0.0);
+        for e in steps {
+            requested += e.requested_mw * dt;
+            delivered += e.delivered_mw.min(e.requested_mw) * dt;
+            shortfall += e.shortfall_mw * dt;
+            pay += e.payment_cny;
+            penalty += e.penalty_cny;
+        }
+        println!(
+            "  event {}: requested {requested:.2} MWh, delivered {delivered:.2} MWh, shortfall {shortfall:.3} MWh; paid {pay:.0} CNY, penalty {penalty:.0} CNY",
+            event.name
+        );
+    }
+}

@@ -1,0 +1,509 @@
+//! Distributed coordination by ADMM in sharing form (Boyd et al., "Distributed Optimization
+//! and Statistical Learning via the Alternating Direction Method of Multipliers", 2011,
+//! §7.3), each site an agent.
+//!
+//! Coupled value c of site i is `x_ic` (MW): its import at an event step, or its net compute
+//! received at a step (see [`super::model`]). With `N_c` sites sharing value c, the
+//! aggregator's term is `g_c(Σ_i x_ic)`: `π_c·dt·max(0, Σ − cap_c)` for an event step,
+//! the indicator of `Σ = 0` for compute. With scaled duals `u_c`, iteration k:
+//! - every agent, in parallel: `x_i ← argmin f_i(x_i) + ρ/2 Σ_c (x_ic − x_ic^k + d_c)²` with
+//!   `d_c = x̄_c − z̄_c + u_c`, a convex QP: the site's LP with a diagonal Hessian ρ on its
+//!   coupled columns and linear costs `−ρ(x_ic^k − d_c)`, solved by HiGHS;
+//! - the aggregator: `x̄_c = Σ_i x_ic / N_c`; `z̄_c = argmin g_c(N_c z) + N_c ρ/2 (z − u_c −
+//!   x̄_c)²`, i.e. `0` for compute, and for events with `v = N_c(u_c + x̄_c)`: `v` if
+//!   `v ≤ cap`, else `max(cap, v − N_c π_c dt/ρ)`, over `N_c`; `u_c ← u_c + x̄_c − z̄_c`.
+//!
+//! Residuals (MW, root mean square over coupled values): primal `N_c(x̄_c − z̄_c)`, the
+//! aggregate violation; dual, the change of each agent's target `x_ic − x̄_c + z̄_c`. ρ is
+//! balanced (doubled or halved when one residual exceeds ten times the other, u rescaled).
+//! The agents start from their own optimum (no coupling terms).
+//!
+//! After the last iteration the agents re-solve their plain LP with the coupled values fixed
+//! to a feasible point: each event import bounded by the agent's last value, and net compute
+//! scaled so that, per step, compute sent equals compute received (the larger side shrinks).
+//!
+//! Agents are tokio tasks that receive requests and send replies over channels; each solve
+//! runs on tokio's blocking pool, at most one per core at a time.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use super::central::shortfall_weight;
+use super::model::{Coupling, SiteModel, exchange_load};
+use super::scenario::VppScenario;
+use super::{Outcome, SiteOutcome, VppError};
+use crate::dispatch::Plan;
+use crate::model::{LpBuilder, PersistentLp, SolveError};
+use crate::scenario::Scenario;
+use crate::sim::StageTimes;
+
+/// How far residual balancing may move ρ from its initial value, either way.
+const RHO_RANGE: f64 = 1e4;
+
+/// One ADMM iteration as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct Iteration {
+    pub iteration: usize,
+    pub rho: f64,
+    pub primal_residual_mw: f64,
+    pub dual_residual_mw: f64,
+    /// Σ_i f_i(x_i) plus the event penalties of the iterate's aggregate import.
+    pub objective: f64,
+}
+
+/// How ADMM went.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trace {
+    pub iterations: Vec<Iteration>,
+    pub converged: bool,
+    /// Wall time spent by the agents in HiGHS, summed over agents (s).
+    pub agent_solve_seconds: f64,
+}
+
+/// What the aggregator asks an agent.
+enum Request {
+    /// Solve the QP with penalty `rho` and shifts `d` (one per coupled value of the VPP).
+    Solve { rho: f64, d: Arc<Vec<f64>> },
+    /// Solve the plain LP with the coupled values bounded by `bounds` (one per coupled
+    /// value of this agent, `(lower, upper)`), and report the plan.
+    Finish { bounds: Vec<(f64, f64)> },
+}
+
+enum Reply {
+    Solved { values: Vec<f64>, objective: f64 },
+    Finished(Box<(SiteOutcome, f64)>),
+}
+
+struct Message {
+    site: usize,
+    reply: Result<Reply, String>,
+    solve_time: Duration,
+}
+
+/// A site's side of ADMM: its model kept alive in HiGHS.
+struct Agent {
+    site: Arc<Scenario>,
+    model: SiteModel,
+    lp: PersistentLp,
+    /// (coupled value of the VPP, column), in the order of the coupled values.
+    coupled: Vec<(usize, usize)>,
+    /// This agent's coupled values from its last solve.
+    last: Vec<f64>,
+    /// The Hessian weight now in the model.
+    rho: f64,
+}
+
+impl Agent {
+    fn build(site: Arc<Scenario>, coupling: &Coupling) -> Result<Agent, SolveError> {
+        let mut lp = LpBuilder::default();
+        let model = SiteModel::add(&mut lp, coupling, &site);
+        let mut coupled = Vec::new();
+        if let Some(import) = &model.event_import {
+            coupled.extend((0..import.len()).map(|k| (k, import.first() + k)));
+        }
+        if let Some(net) = &model.compute_net {
+            let base = coupling.event_steps.len();
+            coupled.extend((0..net.len()).map(|t| (base + t, net.first() + t)));
+        }
+        let lp = lp.into_persistent("choose")?;
+        Ok(Agent {
+            last: vec![0.0; coupled.len()],
+            site,
+            model,
+            lp,
+            coupled,
+            rho: 0.0,
+        })
+    }
+
+    fn handle(&mut self, request: Request) -> Result<Reply, SolveError> {
+        match request {
+            Request::Solve { rho, d } => self.solve(rho, &d),
+            Request::Finish { bounds } => self.finish(&bounds),
+        }
+    }
+
+    fn solve(&mut self, rho: f64, d: &[f64]) -> Result<Reply, SolveError> {
+        if rho != self.rho {
+            let mut cols: Vec<usize> = self.coupled.iter().map(|&(_, col)| col).collect();
+            cols.sort_unstable();
+            self.lp.set_diagonal_hessian(&cols, rho)?;
+            self.rho = rho;
+        }
+        let mut costs = Vec::with_capacity(self.coupled.len());
+        for (j, &(c, col)) in self.coupled.iter().enumerate() {
+            let cost = if rho > 0.0 {
+                -rho * (self.last[j] - d[c])
+            } else {
+                0.0
+            };
+            self.lp.set_cols_cost(col, &[cost])?;
+            costs.push(cost);
+        }
+        let (columns, objective, _) = self.lp.solve()?;
+        let mut own = objective;
+        for (j, &(_, col)) in self.coupled.iter().enumerate() {
+            let x = columns[col];
+            own -= costs[j] * x + 0.5 * rho * x * x;
+            self.last[j] = x;
+        }
+        Ok(Reply::Solved {
+            values: self.last.clone(),
+            objective: own,
+        })
+    }
+
+    fn finish(&mut self, bounds: &[(f64, f64)]) -> Result<Reply, SolveError> {
+        let cols: Vec<usize> = self.coupled.iter().map(|&(_, col)| col).collect();
+        if self.rho != 0.0 {
+            self.lp.set_diagonal_hessian(&[], 0.0)?;
+        }
+        for (&col, &(lower, upper)) in cols.iter().zip(bounds) {
+            self.lp.set_cols_cost(col, &[0.0])?;
+            self.lp.set_col_bounds(col, lower, upper)?;
+        }
+        let (columns, objective, _) = self.lp.solve()?;
+        let mut plan = Plan::default();
+        let solution = crate::model::LpSolution {
+            columns,
+            objective,
+            load_time: Duration::ZERO,
+            solve_time: Duration::ZERO,
+        };
+        self.model.vars.extract(&self.site, &solution, &mut plan);
+        let outcome = SiteOutcome {
+            plan,
+            exchange_mw: exchange_load(&self.site, &self.model.compute, &solution.columns),
+        };
+        Ok(Reply::Finished(Box::new((outcome, objective))))
+    }
+}
+
+/// An agent task: builds its model on the blocking pool, then answers requests until the
+/// aggregator hangs up.
+async fn agent_task(
+    index: usize,
+    site: Arc<Scenario>,
+    coupling: Arc<Coupling>,
+    mut inbox: mpsc::Receiver<Request>,
+    outbox: mpsc::Sender<Message>,
+) {
+    let built = tokio::task::spawn_blocking(move || Agent::build(site, &coupling)).await;
+    let mut agent = match built {
+        Ok(Ok(agent)) => agent,
+        Ok(Err(e)) => return fail(&outbox, index, e.to_string()).await,
+        Err(e) => return fail(&outbox, index, e.to_string()).await,
+    };
+    while let Some(request) = inbox.recv().await {
+        let solved = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let reply = agent.handle(request);
+            (agent, reply, started.elapsed())
+        })
+        .await;
+        let (back, reply, solve_time) = match solved {
+            Ok(done) => done,
+            Err(e) => return fail(&outbox, index, e.to_string()).await,
+        };
+        agent = back;
+        let message = Message {
+            site: index,
+            reply: reply.map_err(|e| e.to_string()),
+            solve_time,
+        };
+        if outbox.send(message).await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn fail(outbox: &mpsc::Sender<Message>, site: usize, error: String) {
+    let _ = outbox
+        .send(Message {
+            site,
+            reply: Err(error),
+            solve_time: Duration::ZERO,
+        })
+        .await;
+}
+
+/// Runs ADMM for `vpp` with event caps `caps` (MW) at the coupling's event steps.
+pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Outcome, VppError> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .max_blocking_threads(threads)
+        .build()
+        .map_err(|e| VppError::Admm(format!("cannot start the tokio runtime: {e}")))?;
+    runtime.block_on(aggregate(vpp, coupling, caps))
+}
+
+/// The aggregator: starts one agent per site and runs the iterations.
+async fn aggregate(
+    vpp: &VppScenario,
+    coupling: &Coupling,
+    caps: &[f64],
+) -> Result<Outcome, VppError> {
+    let started = Instant::now();
+    let n_sites = vpp.sites.len();
+    let shared = Arc::new(coupling.clone());
+    let (outbox, mut inbox) = mpsc::channel(n_sites.max(1));
+    let mut agents = Vec::with_capacity(n_sites);
+    let mut tasks = Vec::with_capacity(n_sites);
+    for (i, site) in vpp.sites.iter().enumerate() {
+        let (to_agent, agent_inbox) = mpsc::channel(1);
+        agents.push(to_agent);
+        tasks.push(tokio::spawn(agent_task(
+            i,
+            Arc::new(site.clone()),
+            shared.clone(),
+            agent_inbox,
+            outbox.clone(),
+        )));
+    }
+    drop(outbox);
+
+    // The coupled values each site shares (events: all; compute: data-centre sites), and
+    // how many sites share each.
+    let components = coupling.components(vpp.time.len);
+    let events = coupling.event_steps.len();
+    let shares: Vec<Vec<usize>> = vpp
+        .sites
+        .iter()
+        .map(|s| {
+            let computes = coupling.migration_cny_per_mwh.is_some() && !s.datacenters.is_empty();
+            (0..components)
+                .filter(|&c| c < events || computes)
+                .collect()
+        })
+        .collect();
+    let mut counts = vec![0.0; components];
+    for c in shares.iter().flatten() {
+        counts[*c] += 1.0;
+    }
+    counts.iter_mut().for_each(|n: &mut f64| *n = n.max(1.0));
+    let dt = vpp.time.dt_hours();
+    let penalty: Vec<f64> = coupling
+        .event_steps
+        .iter()
+        .map(|&t| shortfall_weight(vpp, vpp.event_at(t).expect("event step")) * dt)
+        .collect();
+
+    let mut solve_time = Duration::ZERO;
+    let mut rho = 0.0;
+    let mut d = Arc::new(vec![0.0; components]);
+    let mut u = vec![0.0; components];
+    let mut z_bar = vec![0.0; components];
+    let mut targets: Vec<Vec<f64>> = vec![Vec::new(); n_sites];
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); n_sites];
+    let mut trace = Trace {
+        iterations: Vec::new(),
+        converged: false,
+        agent_solve_seconds: 0.0,
+    };
+    let settings = vpp.admm;
+    for iteration in 0..=settings.max_iterations {
+        for agent in &agents {
+            agent
+                .send(Request::Solve { rho, d: d.clone() })
+                .await
+                .map_err(|_| VppError::Admm("an agent stopped".into()))?;
+        }
+        let mut objective = 0.0;
+        for _ in 0..n_sites {
+            let message = inbox
+                .recv()
+                .await
+                .ok_or_else(|| VppError::Admm("an agent stopped".into()))?;
+            solve_time += message.solve_time;
+            match message.reply {
+                Ok(Reply::Solved {
+                    values: v,
+                    objective: f,
+                }) => {
+                    objective += f;
+                    values[message.site] = v;
+                }
+                Ok(Reply::Finished(_)) => unreachable!("finish is asked once, below"),
+                Err(e) => return Err(site_failed(vpp, message.site, &e)),
+            }
+        }
+        // x̄: the mean of each coupled value over the sites sharing it.
+        let mut x_bar = vec![0.0; components];
+        for (share, v) in shares.iter().zip(&values) {
+            for (&c, x) in share.iter().zip(v) {
+                x_bar[c] += x;
+            }
+        }
+        for (x, n) in x_bar.iter_mut().zip(&counts) {
+            *x /= n;
+        }
+        for (k, p) in penalty.iter().enumerate() {
+            objective += p * (x_bar[k] * counts[k] - caps[k]).max(0.0);
+        }
+        if iteration == 0 {
+            rho = settings.rho;
+        }
+        for c in 0..components {
+            let n = counts[c];
+            z_bar[c] = if c < events {
+                let v = n * (u[c] + x_bar[c]);
+                let w = if v <= caps[c] {
+                    v
+                } else {
+                    caps[c].max(v - n * penalty[c] / rho)
+                };
+                w / n
+            } else {
+                0.0
+            };
+            u[c] += x_bar[c] - z_bar[c];
+        }
+        let primal = rms((0..components).map(|c| counts[c] * (x_bar[c] - z_bar[c])));
+        let mut dual_sq = 0.0;
+        for ((share, v), target) in shares.iter().zip(&values).zip(&mut targets) {
+            let fresh = target.is_empty();
+            if fresh {
+                target.resize(v.len(), 0.0);
+            }
+            for ((&c, x), old) in share.iter().zip(v).zip(target.iter_mut()) {
+                let new = x - x_bar[c] + z_bar[c];
+                if !fresh {
+                    dual_sq += (new - *old).powi(2);
+                }
+                *old = new;
+            }
+        }
+        let dual = (dual_sq / components.max(1) as f64).sqrt();
+        trace.iterations.push(Iteration {
+            iteration,
+            rho,
+            primal_residual_mw: primal,
+            dual_residual_mw: if iteration == 0 { f64::NAN } else { dual },
+            objective,
+        });
+        if iteration > 0 && primal <= settings.tolerance_mw && dual <= settings.tolerance_mw {
+            trace.converged = true;
+            break;
+        }
+        if components == 0 {
+            trace.converged = true;
+            break;
+        }
+        let scale = if iteration == 0 {
+            1.0
+        } else if primal > 10.0 * dual && rho < settings.rho * RHO_RANGE {
+            2.0
+        } else if dual > 10.0 * primal && rho > settings.rho / RHO_RANGE {
+            0.5
+        } else {
+            1.0
+        };
+        rho *= scale;
+        u.iter_mut().for_each(|x| *x /= scale);
+        d = Arc::new(
+            (0..components)
+                .map(|c| x_bar[c] - z_bar[c] + u[c])
+                .collect(),
+        );
+    }
+
+    // A feasible point for the coupled values, then each agent's plain LP on it.
+    let bounds = feasible_bounds(&values, &shares, components, events);
+    for (agent, b) in agents.iter().zip(bounds) {
+        agent
+            .send(Request::Finish { bounds: b })
+            .await
+            .map_err(|_| VppError::Admm("an agent stopped".into()))?;
+    }
+    let mut finished: Vec<Option<(SiteOutcome, f64)>> = (0..n_sites).map(|_| None).collect();
+    for _ in 0..n_sites {
+        let message = inbox
+            .recv()
+            .await
+            .ok_or_else(|| VppError::Admm("an agent stopped".into()))?;
+        solve_time += message.solve_time;
+        match message.reply {
+            Ok(Reply::Finished(done)) => finished[message.site] = Some(*done),
+            Ok(Reply::Solved { .. }) => unreachable!("one reply per request"),
+            Err(e) => return Err(site_failed(vpp, message.site, &e)),
+        }
+    }
+    drop(agents);
+    for task in tasks {
+        let _ = task.await;
+    }
+    let mut objective = 0.0;
+    let mut sites = Vec::with_capacity(n_sites);
+    for done in finished {
+        let (outcome, f) = done.ok_or_else(|| VppError::Admm("an agent gave no plan".into()))?;
+        objective += f;
+        sites.push(outcome);
+    }
+    for (k, &t) in coupling.event_steps.iter().enumerate() {
+        let total: f64 = sites.iter().map(|s| s.plan.import_mw[t]).sum();
+        objective += penalty[k] * (total - caps[k]).max(0.0);
+    }
+    trace.agent_solve_seconds = solve_time.as_secs_f64();
+    let wall = started.elapsed();
+    let times = StageTimes {
+        solve: wall,
+        ..StageTimes::default()
+    };
+    Ok(Outcome {
+        sites,
+        objective,
+        times,
+        admm: Some(trace),
+    })
+}
+
+fn site_failed(vpp: &VppScenario, site: usize, error: &str) -> VppError {
+    VppError::Admm(format!("site '{}': {error}", vpp.sites[site].name))
+}
+
+fn rms(values: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v * v, n + 1));
+    if n == 0 { 0.0 } else { (sum / n as f64).sqrt() }
+}
+
+/// Per agent, bounds on its coupled values that make the coupling hold: an event import at
+/// most its last value; net compute fixed, scaled per step so that Σ received = Σ sent.
+fn feasible_bounds(
+    values: &[Vec<f64>],
+    shares: &[Vec<usize>],
+    components: usize,
+    events: usize,
+) -> Vec<Vec<(f64, f64)>> {
+    let mut received = vec![0.0; components];
+    let mut sent = vec![0.0; components];
+    for (share, v) in shares.iter().zip(values) {
+        for (&c, &x) in share.iter().zip(v).filter(|(c, _)| **c >= events) {
+            received[c] += x.max(0.0);
+            sent[c] += (-x).max(0.0);
+        }
+    }
+    shares
+        .iter()
+        .zip(values)
+        .map(|(share, v)| {
+            share
+                .iter()
+                .zip(v)
+                .map(|(&c, &x)| {
+                    if c < events {
+                        (0.0, x.max(0.0))
+                    } else {
+                        let moved = received[c].min(sent[c]);
+                        let side = if x >= 0.0 { received[c] } else { sent[c] };
+                        let scaled = if side > 0.0 { x * moved / side } else { 0.0 };
+                        (scaled, scaled)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}

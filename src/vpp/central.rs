@@ -1,0 +1,112 @@
+//! Central coordination: one joint LP over every site with the coupling rows.
+//!
+//! min Σ_i f_i(x_i) + Σ_k π_k·dt·shortfall[k]
+//! s.t. each site's own rows (see the asset files and [`super::model`]);
+//!      Σ_i event_import_i[k] − shortfall[k] ≤ cap[k]   for each event step k;
+//!      Σ_i compute_net_i[t] = 0                          for each step t, with shifting.
+//! The shortfall weight π_k is [`shortfall_weight`].
+
+use std::time::Instant;
+
+use good_lp::{Expression, constraint};
+
+use super::model::{Coupling, SiteModel, exchange_load};
+use super::scenario::{Event, VppScenario};
+use super::{Outcome, SiteOutcome, VppError};
+use crate::dispatch::{DispatchError, Plan};
+use crate::model::{LpBuilder, SolveError};
+use crate::sim::StageTimes;
+
+/// Objective weight of a MWh of aggregate import above an event's cap: the event's penalty
+/// (`w_cost · penalty`) on top of what that MWh would weigh if imported at the dirtiest
+/// intensity of any site, so honouring the event never looks dearer than ignoring it
+/// unless the penalty is what makes it so.
+pub fn shortfall_weight(vpp: &VppScenario, event: &Event) -> f64 {
+    let w = &vpp.dispatch.weights;
+    let dirtiest = vpp
+        .sites
+        .iter()
+        .filter_map(|s| s.grid.carbon_kg_per_mwh.as_ref())
+        .flat_map(|c| c.iter().copied())
+        .fold(0.0, f64::max);
+    w.import + w.carbon * dirtiest + w.cost * event.penalty_cny_per_mwh
+}
+
+/// Solves the joint LP with the event caps `caps[k]` (MW) at the coupling's event steps.
+pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Outcome, VppError> {
+    let mut times = StageTimes::default();
+    let building = Instant::now();
+    let mut lp = LpBuilder::default();
+    let sites: Vec<SiteModel> = vpp
+        .sites
+        .iter()
+        .map(|s| SiteModel::add(&mut lp, coupling, s))
+        .collect();
+    let dt = vpp.time.dt_hours();
+    if !coupling.event_steps.is_empty() {
+        let steps = &coupling.event_steps;
+        let shortfall = lp.variables("vpp.event_shortfall".into(), 0, steps.len(), |_| {
+            (0.0, f64::INFINITY)
+        });
+        for (k, &t) in steps.iter().enumerate() {
+            let event = vpp.event_at(t).expect("event steps come from events");
+            lp.cost(shortfall_weight(vpp, event) * dt, shortfall.var(k));
+        }
+        let rows = (0..steps.len()).map(|k| {
+            let mut total = Expression::with_capacity(sites.len() + 1);
+            for site in &sites {
+                let import = site.event_import.as_ref().expect("added with events");
+                total.add_mul(1.0, import.var(k));
+            }
+            constraint::leq(total - shortfall.var(k), caps[k])
+        });
+        lp.rows("vpp.event_cap".into(), 0, rows);
+    }
+    if sites.iter().any(|s| s.compute_net.is_some()) {
+        let rows = (0..vpp.time.len).map(|t| {
+            let mut total = Expression::with_capacity(sites.len());
+            for net in sites.iter().filter_map(|s| s.compute_net.as_ref()) {
+                total.add_mul(1.0, net.var(t));
+            }
+            constraint::eq(total, 0.0)
+        });
+        lp.rows("vpp.compute_balance".into(), 0, rows);
+    }
+    times.build += building.elapsed();
+    let solution = lp.solve(&vpp.dispatch.solver).map_err(|source| {
+        let (from, to) = (vpp.time.timestamp(0), vpp.time.timestamp(vpp.time.len));
+        match source {
+            SolveError::Infeasible => VppError::Dispatch(DispatchError::Infeasible {
+                from,
+                to,
+                reasons: vec![
+                    "the joint LP of all sites is infeasible; `vppsim run` each site alone names the asset and time (event caps are soft and never the cause)".into(),
+                ],
+            }),
+            source => VppError::Dispatch(DispatchError::Solve { source, from, to }),
+        }
+    })?;
+    times.build += solution.load_time;
+    times.solve += solution.solve_time;
+    let extracting = Instant::now();
+    let outcomes = vpp
+        .sites
+        .iter()
+        .zip(&sites)
+        .map(|(site, model)| {
+            let mut plan = Plan::default();
+            model.vars.extract(site, &solution, &mut plan);
+            SiteOutcome {
+                plan,
+                exchange_mw: exchange_load(site, &model.compute, &solution.columns),
+            }
+        })
+        .collect();
+    times.extract += extracting.elapsed();
+    Ok(Outcome {
+        sites: outcomes,
+        objective: solution.objective,
+        times,
+        admm: None,
+    })
+}

@@ -1,0 +1,111 @@
+//! The VPP file as written: the single-site scenario's `[scenario]`, `[time]` and
+//! `[dispatch]` sections shared by every site, a `[vpp]` section for the aggregator, and one
+//! `[[site]]` per site holding the single-site asset tables (`[[site.pv]]`, `[site.grid]`, …).
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::scenario::file::{
+    BatteryTable, DatacenterTable, DispatchTable, EvHubTable, FlexibleLoadTable, GridTable,
+    LoadTable, PvTable, Raw, ScenarioSection, SiteTable, SiteTables, TimeSection, WeatherTable,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VppFile {
+    pub scenario: ScenarioSection,
+    pub time: TimeSection,
+    /// Objective weights and solver options of every site (strategy `lp` only).
+    pub dispatch: Option<Spanned<DispatchTable>>,
+    pub vpp: Spanned<VppTable>,
+    pub site: Vec<SiteEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VppTable {
+    /// `"central"` (default: one joint LP) or `"admm"` (sites as agents).
+    pub coordination: Option<Spanned<String>>,
+    /// What demand response is measured against: `"dispatch"` (default: the VPP's dispatch
+    /// without any event) or `"idle"` (no storage or flexibility used).
+    pub baseline: Option<Spanned<String>>,
+    /// Lets AI-training compute move between data-centre sites.
+    pub compute_shifting: Option<Spanned<ShiftingTable>>,
+    pub admm: Option<Spanned<AdmmTable>>,
+    #[serde(default)]
+    pub event: Vec<EventTable>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftingTable {
+    /// Cost per MWh of IT energy run away from the job's home site, e.g. `"20 CNY/MWh"`.
+    pub migration_cost: Option<Raw>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdmmTable {
+    /// Initial penalty parameter (objective units per MW² of coupling residual).
+    pub rho: Option<Raw>,
+    pub max_iterations: Option<Raw>,
+    /// Stop when primal and dual residuals (RMS over coupled values) fall below, e.g. `"1 kW"`.
+    pub tolerance: Option<Raw>,
+}
+
+/// A demand-response event from the grid operator.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventTable {
+    pub name: Spanned<String>,
+    /// RFC 3339 with UTC offset, on step boundaries.
+    pub from: Spanned<String>,
+    pub to: Spanned<String>,
+    /// Keep aggregate import at or below this power, or…
+    pub import_limit: Option<Raw>,
+    /// …reduce aggregate import by this power against the baseline.
+    pub reduction: Option<Raw>,
+    /// Paid per MWh of reduction delivered against the baseline, up to the request.
+    pub compensation: Raw,
+    /// Charged per MWh of aggregate import above the requested level.
+    pub shortfall_penalty: Raw,
+}
+
+/// One site: its name and the single-site asset tables.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteEntry {
+    pub name: Spanned<String>,
+    /// Latitude, longitude and elevation, as the single-site `[site]` table.
+    pub location: Option<Spanned<SiteTable>>,
+    pub weather: Option<Spanned<WeatherTable>>,
+    #[serde(default)]
+    pub pv: Vec<PvTable>,
+    #[serde(default)]
+    pub battery: Vec<BatteryTable>,
+    #[serde(default)]
+    pub load: Vec<LoadTable>,
+    #[serde(default)]
+    pub flexible_load: Vec<FlexibleLoadTable>,
+    #[serde(default)]
+    pub datacenter: Vec<DatacenterTable>,
+    #[serde(default)]
+    pub ev_hub: Vec<EvHubTable>,
+    pub grid: GridTable,
+}
+
+impl SiteEntry {
+    pub fn tables(&self) -> SiteTables<'_> {
+        SiteTables {
+            location: self.location.as_ref(),
+            weather: self.weather.as_ref(),
+            pv: &self.pv,
+            battery: &self.battery,
+            load: &self.load,
+            flexible_load: &self.flexible_load,
+            datacenter: &self.datacenter,
+            ev_hub: &self.ev_hub,
+            grid: &self.grid,
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! Virtual power plant: several sites, each with its own assets and grid connection,
+//! dispatched together by an aggregator that answers the grid operator's demand-response
+//! events and may move AI-training compute between data centres.
+//!
+//! A VPP run is the single-site pipeline over every site plus the aggregator:
+//! VPP file → [`VppScenario`] (each site a resolved [`Scenario`]) → baseline (when there
+//! are events) → coordination ([`central`] joint LP or [`admm`] agents) → one plan per site
+//! → each site simulated on its plan by the ordinary simulator (commit, invariants, KPIs),
+//! with the compute it exchanges as a load named `vpp_compute` → aggregate series, event
+//! performance and per-site results folders ([`output`]).
+
+pub mod admm;
+pub mod central;
+pub mod file;
+pub mod model;
+pub mod output;
+pub mod scenario;
+
+use std::time::Instant;
+
+use serde::Serialize;
+
+pub use scenario::{Baseline, Coordination, Event, LoadedVpp, Request, VppScenario};
+
+use crate::assets::FixedLoad;
+use crate::dispatch::{
+    Context, DispatchError, Dispatcher, Inputs, Plan, Rule, RuleDispatcher, check_balance,
+};
+use crate::results::{Kpis, Results};
+use crate::scenario::Scenario;
+use crate::sim::{Run, SimError, StageTimes, simulate};
+use model::Coupling;
+
+/// One site's share of a coordinated dispatch.
+#[derive(Debug)]
+pub struct SiteOutcome {
+    pub plan: Plan,
+    /// Bus power of the compute the site runs for others less the compute it sends away,
+    /// per step (MW; zero without compute shifting).
+    pub exchange_mw: Vec<f64>,
+}
+
+/// What a coordination mode produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub sites: Vec<SiteOutcome>,
+    /// Σ of the sites' objectives plus event penalties (objective units).
+    pub objective: f64,
+    pub times: StageTimes,
+    pub admm: Option<admm::Trace>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VppError {
+    #[error(transparent)]
+    Dispatch(#[from] DispatchError),
+    #[error("ADMM failed: {0}")]
+    Admm(String),
+    #[error("site '{site}': {source}")]
+    Site { site: String, source: SimError },
+}
+
+/// The name of a site's load that carries the compute it exchanges with other sites.
+pub const EXCHANGE_LOAD: &str = "vpp_compute";
+
+/// One site after the run.
+pub struct SiteRun {
+    /// The site as simulated: with its [`EXCHANGE_LOAD`] where it exchanged compute.
+    pub scenario: Scenario,
+    pub run: Run,
+    pub kpis: Kpis,
+}
+
+/// Performance of the VPP in one step of an event.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventStep {
+    pub event: String,
+    pub step: usize,
+    pub baseline_mw: f64,
+    /// Highest aggregate import the event allows.
+    pub cap_mw: f64,
+    /// Reduction asked against the baseline, `max(0, baseline − cap)`.
+    pub requested_mw: f64,
+    pub import_mw: f64,
+    /// Reduction achieved against the baseline, `max(0, baseline − import)`.
+    pub delivered_mw: f64,
+    /// Import above the cap, `max(0, import − cap)`.
+    pub shortfall_mw: f64,
+    /// Compensation for `min(delivered, requested)` over the step (CNY).
+    pub payment_cny: f64,
+    /// Penalty for the shortfall over the step (CNY).
+    pub penalty_cny: f64,
+}
+
+/// A finished VPP run.
+pub struct VppRun {
+    pub sites: Vec<SiteRun>,
+    /// Aggregate import of the baseline per step (MW), when there are events.
+    pub baseline_mw: Option<Vec<f64>>,
+    pub events: Vec<EventStep>,
+    /// The coordination's objective (ADMM: after its final feasible re-solve).
+    pub objective: f64,
+    /// The joint LP's objective, also solved when coordinating by ADMM, for the gap.
+    pub central_objective: Option<f64>,
+    pub admm: Option<admm::Trace>,
+    pub times: StageTimes,
+}
+
+impl VppRun {
+    /// Aggregate of a per-site results series, per step.
+    pub fn total(&self, series: impl Fn(&Results) -> &[f64]) -> Vec<f64> {
+        let mut total = vec![0.0; self.sites.first().map_or(0, |s| s.run.results.len())];
+        for site in &self.sites {
+            for (out, v) in total.iter_mut().zip(series(&site.run.results)) {
+                *out += v;
+            }
+        }
+        total
+    }
+}
+
+/// Runs the VPP: baseline, coordination, then every site simulated on its plan.
+pub fn run(vpp: &VppScenario) -> Result<VppRun, VppError> {
+    let mut times = StageTimes::default();
+    let baseline_mw = if vpp.events.is_empty() {
+        None
+    } else {
+        Some(baseline(vpp, &mut times)?)
+    };
+    let coupling = Coupling::of(vpp, true);
+    let caps: Vec<f64> = coupling
+        .event_steps
+        .iter()
+        .map(|&t| {
+            let event = vpp.event_at(t).expect("event step");
+            event.cap_mw(baseline_mw.as_ref().map_or(0.0, |b| b[t]))
+        })
+        .collect();
+    let outcome = match vpp.coordination {
+        Coordination::Central => central::solve(vpp, &coupling, &caps)?,
+        Coordination::Admm => admm::solve(vpp, &coupling, &caps)?,
+    };
+    let central_objective = match vpp.coordination {
+        Coordination::Central => None,
+        Coordination::Admm => Some(central::solve(vpp, &coupling, &caps)?.objective),
+    };
+    add(&mut times, &outcome.times);
+    let name = match vpp.coordination {
+        Coordination::Central => "vpp-central",
+        Coordination::Admm => "vpp-admm",
+    };
+    let committing = Instant::now();
+    let sites = vpp
+        .sites
+        .iter()
+        .zip(outcome.sites)
+        .map(|(site, outcome)| simulate_site(site, outcome, name))
+        .collect::<Result<Vec<_>, _>>()?;
+    times.commit += committing.elapsed();
+    let mut vpp_run = VppRun {
+        sites,
+        baseline_mw,
+        events: Vec::new(),
+        objective: outcome.objective,
+        central_objective,
+        admm: outcome.admm,
+        times,
+    };
+    vpp_run.events = event_steps(vpp, &vpp_run, &coupling, &caps);
+    Ok(vpp_run)
+}
+
+fn add(times: &mut StageTimes, more: &StageTimes) {
+    times.build += more.build;
+    times.solve += more.solve;
+    times.extract += more.extract;
+    times.commit += more.commit;
+}
+
+/// Aggregate import per step of the baseline the events are measured against.
+fn baseline(vpp: &VppScenario, times: &mut StageTimes) -> Result<Vec<f64>, VppError> {
+    let mut total = vec![0.0; vpp.time.len];
+    match vpp.baseline {
+        Baseline::Dispatch => {
+            let outcome = central::solve(vpp, &Coupling::of(vpp, false), &[])?;
+            add(times, &outcome.times);
+            for site in &outcome.sites {
+                for (out, v) in total.iter_mut().zip(&site.plan.import_mw) {
+                    *out += v;
+                }
+            }
+        }
+        Baseline::Idle => {
+            for site in &vpp.sites {
+                let mut idle = RuleDispatcher { rule: Rule::Idle };
+                let run = simulate(site, &mut idle).map_err(|source| VppError::Site {
+                    site: site.name.clone(),
+                    source,
+                })?;
+                for (out, v) in total.iter_mut().zip(&run.results.import_mw) {
+                    *out += v;
+                }
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// Replays a plan made elsewhere (by the VPP's coordination), checking its bus balance.
+struct FixedPlan {
+    plan: Option<Plan>,
+    name: &'static str,
+}
+
+impl Dispatcher for FixedPlan {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn window(&self, scenario: &Scenario) -> (usize, usize) {
+        (scenario.time.len, scenario.time.len)
+    }
+
+    fn plan(
+        &mut self,
+        ctx: &Context,
+        plan: &mut Plan,
+        _times: &mut StageTimes,
+    ) -> Result<Option<f64>, DispatchError> {
+        if let Some(fixed) = self.plan.take() {
+            *plan = fixed;
+        }
+        check_balance(ctx, &Inputs::truth(ctx), plan)?;
+        Ok(None)
+    }
+}
+
+/// Simulates one site on its plan, with the compute it exchanged as a load.
+fn simulate_site(
+    site: &Scenario,
+    outcome: SiteOutcome,
+    name: &'static str,
+) -> Result<SiteRun, VppError> {
+    let mut scenario = site.clone();
+    if outcome.exchange_mw.iter().any(|&p| p != 0.0) {
+        scenario.loads.push(FixedLoad {
+            name: EXCHANGE_LOAD.into(),
+            power_mw: outcome.exchange_mw,
+        });
+    }
+    let mut fixed = FixedPlan {
+        plan: Some(outcome.plan),
+        name,
+    };
+    let run = simulate(&scenario, &mut fixed).map_err(|source| VppError::Site {
+        site: site.name.clone(),
+        source,
+    })?;
+    let kpis = Kpis::compute(&run.results);
+    Ok(SiteRun {
+        scenario,
+        run,
+        kpis,
+    })
+}
+
+/// Requested, delivered, paid and penalised, per event step.
+fn event_steps(
+    vpp: &VppScenario,
+    run: &VppRun,
+    coupling: &Coupling,
+    caps: &[f64],
+) -> Vec<EventStep> {
+    let Some(baseline) = &run.baseline_mw else {
+        return Vec::new();
+    };
+    let import = run.total(|r| &r.import_mw);
+    let dt = vpp.time.dt_hours();
+    coupling
+        .event_steps
+        .iter()
+        .zip(caps)
+        .map(|(&t, &cap)| {
+            let event = vpp.event_at(t).expect("event step");
+            let requested = (baseline[t] - cap).max(0.0);
+            let delivered = (baseline[t] - import[t]).max(0.0);
+            let shortfall = (import[t] - cap).max(0.0);
+            EventStep {
+                event: event.name.clone(),
+                step: t,
+                baseline_mw: baseline[t],
+                cap_mw: cap,
+                requested_mw: requested,
+                import_mw: import[t],
+                delivered_mw: delivered,
+                shortfall_mw: shortfall,
+                payment_cny: event.compensation_cny_per_mwh * delivered.min(requested) * dt,
+                penalty_cny: event.penalty_cny_per_mwh * shortfall * dt,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,189 @@
+//! One site's part of a VPP model: the site's own asset columns (as in single-site dispatch)
+//! plus the columns by which it takes part in the VPP's coupling constraints.
+//!
+//! Coupled values of site i, per step (MW):
+//! - `vpp.event_import[k] = grid.import[t_k]` at each event step t_k: the aggregator
+//!   asks `Σ_i event_import_i[k] − shortfall[k] ≤ cap[k]`;
+//! - with compute shifting, for each data centre d of the site, `compute_received_d[t] ∈
+//!   [0, headroom_d[t]]` (IT power run here for jobs of other sites) and `compute_sent_d[t] ≤
+//!   Σ_jobs power[t]` (IT power of this site's jobs run elsewhere); the bus sees
+//!   `−PUE_d[t]·(received − sent)`; `vpp.compute_net[t] = Σ_d (received_d − sent_d)` and the
+//!   aggregator asks `Σ_i compute_net_i[t] = 0` (compute moved is compute received).
+//!   Headroom is the IT capacity less general IT and the maximum power of the site's own
+//!   jobs active at t, so received compute never competes with them. Received compute
+//!   costs `w_cost · migration · dt` per MW.
+
+use good_lp::{Expression, constraint};
+
+use super::scenario::VppScenario;
+use crate::dispatch::{Context, Inputs, Softening, WindowVars, unserved_penalty};
+use crate::model::{LpBuilder, VarBlock};
+use crate::scenario::Scenario;
+use crate::sim::SimState;
+
+/// Where the VPP couples sites: the event steps, in time order, and whether compute moves
+/// (with its migration cost, CNY/MWh).
+#[derive(Debug, Clone)]
+pub struct Coupling {
+    pub event_steps: Vec<usize>,
+    pub migration_cny_per_mwh: Option<f64>,
+}
+
+impl Coupling {
+    /// The VPP's coupling, with its events or without (for the baseline dispatch).
+    pub fn of(vpp: &VppScenario, with_events: bool) -> Coupling {
+        let events = if with_events { &vpp.events[..] } else { &[] };
+        Coupling {
+            event_steps: events.iter().flat_map(|e| e.start..e.end).collect(),
+            migration_cny_per_mwh: vpp.migration_cny_per_mwh,
+        }
+    }
+
+    /// Number of coupled values per step layout: event steps, then (with shifting) steps.
+    pub fn components(&self, steps: usize) -> usize {
+        self.event_steps.len()
+            + if self.migration_cny_per_mwh.is_some() {
+                steps
+            } else {
+                0
+            }
+    }
+}
+
+/// Compute exchange columns of one data centre.
+pub struct ComputeVars {
+    /// Index of the data centre in its site.
+    pub datacenter: usize,
+    pub received: VarBlock,
+    pub sent: VarBlock,
+}
+
+/// A site's columns in a VPP model.
+pub struct SiteModel {
+    pub vars: WindowVars,
+    /// Import at the event steps (one column per event step), if there are events.
+    pub event_import: Option<VarBlock>,
+    /// Net compute received over the horizon, if the site has a data centre and compute
+    /// may move.
+    pub compute_net: Option<VarBlock>,
+    pub compute: Vec<ComputeVars>,
+}
+
+impl SiteModel {
+    /// Adds site `site` over the whole horizon, from its initial state, to `lp`; block
+    /// names are prefixed with `<site>/`.
+    pub fn add(lp: &mut LpBuilder, coupling: &Coupling, site: &Scenario) -> SiteModel {
+        lp.set_prefix(&format!("{}/", site.name));
+        let state = SimState::initial(site);
+        let ctx = Context {
+            scenario: site,
+            state: &state,
+            start: 0,
+            len: site.time.len,
+        };
+        let softening = Softening {
+            unserved: unserved_penalty(site),
+            shortfall: None,
+        };
+        let (mut vars, mut bus) =
+            WindowVars::add_assets(lp, &ctx, softening, &Inputs::truth(&ctx), true);
+        let n = site.time.len;
+        let dt = site.time.dt_hours();
+        let mut compute = Vec::new();
+        if let Some(migration) = coupling.migration_cny_per_mwh {
+            let cost = site.dispatch.weights.cost * migration * dt;
+            for (d, dc) in site.datacenters.iter().enumerate() {
+                let group = format!("{}.ai_jobs", dc.name);
+                let jobs: Vec<_> = site
+                    .flexible_loads
+                    .iter()
+                    .zip(&vars.flexible)
+                    .filter(|(f, _)| f.group.as_deref() == Some(group.as_str()))
+                    .collect();
+                let jobs_max = |t: usize| jobs.iter().map(|(f, _)| f.max_at(t)).sum::<f64>();
+                let received = lp.variables(format!("{}.compute_received", dc.name), 0, n, |t| {
+                    (
+                        0.0,
+                        (dc.it_capacity_mw - dc.it_mw[t] - jobs_max(t)).max(0.0),
+                    )
+                });
+                let sent = lp.variables(format!("{}.compute_sent", dc.name), 0, n, |t| {
+                    (0.0, jobs_max(t))
+                });
+                let mut running: Vec<Expression> = (0..n).map(|_| Expression::default()).collect();
+                for (_, job) in &jobs {
+                    for (offset, block) in &job.blocks {
+                        for k in 0..block.len() {
+                            running[offset + k].add_mul(1.0, block.var(k));
+                        }
+                    }
+                }
+                let rows = (0..n)
+                    .filter(|&t| jobs_max(t) > 0.0)
+                    .map(|t| constraint::leq(sent.var(t) - running[t].clone(), 0.0));
+                let first = (0..n).find(|&t| jobs_max(t) > 0.0).unwrap_or(0);
+                lp.rows(format!("{}.compute_sent_limit", dc.name), first, rows);
+                for t in 0..n {
+                    lp.cost(cost, received.var(t));
+                    bus.inject(t, -dc.pue[t], received.var(t));
+                    bus.inject(t, dc.pue[t], sent.var(t));
+                }
+                compute.push(ComputeVars {
+                    datacenter: d,
+                    received,
+                    sent,
+                });
+            }
+        }
+        vars.close(bus, lp, softening);
+        let compute_net = (!compute.is_empty()).then(|| {
+            let net = lp.variables("vpp.compute_net".into(), 0, n, |_| {
+                (f64::NEG_INFINITY, f64::INFINITY)
+            });
+            let rows = (0..n).map(|t| {
+                let mut moved = Expression::with_capacity(2 * compute.len() + 1);
+                for c in &compute {
+                    moved.add_mul(1.0, c.received.var(t));
+                    moved.add_mul(-1.0, c.sent.var(t));
+                }
+                constraint::eq(net.var(t) - moved, 0.0)
+            });
+            lp.rows("vpp.compute_net".into(), 0, rows);
+            net
+        });
+        let event_import = (!coupling.event_steps.is_empty()).then(|| {
+            let steps = &coupling.event_steps;
+            let copy = lp.variables("vpp.event_import".into(), 0, steps.len(), |_| {
+                (0.0, site.grid.import_limit_mw)
+            });
+            let rows = steps
+                .iter()
+                .enumerate()
+                .map(|(k, &t)| constraint::eq(copy.var(k) - vars.grid.import.var(t), 0.0));
+            lp.rows("vpp.event_import".into(), 0, rows);
+            copy
+        });
+        lp.set_prefix("");
+        SiteModel {
+            vars,
+            event_import,
+            compute_net,
+            compute,
+        }
+    }
+}
+
+/// The power site `site` moves through the VPP per step, as seen on its bus (MW; positive
+/// when it runs more compute than its own): `Σ_d PUE_d · (received_d − sent_d)`.
+pub fn exchange_load(site: &Scenario, compute: &[ComputeVars], columns: &[f64]) -> Vec<f64> {
+    let mut load = vec![0.0; site.time.len];
+    for c in compute {
+        let dc = &site.datacenters[c.datacenter];
+        let received = c.received.values_in(columns);
+        let sent = c.sent.values_in(columns);
+        for (t, out) in load.iter_mut().enumerate() {
+            *out += dc.pue[t] * (received[t] - sent[t]);
+        }
+    }
+    load
+}

@@ -1,0 +1,312 @@
+//! Writing a VPP results folder, atomically like a single-site one:
+//! - `sites/<site>/`: each site's own results folder (time series, summary, manifest and,
+//!   unless `--no-plots`, charts and reports);
+//! - `timeseries.csv`: aggregate series per step (MW), each site's import, and during
+//!   events the baseline and cap;
+//! - `events.csv`: per event step, requested, delivered, shortfall, payment and penalty;
+//! - `admm.csv` (ADMM only): ρ, residuals and objective per iteration;
+//! - `summary.json` and `manifest.json`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{EXCHANGE_LOAD, VppRun, VppScenario};
+use crate::results::{Manifest, RunOutput, Staging, WriteError, pretty, write_run};
+use crate::scenario::InputFile;
+use crate::series::hex;
+use crate::sim::StageTimes;
+
+/// Writes the VPP run into `dir`; returns the time spent writing.
+pub fn write(
+    dir: &Path,
+    force: bool,
+    with_report: bool,
+    vpp: &VppScenario,
+    run: &VppRun,
+    inputs: &[InputFile],
+) -> Result<Duration, WriteError> {
+    let writing = Instant::now();
+    if dir.exists() && !force {
+        return Err(WriteError::Exists(dir.to_path_buf()));
+    }
+    let staging = Staging::create(dir)?;
+    for site in &run.sites {
+        let folder = staging.nested(&format!("sites/{}", site.scenario.name))?;
+        let output = RunOutput {
+            scenario: &site.scenario,
+            results: &site.run.results,
+            kpis: &site.kpis,
+            solver_objective: None,
+            forecast_errors: &[],
+        };
+        write_run(&folder, with_report, &output, |_| {
+            Manifest::new(
+                &site.scenario,
+                &site.run.results.strategy,
+                Some(&vpp.dispatch.solver),
+                inputs,
+                1,
+                site.run.times,
+            )
+        })?;
+    }
+    staging.write("timeseries.csv", aggregate_csv(vpp, run).as_bytes())?;
+    if !run.events.is_empty() {
+        staging.write("events.csv", events_csv(vpp, run).as_bytes())?;
+    }
+    if let Some(trace) = &run.admm {
+        let mut csv = String::from("iteration,rho,primal_residual_mw,dual_residual_mw,objective\n");
+        for i in &trace.iterations {
+            let _ = writeln!(
+                csv,
+                "{},{},{},{},{}",
+                i.iteration, i.rho, i.primal_residual_mw, i.dual_residual_mw, i.objective
+            );
+        }
+        staging.write("admm.csv", csv.as_bytes())?;
+    }
+    staging.write("summary.json", &pretty(&summary(vpp, run)))?;
+    let mut times = run.times;
+    times.write = writing.elapsed();
+    staging.write("manifest.json", &pretty(&manifest(vpp, inputs, times)))?;
+    staging.commit()?;
+    Ok(writing.elapsed())
+}
+
+fn aggregate_csv(vpp: &VppScenario, run: &VppRun) -> String {
+    let import = run.total(|r| &r.import_mw);
+    let export = run.total(|r| &r.export_mw);
+    let consumption = run.total(|r| &r.consumption_mw);
+    let pv = sum_sites(run, |r| r.pv.iter().map(|p| &p.power_mw[..]).collect());
+    let charge = sum_sites(run, |r| {
+        r.batteries.iter().map(|b| &b.charge_mw[..]).collect()
+    });
+    let discharge = sum_sites(run, |r| {
+        r.batteries.iter().map(|b| &b.discharge_mw[..]).collect()
+    });
+    let mut csv = String::from(
+        "timestamp,import_mw,export_mw,pv_mw,consumption_mw,battery_charge_mw,battery_discharge_mw",
+    );
+    for site in &run.sites {
+        let _ = write!(csv, ",{}_import_mw", site.scenario.name);
+    }
+    if run.baseline_mw.is_some() {
+        csv.push_str(",baseline_import_mw,event,event_cap_mw");
+    }
+    csv.push('\n');
+    let mut events = run.events.iter().peekable();
+    for t in 0..vpp.time.len {
+        let _ = write!(
+            csv,
+            "{},{},{},{},{},{},{}",
+            vpp.time.timestamp(t),
+            import[t],
+            export[t],
+            pv[t],
+            consumption[t],
+            charge[t],
+            discharge[t]
+        );
+        for site in &run.sites {
+            let _ = write!(csv, ",{}", site.run.results.import_mw[t]);
+        }
+        if let Some(baseline) = &run.baseline_mw {
+            let _ = write!(csv, ",{}", baseline[t]);
+            match events.next_if(|e| e.step == t) {
+                Some(e) => {
+                    let _ = write!(csv, ",{},{}", e.event, e.cap_mw);
+                }
+                None => csv.push_str(",,"),
+            }
+        }
+        csv.push('\n');
+    }
+    csv
+}
+
+fn sum_sites<'a>(
+    run: &'a VppRun,
+    series: impl Fn(&'a crate::Results) -> Vec<&'a [f64]>,
+) -> Vec<f64> {
+    let mut total = vec![0.0; run.sites.first().map_or(0, |s| s.run.results.len())];
+    for site in &run.sites {
+        for s in series(&site.run.results) {
+            for (out, v) in total.iter_mut().zip(s) {
+                *out += v;
+            }
+        }
+    }
+    total
+}
+
+fn events_csv(vpp: &VppScenario, run: &VppRun) -> String {
+    let mut csv = String::from(
+        "timestamp,event,baseline_mw,cap_mw,requested_mw,import_mw,delivered_mw,shortfall_mw,payment_cny,penalty_cny\n",
+    );
+    for e in &run.events {
+        let _ = writeln!(
+            csv,
+            "{},{},{},{},{},{},{},{},{},{}",
+            vpp.time.timestamp(e.step),
+            e.event,
+            e.baseline_mw,
+            e.cap_mw,
+            e.requested_mw,
+            e.import_mw,
+            e.delivered_mw,
+            e.shortfall_mw,
+            e.payment_cny,
+            e.penalty_cny
+        );
+    }
+    csv
+}
+
+/// One event summed over its steps.
+#[derive(Serialize)]
+struct EventSummary {
+    name: String,
+    from: String,
+    to: String,
+    requested_mwh: f64,
+    delivered_mwh: f64,
+    shortfall_mwh: f64,
+    peak_import_mw: f64,
+    payment_cny: f64,
+    penalty_cny: f64,
+}
+
+fn summary(vpp: &VppScenario, run: &VppRun) -> serde_json::Value {
+    let dt = vpp.time.dt_hours();
+    let energy = |series: &[f64]| series.iter().sum::<f64>() * dt;
+    let import = run.total(|r| &r.import_mw);
+    let exchange = |site: &super::SiteRun, sign: f64| {
+        site.run
+            .results
+            .loads
+            .iter()
+            .filter(|l| l.name == EXCHANGE_LOAD)
+            .flat_map(|l| &l.power_mw)
+            .map(|p| (sign * p).max(0.0))
+            .sum::<f64>()
+            * dt
+    };
+    let events: Vec<EventSummary> = vpp
+        .events
+        .iter()
+        .map(|event| {
+            let steps: Vec<_> = run
+                .events
+                .iter()
+                .filter(|e| e.event == event.name)
+                .collect();
+            let sum = |f: fn(&super::EventStep) -> f64| steps.iter().map(|e| f(e)).sum::<f64>();
+            EventSummary {
+                name: event.name.clone(),
+                from: vpp.time.timestamp(event.start),
+                to: vpp.time.timestamp(event.end),
+                requested_mwh: sum(|e| e.requested_mw) * dt,
+                delivered_mwh: sum(|e| e.delivered_mw.min(e.requested_mw)) * dt,
+                shortfall_mwh: sum(|e| e.shortfall_mw) * dt,
+                peak_import_mw: steps.iter().map(|e| e.import_mw).fold(0.0, f64::max),
+                payment_cny: sum(|e| e.payment_cny),
+                penalty_cny: sum(|e| e.penalty_cny),
+            }
+        })
+        .collect();
+    let sites: Vec<_> = run
+        .sites
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "name": s.scenario.name,
+                "grid_import_mwh": s.kpis.grid_import_mwh,
+                "peak_import_mw": s.kpis.peak_import_mw,
+                "pv_generation_mwh": s.kpis.pv_generation_mwh,
+                "total_cost_cny": s.kpis.total_cost_cny,
+                "co2_t": s.kpis.co2_t,
+                "compute_received_mwh": exchange(s, 1.0),
+                "compute_sent_mwh": exchange(s, -1.0),
+            })
+        })
+        .collect();
+    let sum_kpi = |f: fn(&crate::Kpis) -> f64| run.sites.iter().map(|s| f(&s.kpis)).sum::<f64>();
+    let admm = run.admm.as_ref().map(|trace| {
+        let last = trace.iterations.last();
+        serde_json::json!({
+            "iterations": trace.iterations.len().saturating_sub(1),
+            "converged": trace.converged,
+            "primal_residual_mw": last.map(|i| i.primal_residual_mw),
+            "dual_residual_mw": last.map(|i| i.dual_residual_mw),
+            "rho": last.map(|i| i.rho),
+            "agent_solve_seconds": trace.agent_solve_seconds,
+        })
+    });
+    serde_json::json!({
+        "vpp": vpp.name,
+        "description": vpp.description,
+        "coordination": vpp.coordination,
+        "baseline": vpp.baseline,
+        "start": vpp.time.timestamp(0),
+        "steps": vpp.time.len,
+        "step_minutes": vpp.time.step_seconds as f64 / 60.0,
+        "objective": run.objective,
+        "central_objective": run.central_objective,
+        "gap_to_central": run.central_objective.map(|c| (run.objective - c) / c.abs().max(1e-9)),
+        "admm": admm,
+        "aggregate": {
+            "grid_import_mwh": energy(&import),
+            "peak_import_mw": import.iter().copied().fold(0.0, f64::max),
+            "grid_export_mwh": sum_kpi(|k| k.grid_export_mwh),
+            "pv_generation_mwh": sum_kpi(|k| k.pv_generation_mwh),
+            "consumption_mwh": sum_kpi(|k| k.consumption_mwh),
+            "total_cost_cny": sum_kpi(|k| k.total_cost_cny),
+            "co2_t": sum_kpi(|k| k.co2_t.unwrap_or(0.0)),
+            "compute_moved_mwh": run.sites.iter().map(|s| exchange(s, 1.0)).sum::<f64>(),
+            "event_payment_cny": events.iter().map(|e| e.payment_cny).sum::<f64>(),
+            "event_penalty_cny": events.iter().map(|e| e.penalty_cny).sum::<f64>(),
+        },
+        "events": events,
+        "sites": sites,
+    })
+}
+
+#[derive(Serialize)]
+struct VppManifest<'a> {
+    vppsim_version: &'static str,
+    vpp: &'a str,
+    coordination: super::Coordination,
+    seed: u64,
+    steps: usize,
+    sites: usize,
+    solver: &'a crate::model::SolverOptions,
+    highs_sys: &'static str,
+    resolved_scenario_sha256: String,
+    inputs: &'a [InputFile],
+    stage_seconds: StageTimes,
+}
+
+fn manifest<'a>(
+    vpp: &'a VppScenario,
+    inputs: &'a [InputFile],
+    times: StageTimes,
+) -> VppManifest<'a> {
+    let resolved = serde_json::to_vec(vpp).unwrap_or_default();
+    VppManifest {
+        vppsim_version: env!("CARGO_PKG_VERSION"),
+        vpp: &vpp.name,
+        coordination: vpp.coordination,
+        seed: vpp.seed,
+        steps: vpp.time.len,
+        sites: vpp.sites.len(),
+        solver: &vpp.dispatch.solver,
+        highs_sys: crate::results::manifest::HIGHS_SYS_VERSION,
+        resolved_scenario_sha256: hex(&Sha256::digest(&resolved)),
+        inputs,
+        stage_seconds: times,
+    }
+}

@@ -6,10 +6,12 @@
 
 mod bus;
 mod persistent;
+mod qp;
 mod solve;
 
 pub use bus::Bus;
-pub use persistent::PersistentLp;
+pub use persistent::{LpData, PersistentLp};
+pub use qp::DiagonalQp;
 pub use solve::{LpSolution, ReadyModel, SolveError, SolverOptions};
 
 use good_lp::{Constraint, Expression, ProblemVariables, Variable, VariableDefinition, variable};

@@ -23,6 +23,20 @@ pub struct PersistentLp {
 // (HiGHS PR #818), and its C API resets no global scheduler behind the caller's back.
 unsafe impl Send for PersistentLp {}
 
+/// An LP read back from HiGHS: minimise `cost·x` subject to `row_lower ≤ A x ≤ row_upper`
+/// and `col_lower ≤ x ≤ col_upper`, with A in compressed sparse columns.
+#[derive(Debug, Clone)]
+pub struct LpData {
+    pub cost: Vec<f64>,
+    pub col_lower: Vec<f64>,
+    pub col_upper: Vec<f64>,
+    pub row_lower: Vec<f64>,
+    pub row_upper: Vec<f64>,
+    pub a_start: Vec<usize>,
+    pub a_index: Vec<usize>,
+    pub a_value: Vec<f64>,
+}
+
 /// HiGHS's `kHighsStatusError`.
 const HIGHS_ERROR: highs_sys::HighsInt = -1;
 
@@ -53,52 +67,61 @@ impl PersistentLp {
         }
     }
 
-    /// Makes the objective `cᵀx + ½ · weight · Σ_{j ∈ cols} x_j²` (a diagonal Hessian over
-    /// `cols`, which must be increasing); HiGHS then solves a convex QP.
-    pub fn set_diagonal_hessian(&mut self, cols: &[usize], weight: f64) -> Result<(), SolveError> {
-        if let Some(&last) = cols.last() {
-            self.check(None, Some(last))?;
-        }
-        if cols.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(SolveError::Solver("Hessian columns not increasing".into()));
-        }
-        // Lower triangle in compressed sparse columns: column j holds its diagonal entry
-        // when j is in `cols`.
-        let mut start = Vec::with_capacity(self.cols);
-        let mut next = cols.iter().peekable();
-        let mut nz = 0;
-        for j in 0..self.cols {
-            start.push(nz as highs_sys::HighsInt);
-            if next.next_if(|&&c| c == j).is_some() {
-                nz += 1;
-            }
-        }
-        let index: Vec<highs_sys::HighsInt> =
-            cols.iter().map(|&c| c as highs_sys::HighsInt).collect();
-        let value = vec![weight; cols.len()];
-        const TRIANGULAR: highs_sys::HighsInt = 1;
-        // SAFETY: the live model's pointer; `start` has one entry per column, `index` and
-        // `value` one per non-zero, every index a column of the model; all outlive the call.
+    /// The LP as HiGHS holds it, columns-wise.
+    pub fn lp_data(&mut self) -> Result<LpData, SolveError> {
+        self.check(None, None)?;
+        let ptr = self.ptr();
+        // SAFETY: the live model's pointer; HiGHS only reads the model here.
+        let nz = unsafe { highs_sys::Highs_getNumNz(ptr) }.max(0) as usize;
+        let (n, m) = (self.cols, self.rows);
+        let mut lp = LpData {
+            cost: vec![0.0; n],
+            col_lower: vec![0.0; n],
+            col_upper: vec![0.0; n],
+            row_lower: vec![0.0; m],
+            row_upper: vec![0.0; m],
+            a_start: vec![0; n + 1],
+            a_index: vec![0; nz],
+            a_value: vec![0.0; nz],
+        };
+        let (mut num_col, mut num_row, mut num_nz, mut sense) = (0, 0, 0, 0);
+        let mut offset = 0.0;
+        let mut start: Vec<highs_sys::HighsInt> = vec![0; n + 1];
+        let mut index: Vec<highs_sys::HighsInt> = vec![0; nz];
+        const COLUMNWISE: highs_sys::HighsInt = 1;
+        // SAFETY: every output array is sized from the model's own counts (columns, rows,
+        // non-zeros; `start` has one extra entry HiGHS may leave alone); integrality is not
+        // asked for (null).
         let code = unsafe {
-            highs_sys::Highs_passHessian(
-                self.ptr(),
-                self.cols as highs_sys::HighsInt,
-                nz as highs_sys::HighsInt,
-                TRIANGULAR,
-                start.as_ptr(),
-                index.as_ptr(),
-                value.as_ptr(),
+            highs_sys::Highs_getLp(
+                ptr,
+                COLUMNWISE,
+                &mut num_col,
+                &mut num_row,
+                &mut num_nz,
+                &mut sense,
+                &mut offset,
+                lp.cost.as_mut_ptr(),
+                lp.col_lower.as_mut_ptr(),
+                lp.col_upper.as_mut_ptr(),
+                lp.row_lower.as_mut_ptr(),
+                lp.row_upper.as_mut_ptr(),
+                start.as_mut_ptr(),
+                index.as_mut_ptr(),
+                lp.a_value.as_mut_ptr(),
+                std::ptr::null_mut(),
             )
         };
-        if code == HIGHS_ERROR {
-            // SAFETY: the live model's pointer.
-            let highs_cols = unsafe { highs_sys::Highs_getNumCol(self.ptr()) };
-            return Err(SolveError::Solver(format!(
-                "HiGHS refused the Hessian: {} columns here, {highs_cols} in HiGHS, {nz} non-zeros",
-                self.cols
-            )));
+        Self::status(code, "(reading) the model")?;
+        if num_col as usize != n || num_row as usize != m || num_nz as usize != nz {
+            return Err(SolveError::Solver(
+                "HiGHS returned an LP of another size".into(),
+            ));
         }
-        Ok(())
+        start[n] = nz as highs_sys::HighsInt;
+        lp.a_start = start.iter().map(|&v| v as usize).collect();
+        lp.a_index = index.iter().map(|&v| v as usize).collect();
+        Ok(lp)
     }
 
     fn ptr(&mut self) -> *mut std::os::raw::c_void {
@@ -258,32 +281,5 @@ impl PersistentLp {
         };
         self.model = Some(Model::from(solved));
         result
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::model::LpBuilder;
-    use good_lp::constraint;
-
-    #[test]
-    fn a_diagonal_hessian_makes_a_qp_and_can_be_removed() {
-        // min (x − 3)² + y = ½·2·x² − 6x + y + 9,  x + y ≥ 1,  x, y ∈ [0, 10]:
-        // x = 3, y = 0, objective −9 without the constant.
-        let mut lp = LpBuilder::default();
-        let v = lp.variables("v".into(), 0, 2, |_| (0.0, 10.0));
-        lp.cost(1.0, v.var(1));
-        lp.rows("r".into(), 0, [constraint::geq(v.var(0) + v.var(1), 1.0)]);
-        let mut model = lp.into_persistent("choose").unwrap();
-        model.set_diagonal_hessian(&[0], 2.0).unwrap();
-        model.set_cols_cost(0, &[-6.0]).unwrap();
-        let (x, objective, _) = model.solve().unwrap();
-        assert!((x[0] - 3.0).abs() < 1e-6 && x[1].abs() < 1e-6, "{x:?}");
-        assert!((objective + 9.0).abs() < 1e-6, "{objective}");
-        // Without the Hessian, the LP min −6x + y: x = 10.
-        model.set_diagonal_hessian(&[], 0.0).unwrap();
-        let (x, objective, _) = model.solve().unwrap();
-        assert!((x[0] - 10.0).abs() < 1e-6, "{x:?}");
-        assert!((objective + 60.0).abs() < 1e-6, "{objective}");
     }
 }

@@ -8,7 +8,8 @@
 //! the indicator of `Σ = 0` for compute. With scaled duals `u_c`, iteration k:
 //! - every agent, in parallel: `x_i ← argmin f_i(x_i) + ρ/2 Σ_c (x_ic − x_ic^k + d_c)²` with
 //!   `d_c = x̄_c − z̄_c + u_c`, a convex QP: the site's LP with a diagonal Hessian ρ on its
-//!   coupled columns and linear costs `−ρ(x_ic^k − d_c)`, solved by HiGHS;
+//!   coupled columns and linear costs `−ρ(x_ic^k − d_c)`, solved by Clarabel (see
+//!   [`DiagonalQp`]); the first iteration is the site's own LP optimum (HiGHS);
 //! - the aggregator: `x̄_c = Σ_i x_ic / N_c`; `z̄_c = argmin g_c(N_c z) + N_c ρ/2 (z − u_c −
 //!   x̄_c)²`, i.e. `0` for compute, and for events with `v = N_c(u_c + x̄_c)`: `v` if
 //!   `v ≤ cap`, else `max(cap, v − N_c π_c dt/ρ)`, over `N_c`; `u_c ← u_c + x̄_c − z̄_c`.
@@ -36,7 +37,7 @@ use super::model::{Coupling, SiteModel, exchange_load};
 use super::scenario::VppScenario;
 use super::{Outcome, SiteOutcome, VppError};
 use crate::dispatch::Plan;
-use crate::model::{LpBuilder, PersistentLp, SolveError};
+use crate::model::{DiagonalQp, LpBuilder, PersistentLp, SolveError};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
@@ -87,13 +88,14 @@ struct Message {
 struct Agent {
     site: Arc<Scenario>,
     model: SiteModel,
+    /// The site's LP in HiGHS: its own optimum first, the feasible plan last.
     lp: PersistentLp,
+    /// The same LP with the ADMM terms, in Clarabel.
+    qp: DiagonalQp,
     /// (coupled value of the VPP, column), in the order of the coupled values.
     coupled: Vec<(usize, usize)>,
     /// This agent's coupled values from its last solve.
     last: Vec<f64>,
-    /// The Hessian weight now in the model.
-    rho: f64,
 }
 
 impl Agent {
@@ -108,14 +110,17 @@ impl Agent {
             let base = coupling.event_steps.len();
             coupled.extend((0..net.len()).map(|t| (base + t, net.first() + t)));
         }
-        let lp = lp.into_persistent("choose")?;
+        let mut lp = lp.into_persistent("simplex")?;
+        let mut cols: Vec<usize> = coupled.iter().map(|&(_, col)| col).collect();
+        cols.sort_unstable();
+        let qp = DiagonalQp::new(&lp.lp_data()?, &cols, 1.0)?;
         Ok(Agent {
             last: vec![0.0; coupled.len()],
             site,
             model,
             lp,
+            qp,
             coupled,
-            rho: 0.0,
         })
     }
 
@@ -126,29 +131,25 @@ impl Agent {
         }
     }
 
+    /// The agent's x-update; with `rho = 0`, its own optimum (HiGHS, dual simplex).
     fn solve(&mut self, rho: f64, d: &[f64]) -> Result<Reply, SolveError> {
-        if rho != self.rho {
-            let mut cols: Vec<usize> = self.coupled.iter().map(|&(_, col)| col).collect();
-            cols.sort_unstable();
-            self.lp.set_diagonal_hessian(&cols, rho)?;
-            self.rho = rho;
-        }
-        let mut costs = Vec::with_capacity(self.coupled.len());
-        for (j, &(c, col)) in self.coupled.iter().enumerate() {
-            let cost = if rho > 0.0 {
-                -rho * (self.last[j] - d[c])
-            } else {
-                0.0
-            };
-            self.lp.set_cols_cost(col, &[cost])?;
-            costs.push(cost);
-        }
-        let (columns, objective, _) = self.lp.solve()?;
+        let costs: Vec<(usize, f64)> = self
+            .coupled
+            .iter()
+            .zip(&self.last)
+            .map(|(&(c, col), &last)| (col, -rho * (last - d[c])))
+            .collect();
+        let (columns, objective) = if rho > 0.0 {
+            self.qp.solve(rho, &costs)?
+        } else {
+            let (columns, objective, _) = self.lp.solve()?;
+            (columns, objective)
+        };
         let mut own = objective;
-        for (j, &(_, col)) in self.coupled.iter().enumerate() {
+        for ((&(_, col), last), &(_, cost)) in self.coupled.iter().zip(&mut self.last).zip(&costs) {
             let x = columns[col];
-            own -= costs[j] * x + 0.5 * rho * x * x;
-            self.last[j] = x;
+            own -= cost * x + 0.5 * rho * x * x;
+            *last = x;
         }
         Ok(Reply::Solved {
             values: self.last.clone(),
@@ -157,12 +158,7 @@ impl Agent {
     }
 
     fn finish(&mut self, bounds: &[(f64, f64)]) -> Result<Reply, SolveError> {
-        let cols: Vec<usize> = self.coupled.iter().map(|&(_, col)| col).collect();
-        if self.rho != 0.0 {
-            self.lp.set_diagonal_hessian(&[], 0.0)?;
-        }
-        for (&col, &(lower, upper)) in cols.iter().zip(bounds) {
-            self.lp.set_cols_cost(col, &[0.0])?;
+        for (&(_, col), &(lower, upper)) in self.coupled.iter().zip(bounds) {
             self.lp.set_col_bounds(col, lower, upper)?;
         }
         let (columns, objective, _) = self.lp.solve()?;

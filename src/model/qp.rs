@@ -79,7 +79,7 @@ impl DiagonalQp {
             columns.push(col);
             values.push(value);
         };
-        for j in 0..n {
+        for (j, fixed) in eq_col.iter().enumerate() {
             for k in lp.a_start[j]..lp.a_start[j + 1] {
                 let (r, v) = (lp.a_index[k], lp.a_value[k]);
                 if let Some(row) = eq_row[r] {
@@ -92,7 +92,7 @@ impl DiagonalQp {
                     push(row, j, -v);
                 }
             }
-            if let Some(row) = eq_col[j] {
+            if let Some(row) = *fixed {
                 push(row, j, 1.0);
                 continue;
             }

@@ -346,13 +346,7 @@ async fn aggregate(
         for c in 0..components {
             let n = counts[c];
             z_bar[c] = if c < events {
-                let v = n * (u[c] + x_bar[c]);
-                let w = if v <= caps[c] {
-                    v
-                } else {
-                    caps[c].max(v - n * penalty[c] / rho)
-                };
-                w / n
+                event_share(u[c] + x_bar[c], caps[c], n, penalty[c], rho)
             } else {
                 0.0
             };
@@ -457,6 +451,20 @@ async fn aggregate(
     })
 }
 
+/// The aggregator's update of an event step's shared value:
+/// `argmin_z π·max(0, N z − cap) + (Nρ/2)(z − v)²` with `v = u + x̄`. In the aggregate
+/// `w = N z` the objective is `π·max(0, w − cap) + ρ/(2N)·(w − N v)²`: its minimum is `N v`
+/// below the cap, else where the slope `π + ρ/N·(w − N v)` vanishes, but not below the cap.
+fn event_share(v: f64, cap: f64, n: f64, penalty: f64, rho: f64) -> f64 {
+    let w = n * v;
+    let w = if w <= cap {
+        w
+    } else {
+        cap.max(w - n * penalty / rho)
+    };
+    w / n
+}
+
 fn site_failed(vpp: &VppScenario, site: usize, error: &str) -> VppError {
     VppError::Admm(format!("site '{}': {error}", vpp.sites[site].name))
 }
@@ -502,4 +510,43 @@ fn feasible_bounds(
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_event_share_minimises_its_objective() {
+        let objective = |z: f64, v: f64, cap: f64, n: f64, pi: f64, rho: f64| {
+            pi * (n * z - cap).max(0.0) + n * rho / 2.0 * (z - v).powi(2)
+        };
+        for &(v, cap, n, pi, rho) in &[
+            (1.0, 5.0, 3.0, 2.0, 1.0),  // below the cap: z = v
+            (3.0, 5.0, 3.0, 0.5, 1.0),  // above, cheap penalty: past the cap
+            (3.0, 5.0, 3.0, 50.0, 1.0), // above, dear penalty: on the cap
+            (2.0, 0.0, 8.0, 1.0, 4.0),
+        ] {
+            let z = event_share(v, cap, n, pi, rho);
+            let best = (-4000..=4000)
+                .map(|k| f64::from(k) * 1e-3)
+                .map(|z| objective(z, v, cap, n, pi, rho))
+                .fold(f64::INFINITY, f64::min);
+            assert!(
+                objective(z, v, cap, n, pi, rho) <= best + 1e-9,
+                "v {v} cap {cap}: z {z}"
+            );
+        }
+    }
+
+    #[test]
+    fn feasible_bounds_balance_compute_and_cap_event_imports() {
+        // Two event steps shared by both sites, then one compute step: site 0 sends 2 MW,
+        // site 1 receives 3 MW; the receiver shrinks to 2 MW.
+        let shares = vec![vec![0, 1, 2], vec![0, 1, 2]];
+        let values = vec![vec![4.0, 5.0, -2.0], vec![1.0, 0.0, 3.0]];
+        let bounds = feasible_bounds(&values, &shares, 3, 2);
+        assert_eq!(bounds[0], vec![(0.0, 4.0), (0.0, 5.0), (-2.0, -2.0)]);
+        assert_eq!(bounds[1], vec![(0.0, 1.0), (0.0, 0.0), (2.0, 2.0)]);
+    }
 }

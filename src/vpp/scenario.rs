@@ -199,7 +199,7 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
             })
     });
     let events: Vec<_> = vpp.event.iter().map(|e| event(&mut c, e, &time)).collect();
-    check_events(&mut c, vpp, &events, dispatch.as_ref());
+    check_events(&mut c, vpp, &time, dispatch.as_ref());
 
     let mut names = BTreeSet::new();
     let mut sites = Vec::new();
@@ -250,7 +250,7 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
             c.report(
                 "vpp-shifting-needs-datacenters",
                 format!(
-                    "compute_shifting needs AI jobs and at least two sites with a data centre; found {with_dc} such sites"
+                    "compute_shifting needs AI jobs and at least two sites with a data centre; {with_dc} site(s) have one"
                 ),
                 span,
                 "add [[site.datacenter]] with ai_jobs to more sites, or remove compute_shifting",
@@ -441,17 +441,25 @@ fn event(c: &mut Checker, e: &EventTable, time: &TimeGrid) -> Option<Event> {
     })
 }
 
-/// Events must not overlap, and their penalty must weigh in the objective.
+/// Events must not overlap (judged on every event whose times are valid, whatever else is
+/// wrong with it), and their penalty must weigh in the objective.
 fn check_events(
     c: &mut Checker,
     vpp: &VppTable,
-    events: &[Option<Event>],
+    time: &TimeGrid,
     dispatch: Option<&DispatchSettings>,
 ) {
-    let mut spans: Vec<(usize, usize, usize)> = events
+    let step = |text: &Spanned<String>| {
+        let at = DateTime::parse_from_rfc3339(text.get_ref()).ok()?;
+        let seconds = (at - time.start).num_seconds();
+        (seconds >= 0 && seconds % time.step_seconds == 0)
+            .then_some((seconds / time.step_seconds) as usize)
+    };
+    let mut spans: Vec<(usize, usize, usize)> = vpp
+        .event
         .iter()
         .enumerate()
-        .filter_map(|(i, e)| e.as_ref().map(|e| (e.start, e.end, i)))
+        .filter_map(|(i, e)| Some((step(&e.from)?, step(&e.to)?, i)))
         .collect();
     spans.sort();
     for pair in spans.windows(2) {

@@ -10,3 +10,4 @@ mod reference;
 mod report;
 mod strategies;
 mod support;
+mod vpp;

@@ -11,7 +11,8 @@ mod tests;
 mod window;
 
 pub use lp::{
-    Inputs, LpDispatcher, Softening, WindowModel, WindowVars, check_balance, unserved_penalty,
+    BALANCE_TOLERANCE_MW, Inputs, LpDispatcher, Softening, WindowModel, WindowVars, check_balance,
+    unserved_penalty,
 };
 pub use mpc::{MpcDispatcher, MpcSettings};
 pub use rule::{Rule, RuleDispatcher};

@@ -24,7 +24,8 @@ pub use scenario::{Baseline, Coordination, Event, LoadedVpp, Request, VppScenari
 
 use crate::assets::FixedLoad;
 use crate::dispatch::{
-    Context, DispatchError, Dispatcher, Inputs, Plan, Rule, RuleDispatcher, check_balance,
+    BALANCE_TOLERANCE_MW, Context, DispatchError, Dispatcher, Inputs, Plan, Rule, RuleDispatcher,
+    check_balance,
 };
 use crate::results::{Kpis, Results};
 use crate::scenario::Scenario;
@@ -282,9 +283,11 @@ fn event_steps(
         .zip(caps)
         .map(|(&t, &cap)| {
             let event = vpp.event_at(t).expect("event step");
-            let requested = (baseline[t] - cap).max(0.0);
-            let delivered = (baseline[t] - import[t]).max(0.0);
-            let shortfall = (import[t] - cap).max(0.0);
+            // Differences within the balance tolerance are solver round-off, not power.
+            let positive = |x: f64| if x > BALANCE_TOLERANCE_MW { x } else { 0.0 };
+            let requested = positive(baseline[t] - cap);
+            let delivered = positive(baseline[t] - import[t]);
+            let shortfall = positive(import[t] - cap);
             EventStep {
                 event: event.name.clone(),
                 step: t,

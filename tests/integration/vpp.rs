@@ -27,11 +27,7 @@ fn xining_days() -> VppScenario {
 }
 
 fn total(run: &VppRun, site: &str, series: fn(&vppsim::Results) -> &[f64]) -> f64 {
-    let s = run
-        .sites
-        .iter()
-        .find(|s| s.scenario.name == site)
-        .unwrap();
+    let s = run.sites.iter().find(|s| s.scenario.name == site).unwrap();
     series(&s.run.results).iter().sum()
 }
 
@@ -70,7 +66,8 @@ fn small_vpp_moves_the_job_to_the_sun_and_answers_the_event() {
     let deficit: f64 = pv.iter().map(|p| (0.5 - p).max(0.0)).sum();
     let absorbable: f64 = pv.iter().map(|p| (p - 0.5).clamp(0.0, 1.0)).sum();
     let expected = 2.0 * 24.0 + deficit + (6.0 - absorbable).max(0.0);
-    let import = total(&run, "dc-city", |r| &r.import_mw) + total(&run, "dc-solar", |r| &r.import_mw);
+    let import =
+        total(&run, "dc-city", |r| &r.import_mw) + total(&run, "dc-solar", |r| &r.import_mw);
     assert!(
         (import - expected).abs() < 1e-6,
         "data centres import {import} MWh, by hand {expected}"
@@ -85,7 +82,11 @@ fn admm_agrees_with_the_joint_lp_on_the_small_vpp() {
     let run = vpp::run(&v).unwrap();
     let central = run.central_objective.unwrap();
     let gap = (run.objective - central) / central;
-    assert!(gap.abs() < 0.005, "ADMM {} vs central {central}", run.objective);
+    assert!(
+        gap.abs() < 0.005,
+        "ADMM {} vs central {central}",
+        run.objective
+    );
     let trace = run.admm.as_ref().unwrap();
     assert!(trace.converged, "{} iterations", trace.iterations.len());
     assert_events_honoured(&run, 0.05);
@@ -99,7 +100,11 @@ fn admm_agrees_with_the_joint_lp_on_three_days_of_the_xining_vpp() {
     let run = vpp::run(&v).unwrap();
     let central = run.central_objective.unwrap();
     let gap = (run.objective - central) / central;
-    assert!(gap.abs() < 0.005, "ADMM {} vs central {central}", run.objective);
+    assert!(
+        gap.abs() < 0.005,
+        "ADMM {} vs central {central}",
+        run.objective
+    );
     assert_events_honoured(&run, 0.1);
 }
 

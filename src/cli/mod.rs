@@ -53,6 +53,9 @@ enum Command {
         /// Skip the charts and reports.
         #[arg(long)]
         no_plots: bool,
+        /// VPP files only: coordinate the sites centrally or by ADMM, overriding [vpp].
+        #[arg(long, value_parser = ["central", "admm"])]
+        coordination: Option<String>,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -73,7 +76,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Rebuild the charts and report.html / report.md of a results folder without re-running.
+    /// Rebuild the charts and report.html / report.md of a results folder without re-running
+    /// (of each site's folder, for a VPP).
     Report {
         /// A folder written by `vppsim run`.
         results: PathBuf,
@@ -105,14 +109,25 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
             force,
             no_plots,
+            coordination,
             ..
-        } if vpp::is_vpp_file(&scenario) => vpp::run(&scenario, out, force, !no_plots),
+        } if vpp::is_vpp_file(&scenario) => {
+            vpp::run(&scenario, out, force, !no_plots, coordination.as_deref())
+        }
+        Command::Run {
+            coordination: Some(_),
+            ..
+        } => {
+            eprintln!("error: --coordination applies to VPP files only (files with a [vpp] table)");
+            EXIT_BAD_INPUT
+        }
         Command::Run {
             scenario,
             out,
             strategy,
             force,
             no_plots,
+            ..
         } => run_scenario(&scenario, out, strategy.as_deref(), force, !no_plots),
         Command::Compare {
             scenario,
@@ -122,10 +137,12 @@ pub fn run(cli: Cli) -> ExitCode {
         } => compare::run(&scenario, &strategies, out, force),
         Command::Report { results } => match vppsim::report::rebuild(&results) {
             Ok(()) => {
-                println!(
-                    "report written to {}",
-                    results.join("report.html").display()
-                );
+                let written = if results.join("sites").is_dir() {
+                    results.join("sites/*/report.html")
+                } else {
+                    results.join("report.html")
+                };
+                println!("report written to {}", written.display());
                 0
             }
             Err(e) => {

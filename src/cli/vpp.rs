@@ -6,7 +6,7 @@ use std::time::Instant;
 use vppsim::dispatch::DispatchError;
 use vppsim::results::WriteError;
 use vppsim::sim::{SimError, presolve};
-use vppsim::vpp::{self, LoadedVpp, VppError, VppRun};
+use vppsim::vpp::{self, Coordination, LoadedVpp, VppError, VppRun};
 
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, stop_cleanly_on_interrupt};
 
@@ -73,12 +73,23 @@ pub fn validate(path: &Path) -> u8 {
     0
 }
 
-pub fn run(path: &Path, out: Option<PathBuf>, force: bool, plots: bool) -> u8 {
+pub fn run(
+    path: &Path,
+    out: Option<PathBuf>,
+    force: bool,
+    plots: bool,
+    coordination: Option<&str>,
+) -> u8 {
     let loading = Instant::now();
-    let loaded = match load_or_report(path) {
+    let mut loaded = match load_or_report(path) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    match coordination {
+        Some("central") => loaded.vpp.coordination = Coordination::Central,
+        Some("admm") => loaded.vpp.coordination = Coordination::Admm,
+        _ => {}
+    }
     let v = &loaded.vpp;
     let out = out.unwrap_or_else(|| Path::new("results").join(&v.name));
     stop_cleanly_on_interrupt(&out);

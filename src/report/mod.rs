@@ -34,8 +34,22 @@ pub fn write_report(
     )
 }
 
-/// Rebuilds the charts and reports of the results folder `dir`, replacing it atomically.
+/// Rebuilds the charts and reports of the results folder `dir`, replacing it atomically;
+/// for a VPP folder, those of each site in `sites/`.
 pub fn rebuild(dir: &std::path::Path) -> Result<(), WriteError> {
+    if dir.join("sites").is_dir() {
+        // A VPP folder: its reports are its sites' (rebuilding here would drop sites/).
+        let mut sites: Vec<_> = std::fs::read_dir(dir.join("sites"))
+            .map_err(|source| WriteError::Io {
+                path: dir.join("sites"),
+                source,
+            })?
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        sites.sort();
+        return sites.iter().try_for_each(|site| rebuild(site));
+    }
     let read = |file: &str| {
         let path = dir.join(file);
         std::fs::read_to_string(&path).map_err(|source| WriteError::Io { path, source })

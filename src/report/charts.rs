@@ -13,13 +13,13 @@ use plotters::style::{FontStyle, register_font};
 use super::view::View;
 
 /// Okabe & Ito (2008) colours, safe for the common colour-vision deficiencies.
-const ORANGE: RGBColor = RGBColor(230, 159, 0);
-const SKY: RGBColor = RGBColor(86, 180, 233);
-const GREEN: RGBColor = RGBColor(0, 158, 115);
-const YELLOW: RGBColor = RGBColor(240, 228, 66);
-const BLUE: RGBColor = RGBColor(0, 114, 178);
-const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-const PURPLE: RGBColor = RGBColor(204, 121, 167);
+pub(super) const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub(super) const SKY: RGBColor = RGBColor(86, 180, 233);
+pub(super) const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub(super) const YELLOW: RGBColor = RGBColor(240, 228, 66);
+pub(super) const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub(super) const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub(super) const PURPLE: RGBColor = RGBColor(204, 121, 167);
 
 /// Viridis anchors (perceptually uniform, colour-blind safe) for the carpet plot.
 const VIRIDIS: [(u8, u8, u8); 5] = [
@@ -30,8 +30,8 @@ const VIRIDIS: [(u8, u8, u8); 5] = [
     (253, 231, 37),
 ];
 
-const SIZE: (u32, u32) = (1000, 500);
-const FONT: &str = "sans-serif";
+pub(super) const SIZE: (u32, u32) = (1000, 500);
+pub(super) const FONT: &str = "sans-serif";
 
 /// A drawn chart: file stem, title and its SVG text.
 pub struct Chart {
@@ -41,7 +41,7 @@ pub struct Chart {
 }
 
 /// Registers the bundled font once per process (no system font library is needed).
-fn register_bundled_font() {
+pub(super) fn register_bundled_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The font is compiled in; a failure here would be a corrupt build.
@@ -105,7 +105,7 @@ pub fn render_all(v: &View, png_dir: Option<&Path>) -> Result<Vec<Chart>, String
 }
 
 /// The series legend, boxed in the upper right (the position all charts use).
-fn legend<'a, DB: DrawingBackend + 'a>(
+pub(super) fn legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
 ) -> Result<(), String> {
     chart
@@ -118,7 +118,7 @@ fn legend<'a, DB: DrawingBackend + 'a>(
         .map_err(err)
 }
 
-fn err<E: std::fmt::Display>(e: E) -> String {
+pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 

@@ -3,7 +3,8 @@
 //! `vppsim report DIR` can rebuild them without re-running.
 
 pub mod charts;
-mod page;
+pub mod fleet;
+pub mod page;
 pub mod view;
 
 use serde_json::Value;

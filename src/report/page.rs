@@ -93,19 +93,162 @@ fn inline(svg: &str) -> &str {
     }
 }
 
-/// The HTML report.
-pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
-    let name = summary["scenario"].as_str().unwrap_or("scenario");
-    let mut h = String::new();
-    let _ = write!(
-        h,
+/// The HTML page up to its heading, titled "vppsim report: <name>".
+fn head(name: &str) -> String {
+    format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vppsim report: {n}</title>\n<style>\
          body{{font-family:'DejaVu Sans',sans-serif;max-width:1060px;margin:2em auto;color:#222;padding:0 1em}}\
          table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #bbb;padding:3px 8px;text-align:left}}\
          td.num{{text-align:right;font-variant-numeric:tabular-nums}}figure{{margin:2em 0}}figcaption{{font-weight:bold}}\
          code{{font-size:90%}}</style></head><body>\n<h1>vppsim report: {n}</h1>\n",
         n = esc(name)
+    )
+}
+
+/// A table of `rows` of JSON objects, one column per key, numbers right-aligned.
+fn object_table(h: &mut String, rows: &[Value], keys: &[&str]) {
+    h.push_str("<table><tr>");
+    for k in keys {
+        let _ = write!(h, "<th>{}</th>", esc(k));
+    }
+    h.push_str("</tr>\n");
+    for row in rows {
+        h.push_str("<tr>");
+        for k in keys {
+            match &row[*k] {
+                Value::Number(n) => {
+                    let v = n.as_f64().unwrap_or(f64::NAN);
+                    let _ = write!(h, "<td class=\"num\">{v:.3}</td>");
+                }
+                Value::String(link) if *k == "report" => {
+                    let _ = write!(h, "<td><a href=\"{0}\">{0}</a></td>", esc(link));
+                }
+                Value::String(text) => {
+                    let _ = write!(h, "<td>{}</td>", esc(text));
+                }
+                other => {
+                    let _ = write!(h, "<td>{}</td>", esc(&other.to_string()));
+                }
+            }
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+}
+
+/// The HTML report of a VPP: aggregate figures, events, ADMM, sites (linked to their own
+/// reports), the aggregate chart and the manifest.
+pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> String {
+    let mut h = head(summary["vpp"].as_str().unwrap_or("vpp"));
+    let _ = writeln!(
+        h,
+        "<p>{}</p>\n<p>{} sites coordinated <b>{}</b>, baseline <b>{}</b>; {} steps of {} min from {} (local time). Objective {}.</p>",
+        esc(summary["description"].as_str().unwrap_or_default()),
+        summary["sites"].as_array().map_or(0, Vec::len),
+        esc(summary["coordination"].as_str().unwrap_or("?")),
+        esc(summary["baseline"].as_str().unwrap_or("?")),
+        summary["steps"],
+        summary["step_minutes"],
+        esc(summary["start"].as_str().unwrap_or("?")),
+        summary["objective"]
     );
+    h.push_str("<h2>Aggregate</h2>\n<table><tr><th>figure</th><th>value</th><th>unit</th></tr>\n");
+    for (label, value, unit) in kpi_rows(&summary["aggregate"]) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{unit}</td></tr>",
+            esc(&label),
+            esc(&value)
+        );
+    }
+    h.push_str("</table>\n");
+    if let Some(chart) = chart {
+        let _ = writeln!(
+            h,
+            "<figure id=\"aggregate_import\"><figcaption>Grid import by site, baseline and events</figcaption>\n{}\n</figure>",
+            inline(chart)
+        );
+    }
+    let events = summary["events"].as_array().cloned().unwrap_or_default();
+    if !events.is_empty() {
+        h.push_str("<h2>Demand-response events</h2>\n");
+        object_table(
+            &mut h,
+            &events,
+            &[
+                "name",
+                "from",
+                "to",
+                "requested_mwh",
+                "delivered_mwh",
+                "shortfall_mwh",
+                "payment_cny",
+                "penalty_cny",
+            ],
+        );
+        h.push_str("<p>Per step: <code>events.csv</code>.</p>\n");
+    }
+    if summary["admm"].is_object() {
+        h.push_str("<h2>ADMM</h2>\n");
+        let admm = &summary["admm"];
+        let _ = writeln!(
+            h,
+            "<p>{} iterations ({}), primal residual {} MW, dual residual {} MW, final ρ {}; gap to the joint LP {}. Every iteration: <code>admm.csv</code>.</p>",
+            admm["iterations"],
+            if admm["converged"].as_bool() == Some(true) {
+                "converged"
+            } else {
+                "iteration limit"
+            },
+            admm["primal_residual_mw"],
+            admm["dual_residual_mw"],
+            admm["rho"],
+            summary["gap_to_central"]
+        );
+    }
+    h.push_str("<h2>Sites</h2>\n");
+    let sites: Vec<Value> = summary["sites"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|site| {
+            let mut site = site.clone();
+            let name = site["name"].as_str().unwrap_or_default().to_string();
+            site["report"] = Value::String(format!("sites/{name}/report.html"));
+            site
+        })
+        .collect();
+    object_table(
+        &mut h,
+        &sites,
+        &[
+            "name",
+            "grid_import_mwh",
+            "peak_import_mw",
+            "pv_generation_mwh",
+            "total_cost_cny",
+            "compute_received_mwh",
+            "compute_sent_mwh",
+            "report",
+        ],
+    );
+    h.push_str("<h2>Manifest</h2>\n<table>\n");
+    for (k, v) in manifest.as_object().into_iter().flatten() {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td><code>{}</code></td></tr>",
+            esc(k),
+            esc(&v.to_string())
+        );
+    }
+    h.push_str("</table>\n</body></html>\n");
+    h
+}
+
+/// The HTML report.
+pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
+    let name = summary["scenario"].as_str().unwrap_or("scenario");
+    let mut h = head(name);
     let description = summary["description"].as_str().unwrap_or_default();
     let _ = writeln!(
         h,

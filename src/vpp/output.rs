@@ -5,7 +5,9 @@
 //!   events the baseline and cap;
 //! - `events.csv`: per event step, requested, delivered, shortfall, payment and penalty;
 //! - `admm.csv` (ADMM only): ρ, residuals and objective per iteration;
-//! - `summary.json` and `manifest.json`.
+//! - `summary.json` and `manifest.json`;
+//! - unless `--no-plots`: `aggregate_import.svg` / `.png` (each site's import stacked, the
+//!   baseline and the event caps) and `report.html` linking each site's report.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -15,6 +17,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{EXCHANGE_LOAD, VppRun, VppScenario};
+use crate::report::fleet::{FleetImport, aggregate_import};
 use crate::results::{Manifest, RunOutput, Staging, WriteError, pretty, write_run};
 use crate::scenario::InputFile;
 use crate::series::hex;
@@ -69,12 +72,51 @@ pub fn write(
         }
         staging.write("admm.csv", csv.as_bytes())?;
     }
-    staging.write("summary.json", &pretty(&summary(vpp, run)))?;
+    let summary = summary(vpp, run);
+    staging.write("summary.json", &pretty(&summary))?;
     let mut times = run.times;
     times.write = writing.elapsed();
-    staging.write("manifest.json", &pretty(&manifest(vpp, inputs, times)))?;
+    let manifest = serde_json::to_value(manifest(vpp, inputs, times)).unwrap_or_default();
+    staging.write("manifest.json", &pretty(&manifest))?;
+    if with_report {
+        let svg = aggregate_import(
+            &fleet_import(vpp, run),
+            Some(&staging.path().join("aggregate_import.png")),
+        )
+        .map_err(WriteError::Report)?;
+        staging.write("aggregate_import.svg", svg.as_bytes())?;
+        let html = crate::report::page::vpp_html(&summary, &manifest, Some(&svg));
+        staging.write("report.html", html.as_bytes())?;
+    }
     staging.commit()?;
     Ok(writing.elapsed())
+}
+
+/// The aggregate chart's data: each site's import, the baseline and every event's caps.
+fn fleet_import<'a>(vpp: &VppScenario, run: &'a VppRun) -> FleetImport<'a> {
+    FleetImport {
+        start: vpp.time.start,
+        dt_hours: vpp.time.dt_hours(),
+        sites: run
+            .sites
+            .iter()
+            .map(|s| (s.scenario.name.as_str(), &s.run.results.import_mw[..]))
+            .collect(),
+        baseline: run.baseline_mw.as_deref(),
+        events: vpp
+            .events
+            .iter()
+            .map(|e| {
+                let caps = run
+                    .events
+                    .iter()
+                    .filter(|s| s.event == e.name)
+                    .map(|s| s.cap_mw)
+                    .collect();
+                (e.start, e.end, caps)
+            })
+            .collect(),
+    }
 }
 
 fn aggregate_csv(vpp: &VppScenario, run: &VppRun) -> String {

@@ -193,3 +193,36 @@ fn a_strategy_on_the_command_line_is_refused_for_a_vpp() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--strategy does not apply to a VPP file"));
 }
+
+#[test]
+fn a_vpp_report_shows_the_aggregate_chart_and_links_every_site_report() {
+    let dir = temp_dir("vpp-report");
+    let o = vppsim(&[
+        "run",
+        "scenarios/small-vpp.toml",
+        "--out",
+        dir.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let svg = std::fs::read_to_string(dir.join("aggregate_import.svg")).unwrap();
+    for label in ["microgrid", "dc-city", "dc-solar", "baseline", "event cap"] {
+        assert!(svg.contains(label), "the chart lacks '{label}'");
+    }
+    let png = std::fs::read(dir.join("aggregate_import.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    for site in ["microgrid", "dc-city", "dc-solar"] {
+        let link = format!("sites/{site}/report.html");
+        assert!(
+            html.contains(&format!("href=\"{link}\"")),
+            "no link to {link}"
+        );
+        assert!(dir.join(&link).exists(), "{link} missing");
+    }
+    assert!(html.contains("evening-peak") && html.contains("<svg"));
+    // Rebuilding the reports of a VPP folder rebuilds each site's and keeps the rest.
+    let o = vppsim(&["report", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(dir.join("events.csv").exists() && dir.join("sites/dc-city/report.html").exists());
+}

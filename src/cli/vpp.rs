@@ -8,7 +8,9 @@ use vppsim::results::WriteError;
 use vppsim::sim::{SimError, presolve};
 use vppsim::vpp::{self, Coordination, LoadedVpp, VppError, VppRun};
 
-use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, stop_cleanly_on_interrupt};
+use super::{
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, stop_cleanly_on_interrupt, warn_unmet_sessions,
+};
 
 /// Whether the file at `path` is a VPP file (unreadable files are left to the loader).
 pub fn is_vpp_file(path: &Path) -> bool {
@@ -49,6 +51,7 @@ pub fn validate(path: &Path) -> u8 {
         return code;
     }
     let v = &loaded.vpp;
+    v.sites.iter().for_each(warn_unmet_sessions);
     let jobs: usize = v
         .sites
         .iter()
@@ -103,6 +106,7 @@ pub fn run(
     if let Err(code) = presolve_sites(&loaded) {
         return code;
     }
+    loaded.vpp.sites.iter().for_each(warn_unmet_sessions);
     let load_time = loading.elapsed();
     let mut run = match vpp::run(v) {
         Ok(run) => run,

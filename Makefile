@@ -28,7 +28,7 @@ test: prereqs
 bench: prereqs
 	$(CARGO) bench --locked
 
-# Fuzz the scenario and CSV parsers for FUZZ_SECONDS each (libFuzzer via cargo-fuzz), seeded
+# Fuzz the scenario, VPP and CSV parsers for FUZZ_SECONDS each (libFuzzer via cargo-fuzz), seeded
 # with the shipped scenarios (valid and invalid) and CSV files. The
 # machine's toolchain is stable: RUSTC_BOOTSTRAP lets cargo-fuzz's flags through, and
 # without a sanitizer runtime the targets run uninstrumented for memory errors (Rust is
@@ -36,8 +36,10 @@ bench: prereqs
 FUZZ_SECONDS ?= 60
 fuzz: prereqs
 	command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz
-	mkdir -p fuzz/corpus/scenario fuzz/corpus/csv
+	mkdir -p fuzz/corpus/scenario fuzz/corpus/vpp fuzz/corpus/csv
 	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none scenario fuzz/corpus/scenario scenarios scenarios/invalid \
+	  -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
+	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none vpp fuzz/corpus/vpp scenarios scenarios/invalid \
 	  -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
 	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none csv fuzz/corpus/csv data/examples scenarios/invalid/data \
 	  -- -max_total_time=$(FUZZ_SECONDS) -timeout=10

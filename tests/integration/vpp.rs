@@ -76,10 +76,15 @@ fn small_vpp_moves_the_job_to_the_sun_and_answers_the_event() {
 }
 
 #[test]
-fn admm_agrees_with_the_joint_lp_on_the_small_vpp() {
+fn admm_agrees_with_the_joint_lp_on_the_small_vpp_and_repeats_itself() {
     let mut v = load("scenarios/small-vpp.toml");
     v.coordination = Coordination::Admm;
     let run = vpp::run(&v).unwrap();
+    let again = vpp::run(&v).unwrap();
+    assert_eq!(run.objective.to_bits(), again.objective.to_bits());
+    for (a, b) in run.sites.iter().zip(&again.sites) {
+        assert_eq!(a.run.results.import_mw, b.run.results.import_mw);
+    }
     let central = run.central_objective.unwrap();
     let gap = (run.objective - central) / central;
     assert!(
@@ -114,6 +119,19 @@ fn the_xining_week_honours_both_events_and_runs_ai_compute_on_the_solar_site() {
     assert_eq!(v.sites.len(), 8);
     let run = vpp::run(&v).unwrap();
     assert_events_honoured(&run, 1e-6);
+    for site in &run.sites {
+        let (grid, r) = (&site.scenario.grid, &site.run.results);
+        assert!(
+            r.import_mw
+                .iter()
+                .all(|&p| p <= grid.import_limit_mw + 1e-6)
+        );
+        assert!(
+            r.export_mw
+                .iter()
+                .all(|&p| p <= grid.export_limit_mw + 1e-6)
+        );
+    }
     let received = |site: &str| {
         let s = run.sites.iter().find(|s| s.scenario.name == site).unwrap();
         s.run
@@ -149,6 +167,35 @@ fn the_xining_week_honours_both_events_and_runs_ai_compute_on_the_solar_site() {
             .sum();
         assert!(moved.abs() < 1e-6, "step {t}: {moved} MW of IT unaccounted");
     }
+}
+
+#[test]
+fn an_idle_baseline_is_every_site_left_alone() {
+    let mut v = load("scenarios/small-vpp.toml");
+    v.baseline = vpp::Baseline::Idle;
+    let run = vpp::run(&v).unwrap();
+    let baseline = run.baseline_mw.as_ref().unwrap();
+    // By hand at the event's first step (18:00): the microgrid's office load less its PV,
+    // dc-city's 2 MW (its job ran from midnight, as soon as it could), dc-solar's 0.5 MW
+    // less its roof (flexible loads idle-run as soon as they may; EV charging ends at 18:00).
+    let csv = std::fs::read_to_string(root().join("data/examples/small_site_day.csv")).unwrap();
+    let row: Vec<f64> = csv
+        .lines()
+        .nth(1 + 18)
+        .unwrap()
+        .split(',')
+        .skip(1)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    let (pv, office) = (2.0 * row[0], row[1] / 1000.0);
+    let expected = (office - pv).max(0.0) + 2.0 + (0.5 - pv).max(0.0);
+    let t = v.events[0].start;
+    assert!(
+        (baseline[t] - expected).abs() < 1e-9,
+        "idle baseline {} MW at 18:00, by hand {expected}",
+        baseline[t]
+    );
+    assert_events_honoured(&run, 1e-6);
 }
 
 #[test]

@@ -73,11 +73,15 @@ impl JobGenerator {
         let mut t = 0.0;
         loop {
             t += -(1.0 - rng.uniform()).ln() / rate_per_step;
+            // A rate of zero puts the next release at infinity: no (more) jobs.
+            if !(t.ceil() < time.len as f64) {
+                break;
+            }
             let release = t.ceil() as usize;
             let energy =
                 self.energy_min_mwh + (self.energy_max_mwh - self.energy_min_mwh) * rng.uniform();
             let run_steps = (energy / (self.max_mw * dt)).ceil();
-            let deadline = release + (run_steps * self.slack).ceil() as usize;
+            let deadline = release.saturating_add((run_steps * self.slack).ceil() as usize);
             if deadline > time.len {
                 break;
             }
@@ -154,6 +158,27 @@ mod tests {
         assert_eq!(c.pue(-20.0), 1.1);
         assert!((c.pue(17.5) - 1.25).abs() < 1e-12);
         assert_eq!(c.pue(30.0), 1.4);
+    }
+
+    /// Found by `make fuzz`: `per_week = 0` overflowed the release step.
+    #[test]
+    fn no_jobs_at_a_rate_of_zero_and_no_overflow_at_a_tiny_power() {
+        let time = TimeGrid {
+            start: chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
+            step_seconds: 900,
+            len: 96 * 7,
+        };
+        let mut g = JobGenerator {
+            per_week: 0.0,
+            energy_min_mwh: 10.0,
+            energy_max_mwh: 40.0,
+            max_mw: 1.5,
+            slack: 3.0,
+        };
+        assert!(g.generate(&time, "dc", &mut Rng::new(1)).is_empty());
+        g.per_week = 4.0;
+        g.max_mw = 1e-300;
+        assert!(g.generate(&time, "dc", &mut Rng::new(1)).is_empty());
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, Str
         name: raw.scenario.name.get_ref(),
         description: &raw.scenario.description,
         seed,
+        weather_seed: seed,
         time: &time,
     };
     match site_scenario(&mut c, &raw.site_tables(), header, dispatch) {
@@ -53,8 +54,10 @@ pub fn parse<T: serde::de::DeserializeOwned>(path: &Path, source: &str) -> Resul
 pub struct Header<'a> {
     pub name: &'a str,
     pub description: &'a str,
-    /// Seed of the site's random draws (weather, jobs, EV sessions).
+    /// Seed of the site's random draws (jobs, EV sessions).
     pub seed: u64,
+    /// Seed of its synthetic weather (sites of one city share one sky).
+    pub weather_seed: u64,
     pub time: &'a TimeGrid,
 }
 
@@ -71,7 +74,7 @@ pub fn site_scenario(
     let site = raw.location.and_then(|s| park::site(c, s));
     let weather = raw
         .weather
-        .and_then(|w| park::weather(c, w, site.as_ref(), time, seed));
+        .and_then(|w| park::weather(c, w, site.as_ref(), time, header.weather_seed));
     let physics = Physics {
         declared: raw.location.is_some() && raw.weather.is_some(),
         site: site.as_ref(),

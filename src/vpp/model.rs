@@ -39,7 +39,8 @@ impl Coupling {
         }
     }
 
-    /// Number of coupled values per step layout: event steps, then (with shifting) steps.
+    /// Number of coupled values: one per event step, then (with compute shifting) one per
+    /// step of the horizon.
     pub fn components(&self, steps: usize) -> usize {
         self.event_steps.len()
             + if self.migration_cny_per_mwh.is_some() {

@@ -136,7 +136,9 @@ pub fn from_str(path: &Path, source: &str) -> Result<VppScenario, Problems> {
     resolve(path, source).map(|(vpp, _)| vpp)
 }
 
-/// Seed of site `index`'s random draws: the VPP seed mixed with the site's position.
+/// Seed of site `index`'s AI jobs and EV sessions: the VPP seed mixed with the site's
+/// position. Synthetic weather uses the VPP seed itself: the sites share one sky (each
+/// sees it from its own location), as sites of one city do.
 pub fn site_seed(seed: u64, index: usize) -> u64 {
     seed ^ (index as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03)
 }
@@ -217,6 +219,7 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
             name,
             description: "",
             seed: site_seed(seed, i),
+            weather_seed: seed,
             time: &time,
         };
         sites.push(site_scenario(

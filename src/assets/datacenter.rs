@@ -73,11 +73,12 @@ impl JobGenerator {
         let mut t = 0.0;
         loop {
             t += -(1.0 - rng.uniform()).ln() / rate_per_step;
-            // A rate of zero puts the next release at infinity: no (more) jobs.
-            if !(t.ceil() < time.len as f64) {
+            // A rate of zero puts the next release at infinity (or NaN): no (more) jobs.
+            let release = t.ceil();
+            if !release.is_finite() || release >= time.len as f64 {
                 break;
             }
-            let release = t.ceil() as usize;
+            let release = release as usize;
             let energy =
                 self.energy_min_mwh + (self.energy_max_mwh - self.energy_min_mwh) * rng.uniform();
             let run_steps = (energy / (self.max_mw * dt)).ceil();

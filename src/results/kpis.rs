@@ -141,15 +141,20 @@ pub struct Kpis {
 impl Kpis {
     pub fn compute(r: &Results) -> Kpis {
         let dt = r.time.dt_hours();
+        // Rust's sum of no f64 is −0.0; totals over assets start from +0.0 instead, so a site
+        // without PV reports 0, not −0.
+        let total = |values: &mut dyn Iterator<Item = f64>| values.fold(0.0, |a, b| a + b);
         let energy = |v: &[f64]| v.iter().sum::<f64>() * dt;
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>() * dt;
         let grid_import_mwh = energy(&r.import_mw);
         let grid_export_mwh = energy(&r.export_mw);
-        let pv_available_mwh: f64 =
-            r.pv.iter()
-                .map(|p| energy(&p.available_mw[..p.power_mw.len()]))
-                .sum();
-        let pv_generation_mwh: f64 = r.pv.iter().map(|p| energy(&p.power_mw)).sum();
+        let pv_available_mwh = total(
+            &mut r
+                .pv
+                .iter()
+                .map(|p| energy(&p.available_mw[..p.power_mw.len()])),
+        );
+        let pv_generation_mwh = total(&mut r.pv.iter().map(|p| energy(&p.power_mw)));
         let mut flexible: Vec<FlexibleKpi> = Vec::new();
         for f in &r.flexible {
             let name = f.group.as_ref().unwrap_or(&f.name);
@@ -170,13 +175,9 @@ impl Kpis {
         let import_cost_cny = dot(&r.import_mw, &r.import_price);
         let export_revenue_cny = dot(&r.export_mw, &r.export_price);
         let energy_cost_cny = import_cost_cny - export_revenue_cny;
-        let battery_wear_cost_cny: f64 = r
-            .batteries
-            .iter()
-            .map(|b| {
-                b.throughput_cost_cny_per_mwh * (energy(&b.charge_mw) + energy(&b.discharge_mw))
-            })
-            .sum();
+        let battery_wear_cost_cny = total(&mut r.batteries.iter().map(|b| {
+            b.throughput_cost_cny_per_mwh * (energy(&b.charge_mw) + energy(&b.discharge_mw))
+        }));
         let co2_kg = r.carbon_kg_per_mwh.as_ref().map(|c| dot(&r.import_mw, c));
         let demand_charge_cny = r
             .demand_charge
@@ -199,8 +200,8 @@ impl Kpis {
                 }
             })
             .collect();
-        let capacity: f64 = r.batteries.iter().map(|b| b.energy_mwh).sum();
-        let discharged: f64 = r.batteries.iter().map(|b| energy(&b.discharge_mw)).sum();
+        let capacity = total(&mut r.batteries.iter().map(|b| b.energy_mwh));
+        let discharged = total(&mut r.batteries.iter().map(|b| energy(&b.discharge_mw)));
         let w = r.weights;
         let unserved_mwh = r.unserved_cny_per_mwh.map(|_| energy(&r.unserved_mw));
         let dirtiest = r

@@ -234,7 +234,7 @@ fn summary(vpp: &VppScenario, run: &VppRun) -> serde_json::Value {
             .filter(|l| l.name == EXCHANGE_LOAD)
             .flat_map(|l| &l.power_mw)
             .map(|p| (sign * p).max(0.0))
-            .sum::<f64>()
+            .fold(0.0, |a, b| a + b)
             * dt
     };
     let events: Vec<EventSummary> = vpp

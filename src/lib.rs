@@ -8,6 +8,10 @@
 //!     physics) ─▶ invariants
 //! ─▶ Results (columns) ─▶ Kpis ─▶ results::write_results (CSV, JSON, charts and reports
 //!    from report::, all atomic)
+//!
+//! VPP file ─▶ vpp::scenario (each [[site]] resolved as above, events, compute shifting)
+//! ─▶ vpp::run: baseline ─▶ vpp::central (joint LP) or vpp::admm (tokio agents)
+//!    ─▶ one plan per site ─▶ sim::simulate per site ─▶ vpp::output (sites/, aggregate)
 //! ```
 //!
 //! Units: powers in MW, energies in MWh, prices in CNY/MWh, carbon in kg/MWh inside the

@@ -250,13 +250,8 @@ fn run_scenario(
     };
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(&s.name));
-    stop_cleanly_on_interrupt(&out);
-    if out.exists() && !force {
-        eprintln!(
-            "error: results folder {} already exists\n  = hint: pass --force to replace it, or --out to write elsewhere",
-            out.display()
-        );
-        return EXIT_BAD_INPUT;
+    if let Err(code) = prepare_out(&out, force) {
+        return code;
     }
     let infeasible = presolve::check(s);
     if !infeasible.is_empty() {
@@ -305,15 +300,34 @@ fn run_scenario(
         forecast_errors: &run.forecast_errors,
     };
     if let Err(e) = write_results(&out, force, plots, &output, manifest) {
-        eprintln!("error: {e}");
-        return match e {
-            WriteError::Exists(_) => EXIT_BAD_INPUT,
-            WriteError::Io { .. } | WriteError::Report(_) => EXIT_FAILED,
-        };
+        return write_failed(&e);
     }
     print_kpis(&s.name, dispatcher.name(), &kpis);
     println!("results written to {}", out.display());
     0
+}
+
+/// Before a run that writes `out`: stop cleanly on interrupt, and refuse an existing
+/// folder unless `force`.
+fn prepare_out(out: &Path, force: bool) -> Result<(), u8> {
+    stop_cleanly_on_interrupt(out);
+    if out.exists() && !force {
+        eprintln!(
+            "error: results folder {} already exists\n  = hint: pass --force to replace it, or --out to write elsewhere",
+            out.display()
+        );
+        return Err(EXIT_BAD_INPUT);
+    }
+    Ok(())
+}
+
+/// Reports a failed write; its exit code.
+fn write_failed(e: &WriteError) -> u8 {
+    eprintln!("error: {e}");
+    match e {
+        WriteError::Exists(_) => EXIT_BAD_INPUT,
+        WriteError::Io { .. } | WriteError::Report(_) => EXIT_FAILED,
+    }
 }
 
 /// On Ctrl-C (SIGINT) or SIGTERM: remove this run's unfinished staging folder, say what was

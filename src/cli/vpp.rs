@@ -4,12 +4,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use vppsim::dispatch::DispatchError;
-use vppsim::results::WriteError;
 use vppsim::sim::{SimError, presolve};
 use vppsim::vpp::{self, Coordination, LoadedVpp, VppError, VppRun};
 
 use super::{
-    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, stop_cleanly_on_interrupt, warn_unmet_sessions,
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, prepare_out, warn_unmet_sessions, write_failed,
 };
 
 /// Whether the file at `path` is a VPP file (unreadable files are left to the loader).
@@ -95,13 +94,8 @@ pub fn run(
     }
     let v = &loaded.vpp;
     let out = out.unwrap_or_else(|| Path::new("results").join(&v.name));
-    stop_cleanly_on_interrupt(&out);
-    if out.exists() && !force {
-        eprintln!(
-            "error: results folder {} already exists\n  = hint: pass --force to replace it, or --out to write elsewhere",
-            out.display()
-        );
-        return EXIT_BAD_INPUT;
+    if let Err(code) = prepare_out(&out, force) {
+        return code;
     }
     if let Err(code) = presolve_sites(&loaded) {
         return code;
@@ -124,11 +118,7 @@ pub fn run(
     };
     run.times.load = load_time;
     if let Err(e) = vpp::output::write(&out, force, plots, v, &run, &loaded.inputs) {
-        eprintln!("error: {e}");
-        return match e {
-            WriteError::Exists(_) => EXIT_BAD_INPUT,
-            WriteError::Io { .. } | WriteError::Report(_) => EXIT_FAILED,
-        };
+        return write_failed(&e);
     }
     print_summary(v, &run);
     println!("results written to {}", out.display());

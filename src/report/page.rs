@@ -105,6 +105,32 @@ fn head(name: &str) -> String {
     )
 }
 
+/// The manifest, a row per key.
+fn manifest_table(h: &mut String, manifest: &Value) {
+    h.push_str("<h2>Manifest</h2>\n<table>\n");
+    for (k, v) in manifest.as_object().into_iter().flatten() {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td><code>{}</code></td></tr>",
+            esc(k),
+            esc(&v.to_string())
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+/// One table row per KPI of `kpis`: label, value, unit.
+fn kpi_table_rows(h: &mut String, kpis: &Value) {
+    for (label, value, unit) in kpi_rows(kpis) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{unit}</td></tr>",
+            esc(&label),
+            esc(&value)
+        );
+    }
+}
+
 /// A table of `rows` of JSON objects, one column per key, numbers right-aligned.
 fn object_table(h: &mut String, rows: &[Value], keys: &[&str]) {
     h.push_str("<table><tr>");
@@ -153,14 +179,7 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
         summary["objective"]
     );
     h.push_str("<h2>Aggregate</h2>\n<table><tr><th>figure</th><th>value</th><th>unit</th></tr>\n");
-    for (label, value, unit) in kpi_rows(&summary["aggregate"]) {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td>{unit}</td></tr>",
-            esc(&label),
-            esc(&value)
-        );
-    }
+    kpi_table_rows(&mut h, &summary["aggregate"]);
     h.push_str("</table>\n");
     if let Some(chart) = chart {
         let _ = writeln!(
@@ -232,16 +251,8 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
             "report",
         ],
     );
-    h.push_str("<h2>Manifest</h2>\n<table>\n");
-    for (k, v) in manifest.as_object().into_iter().flatten() {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td><code>{}</code></td></tr>",
-            esc(k),
-            esc(&v.to_string())
-        );
-    }
-    h.push_str("</table>\n</body></html>\n");
+    manifest_table(&mut h, manifest);
+    h.push_str("</body></html>\n");
     h
 }
 
@@ -260,14 +271,7 @@ pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
         esc(summary["start"].as_str().unwrap_or("?"))
     );
     h.push_str("<h2>Key figures</h2>\n<table><tr><th>KPI</th><th>value</th><th>unit</th></tr>\n");
-    for (label, value, unit) in kpi_rows(&summary["kpis"]) {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td>{unit}</td></tr>",
-            esc(&label),
-            esc(&value)
-        );
-    }
+    kpi_table_rows(&mut h, &summary["kpis"]);
     h.push_str("</table>\n<h2>Scenario</h2>\n<table><tr><th>kind</th><th>name</th><th>parameters</th></tr>\n");
     for asset in summary["assets"].as_array().into_iter().flatten() {
         let cell = |k: &str| esc(asset[k].as_str().unwrap_or_default());
@@ -289,16 +293,8 @@ pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
             inline(&c.svg)
         );
     }
-    h.push_str("<h2>Manifest</h2>\n<table>\n");
-    for (k, v) in manifest.as_object().into_iter().flatten() {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td><code>{}</code></td></tr>",
-            esc(k),
-            esc(&v.to_string())
-        );
-    }
-    h.push_str("</table>\n</body></html>\n");
+    manifest_table(&mut h, manifest);
+    h.push_str("</body></html>\n");
     h
 }
 

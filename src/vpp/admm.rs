@@ -302,30 +302,19 @@ async fn aggregate(
     };
     let settings = vpp.admm;
     for iteration in 0..=settings.max_iterations {
-        for agent in &agents {
-            agent
-                .send(Request::Solve { rho, d: d.clone() })
-                .await
-                .map_err(|_| VppError::Admm("an agent stopped".into()))?;
-        }
+        let solves = (0..n_sites).map(|_| Request::Solve { rho, d: d.clone() });
+        let replies = round(&agents, &mut inbox, solves, &mut solve_time, vpp).await?;
         let mut objective = 0.0;
-        for _ in 0..n_sites {
-            let message = inbox
-                .recv()
-                .await
-                .ok_or_else(|| VppError::Admm("an agent stopped".into()))?;
-            solve_time += message.solve_time;
-            match message.reply {
-                Ok(Reply::Solved {
-                    values: v,
-                    objective: f,
-                }) => {
-                    objective += f;
-                    values[message.site] = v;
-                }
-                Ok(Reply::Finished(_)) => unreachable!("finish is asked once, below"),
-                Err(e) => return Err(site_failed(vpp, message.site, &e)),
-            }
+        for (reply, slot) in replies.into_iter().zip(&mut values) {
+            let Reply::Solved {
+                values: v,
+                objective: f,
+            } = reply
+            else {
+                return Err(VppError::Admm("an agent answered out of turn".into()));
+            };
+            objective += f;
+            *slot = v;
         }
         // x̄: the mean of each coupled value over the sites sharing it.
         let mut x_bar = vec![0.0; components];
@@ -403,33 +392,19 @@ async fn aggregate(
 
     // A feasible point for the coupled values, then each agent's plain LP on it.
     let bounds = feasible_bounds(&values, &shares, components, events);
-    for (agent, b) in agents.iter().zip(bounds) {
-        agent
-            .send(Request::Finish { bounds: b })
-            .await
-            .map_err(|_| VppError::Admm("an agent stopped".into()))?;
-    }
-    let mut finished: Vec<Option<(SiteOutcome, f64)>> = (0..n_sites).map(|_| None).collect();
-    for _ in 0..n_sites {
-        let message = inbox
-            .recv()
-            .await
-            .ok_or_else(|| VppError::Admm("an agent stopped".into()))?;
-        solve_time += message.solve_time;
-        match message.reply {
-            Ok(Reply::Finished(done)) => finished[message.site] = Some(*done),
-            Ok(Reply::Solved { .. }) => unreachable!("one reply per request"),
-            Err(e) => return Err(site_failed(vpp, message.site, &e)),
-        }
-    }
+    let finishes = bounds.into_iter().map(|bounds| Request::Finish { bounds });
+    let replies = round(&agents, &mut inbox, finishes, &mut solve_time, vpp).await?;
     drop(agents);
     for task in tasks {
         let _ = task.await;
     }
     let mut objective = 0.0;
     let mut sites = Vec::with_capacity(n_sites);
-    for done in finished {
-        let (outcome, f) = done.ok_or_else(|| VppError::Admm("an agent gave no plan".into()))?;
+    for reply in replies {
+        let Reply::Finished(done) = reply else {
+            return Err(VppError::Admm("an agent answered out of turn".into()));
+        };
+        let (outcome, f) = *done;
         objective += f;
         sites.push(outcome);
     }
@@ -463,6 +438,34 @@ fn event_share(v: f64, cap: f64, n: f64, penalty: f64, rho: f64) -> f64 {
         cap.max(w - n * penalty / rho)
     };
     w / n
+}
+
+/// Sends each agent its request, then gathers one reply from each, in site order; adds the
+/// agents' solve time.
+async fn round(
+    agents: &[mpsc::Sender<Request>],
+    inbox: &mut mpsc::Receiver<Message>,
+    requests: impl Iterator<Item = Request>,
+    solve_time: &mut Duration,
+    vpp: &VppScenario,
+) -> Result<Vec<Reply>, VppError> {
+    let stopped = || VppError::Admm("an agent stopped".into());
+    for (agent, request) in agents.iter().zip(requests) {
+        agent.send(request).await.map_err(|_| stopped())?;
+    }
+    let mut replies: Vec<Option<Reply>> = (0..agents.len()).map(|_| None).collect();
+    for _ in 0..agents.len() {
+        let message = inbox.recv().await.ok_or_else(stopped)?;
+        *solve_time += message.solve_time;
+        let reply = message
+            .reply
+            .map_err(|e| site_failed(vpp, message.site, &e))?;
+        replies[message.site] = Some(reply);
+    }
+    replies
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| VppError::Admm("an agent gave no reply".into()))
 }
 
 fn site_failed(vpp: &VppScenario, site: usize, error: &str) -> VppError {

@@ -36,6 +36,15 @@ fn unit_of(key: &str) -> (&'static str, f64) {
     }
 }
 
+/// A KPI's label from its key: words, without the unit suffix (shown in its own column).
+fn label_of(key: &str) -> String {
+    let bare = ["_kwh_per_kwp", "_mwh", "_mw", "_cny", "_t"]
+        .iter()
+        .find_map(|suffix| key.strip_suffix(suffix))
+        .unwrap_or(key);
+    bare.replace('_', " ")
+}
+
 /// A KPI value as text.
 fn show(key: &str, value: &Value) -> (String, &'static str) {
     let (unit, scale) = unit_of(key);
@@ -72,13 +81,13 @@ pub fn kpi_rows(kpis: &Value) -> Vec<(String, String, &'static str)> {
                         .filter(|(k, _)| *k != "name")
                     {
                         let (text, unit) = show(k, v);
-                        rows.push((format!("{name}: {}", k.replace('_', " ")), text, unit));
+                        rows.push((format!("{name}: {}", label_of(k)), text, unit));
                     }
                 }
             }
             _ => {
                 let (text, unit) = show(key, value);
-                rows.push((key.replace('_', " "), text, unit));
+                rows.push((label_of(key), text, unit));
             }
         }
     }
@@ -131,20 +140,26 @@ fn kpi_table_rows(h: &mut String, kpis: &Value) {
     }
 }
 
-/// A table of `rows` of JSON objects, one column per key, numbers right-aligned.
+/// A table of `rows` of JSON objects, one column per key, headed by its label and unit;
+/// numbers right-aligned.
 fn object_table(h: &mut String, rows: &[Value], keys: &[&str]) {
     h.push_str("<table><tr>");
     for k in keys {
-        let _ = write!(h, "<th>{}</th>", esc(k));
+        let (unit, _) = unit_of(k);
+        let header = if unit.is_empty() {
+            label_of(k)
+        } else {
+            format!("{} [{unit}]", label_of(k))
+        };
+        let _ = write!(h, "<th>{}</th>", esc(&header));
     }
     h.push_str("</tr>\n");
     for row in rows {
         h.push_str("<tr>");
         for k in keys {
             match &row[*k] {
-                Value::Number(n) => {
-                    let v = n.as_f64().unwrap_or(f64::NAN);
-                    let _ = write!(h, "<td class=\"num\">{v:.3}</td>");
+                Value::Number(_) => {
+                    let _ = write!(h, "<td class=\"num\">{}</td>", esc(&show(k, &row[*k]).0));
                 }
                 Value::String(link) if *k == "report" => {
                     let _ = write!(h, "<td><a href=\"{0}\">{0}</a></td>", esc(link));

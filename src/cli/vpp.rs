@@ -111,7 +111,12 @@ pub fn run(
                 | VppError::Site {
                     source: SimError::Dispatch(DispatchError::Infeasible { .. }),
                     ..
-                } => EXIT_INFEASIBLE,
+                } => {
+                    eprintln!(
+                        "  = hint: relax the site limits named above, or price lost load with [dispatch] unserved_energy"
+                    );
+                    EXIT_INFEASIBLE
+                }
                 _ => EXIT_FAILED,
             };
         }

@@ -32,11 +32,11 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::central::shortfall_weight;
+use super::central::{shortfall_weight, site_reasons};
 use super::model::{Coupling, SiteModel, exchange_load};
 use super::scenario::VppScenario;
 use super::{Outcome, SiteOutcome, VppError};
-use crate::dispatch::Plan;
+use crate::dispatch::{DispatchError, Plan};
 use crate::model::{DiagonalQp, LpBuilder, PersistentLp, SolveError};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
@@ -80,7 +80,7 @@ enum Reply {
 
 struct Message {
     site: usize,
-    reply: Result<Reply, String>,
+    reply: Result<Reply, SolveError>,
     solve_time: Duration,
 }
 
@@ -190,8 +190,8 @@ async fn agent_task(
     let built = tokio::task::spawn_blocking(move || Agent::build(site, &coupling)).await;
     let mut agent = match built {
         Ok(Ok(agent)) => agent,
-        Ok(Err(e)) => return fail(&outbox, index, e.to_string()).await,
-        Err(e) => return fail(&outbox, index, e.to_string()).await,
+        Ok(Err(e)) => return fail(&outbox, index, e).await,
+        Err(e) => return fail(&outbox, index, SolveError::Solver(e.to_string())).await,
     };
     while let Some(request) = inbox.recv().await {
         let solved = tokio::task::spawn_blocking(move || {
@@ -202,12 +202,12 @@ async fn agent_task(
         .await;
         let (back, reply, solve_time) = match solved {
             Ok(done) => done,
-            Err(e) => return fail(&outbox, index, e.to_string()).await,
+            Err(e) => return fail(&outbox, index, SolveError::Solver(e.to_string())).await,
         };
         agent = back;
         let message = Message {
             site: index,
-            reply: reply.map_err(|e| e.to_string()),
+            reply,
             solve_time,
         };
         if outbox.send(message).await.is_err() {
@@ -216,7 +216,7 @@ async fn agent_task(
     }
 }
 
-async fn fail(outbox: &mpsc::Sender<Message>, site: usize, error: String) {
+async fn fail(outbox: &mpsc::Sender<Message>, site: usize, error: SolveError) {
     let _ = outbox
         .send(Message {
             site,
@@ -459,7 +459,7 @@ async fn round(
         *solve_time += message.solve_time;
         let reply = message
             .reply
-            .map_err(|e| site_failed(vpp, message.site, &e))?;
+            .map_err(|e| site_failed(vpp, message.site, e))?;
         replies[message.site] = Some(reply);
     }
     replies
@@ -468,8 +468,17 @@ async fn round(
         .ok_or_else(|| VppError::Admm("an agent gave no reply".into()))
 }
 
-fn site_failed(vpp: &VppScenario, site: usize, error: &str) -> VppError {
-    VppError::Admm(format!("site '{}': {error}", vpp.sites[site].name))
+/// An agent's failure as the VPP's: an infeasible site is explained as the central
+/// dispatch explains it; anything else names the site and the solver's words.
+fn site_failed(vpp: &VppScenario, site: usize, error: SolveError) -> VppError {
+    match error {
+        SolveError::Infeasible => VppError::Dispatch(DispatchError::Infeasible {
+            from: vpp.time.timestamp(0),
+            to: vpp.time.timestamp(vpp.time.len),
+            reasons: site_reasons(vpp),
+        }),
+        other => VppError::Admm(format!("site '{}': {other}", vpp.sites[site].name)),
+    }
 }
 
 fn rms(values: impl Iterator<Item = f64>) -> f64 {

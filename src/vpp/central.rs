@@ -13,9 +13,9 @@ use good_lp::{Expression, constraint};
 use super::model::{Coupling, SiteModel, exchange_load};
 use super::scenario::{Event, VppScenario};
 use super::{Outcome, SiteOutcome, VppError};
-use crate::dispatch::{DispatchError, Plan};
+use crate::dispatch::{DispatchError, LpDispatcher, Plan};
 use crate::model::{LpBuilder, SolveError};
-use crate::sim::StageTimes;
+use crate::sim::{SimError, StageTimes, simulate};
 
 /// Objective weight of a MWh of aggregate import above an event's cap: the event's penalty
 /// (`w_cost · penalty`) on top of what that MWh would weigh if imported at the dirtiest
@@ -30,6 +30,25 @@ pub fn shortfall_weight(vpp: &VppScenario, event: &Event) -> f64 {
         .flat_map(|c| c.iter().copied())
         .fold(0.0, f64::max);
     w.import + w.carbon * dirtiest + w.cost * event.penalty_cny_per_mwh
+}
+
+/// Why the joint LP is infeasible, site by site. Event caps are soft and moving compute is
+/// optional, so the joint LP is infeasible exactly when some site alone is: each site is
+/// dispatched alone, and the explanations of those that fail are returned.
+pub(super) fn site_reasons(vpp: &VppScenario) -> Vec<String> {
+    let mut reasons = Vec::new();
+    for site in &vpp.sites {
+        let mut alone = LpDispatcher::new(site.dispatch.solver.clone());
+        if let Err(SimError::Dispatch(DispatchError::Infeasible { reasons: why, .. })) =
+            simulate(site, &mut alone)
+        {
+            reasons.extend(why.iter().map(|r| format!("site '{}': {r}", site.name)));
+        }
+    }
+    if reasons.is_empty() {
+        reasons.push("the joint LP is infeasible though every site alone is feasible; this is a bug, please report it with the VPP file".into());
+    }
+    reasons
 }
 
 /// Solves the joint LP with the event caps `caps[k]` (MW) at the coupling's event steps.
@@ -79,9 +98,7 @@ pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Out
             SolveError::Infeasible => VppError::Dispatch(DispatchError::Infeasible {
                 from,
                 to,
-                reasons: vec![
-                    "the joint LP of all sites is infeasible; `vppsim run` each site alone names the asset and time (event caps are soft and never the cause)".into(),
-                ],
+                reasons: site_reasons(vpp),
             }),
             source => VppError::Dispatch(DispatchError::Solve { source, from, to }),
         }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use vppsim::dispatch::DispatchError;
 use vppsim::vpp::{self, Coordination, VppRun, VppScenario};
 
 use crate::support::{read_json, root, temp_dir, text, vppsim};
@@ -232,6 +233,35 @@ fn a_vpp_run_writes_site_folders_events_and_the_aggregate_identically_twice() {
     let header = std::fs::read_to_string(dirs[0].join("sites/dc-city/timeseries.csv")).unwrap();
     assert!(header.starts_with("timestamp,") && header.contains("vpp_compute.power [MW]"));
     assert!(Path::new(&dirs[0].join("manifest.json")).exists());
+}
+
+#[test]
+fn an_infeasible_vpp_names_the_site_the_time_and_the_limit() {
+    // The microgrid's night load exceeds its 1.5 MW import limit for longer than its
+    // battery can bridge: each step passes the pre-solve power check, the energy does not.
+    let path = root().join("scenarios/small-vpp.toml");
+    let source = std::fs::read_to_string(&path).unwrap().replacen(
+        "import_limit = \"5 MW\"\nexport_limit = \"1 MW\"",
+        "import_limit = \"1.5 MW\"\nexport_limit = \"1 MW\"",
+        1,
+    );
+    let v = vpp::scenario::from_str(&path, &source).unwrap();
+    let Err(vpp::VppError::Dispatch(DispatchError::Infeasible { reasons, .. })) = vpp::run(&v)
+    else {
+        panic!("the VPP should be infeasible");
+    };
+    assert!(
+        reasons.iter().any(
+            |r| r.starts_with("site 'microgrid': from 2025-06-01T00:00:00+08:00")
+                && r.contains("cannot serve")
+                && r.contains("limit of 1.5 MW")
+        ),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().all(|r| r.starts_with("site 'microgrid'")),
+        "{reasons:?}"
+    );
 }
 
 #[test]

@@ -359,7 +359,7 @@ pub fn datacenter(
                     "missing-key",
                     f("cooling needs the outdoor temperature: add [weather]"),
                     cool.span(),
-                    "add a [weather] section",
+                    "add a [weather] section (in a VPP file: `weather = { ... }` in the [[site]])",
                 );
                 return None;
             };

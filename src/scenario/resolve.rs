@@ -309,7 +309,7 @@ fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid, physics: &Physics) ->
                         "missing-key",
                         format!("pv '{name}': a model needs [site] and [weather]"),
                         m.span(),
-                        "add [site] and [weather], or give availability instead",
+                        "add [site] and [weather] (in a VPP file: the [[site]]'s `location` and `weather`), or give availability instead",
                     );
                 }
                 return None;

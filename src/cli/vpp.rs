@@ -58,7 +58,7 @@ pub fn validate(path: &Path) -> u8 {
         .map(|d| d.jobs.len())
         .sum();
     println!(
-        "{}: valid VPP ({} sites, {} steps of {} min from {}; {} events; {jobs} AI jobs{}; {:?} coordination)",
+        "{}: valid VPP ({} sites, {} steps of {} min from {}; {} event(s); {jobs} AI job(s){}; {} coordination)",
         path.display(),
         v.sites.len(),
         v.time.len,
@@ -70,7 +70,7 @@ pub fn validate(path: &Path) -> u8 {
         } else {
             ""
         },
-        v.coordination,
+        v.coordination.name(),
     );
     0
 }
@@ -132,7 +132,12 @@ pub fn run(
 
 fn print_summary(v: &vpp::VppScenario, run: &VppRun) {
     let dt = v.time.dt_hours();
-    println!("{} ({} sites, {:?})", v.name, v.sites.len(), v.coordination);
+    println!(
+        "{} ({} sites, {} coordination)",
+        v.name,
+        v.sites.len(),
+        v.coordination.name()
+    );
     for site in &run.sites {
         println!(
             "  {:<16} import {:>10.1} MWh  cost {:>12.0} CNY",
@@ -144,7 +149,7 @@ fn print_summary(v: &vpp::VppScenario, run: &VppRun) {
         "  aggregate import {import:.1} MWh; objective {:.6}",
         run.objective
     );
-    if let (Some(central), Some(trace)) = (run.central_objective, &run.admm) {
+    if let (Some(gap), Some(trace)) = (run.gap_to_central(), &run.admm) {
         let last = trace.iterations.last();
         println!(
             "  ADMM: {} iterations ({}), primal residual {:.2e} MW, dual {:.2e} MW; gap to central {:+.4} %",
@@ -156,23 +161,13 @@ fn print_summary(v: &vpp::VppScenario, run: &VppRun) {
             },
             last.map_or(0.0, |i| i.primal_residual_mw),
             last.map_or(0.0, |i| i.dual_residual_mw),
-            100.0 * (run.objective - central) / central.abs().max(1e-9)
+            100.0 * gap
         );
     }
-    for event in &v.events {
-        let steps = run.events.iter().filter(|e| e.event == event.name);
-        let (mut requested, mut delivered, mut shortfall, mut pay, mut penalty) =
-            (0.0, 0.0, 0.0, 0.0, 0.0);
-        for e in steps {
-            requested += e.requested_mw * dt;
-            delivered += e.delivered_mw.min(e.requested_mw) * dt;
-            shortfall += e.shortfall_mw * dt;
-            pay += e.payment_cny;
-            penalty += e.penalty_cny;
-        }
+    for e in run.event_totals(v) {
         println!(
-            "  event {}: requested {requested:.2} MWh, delivered {delivered:.2} MWh, shortfall {shortfall:.3} MWh; paid {pay:.0} CNY, penalty {penalty:.0} CNY",
-            event.name
+            "  event {}: requested {:.2} MWh, delivered {:.2} MWh, shortfall {:.3} MWh; paid {:.0} CNY, penalty {:.0} CNY",
+            e.name, e.requested_mwh, e.delivered_mwh, e.shortfall_mwh, e.payment_cny, e.penalty_cny
         );
     }
 }

@@ -93,6 +93,21 @@ pub struct EventStep {
     pub penalty_cny: f64,
 }
 
+/// One event summed over its steps.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventTotal {
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub requested_mwh: f64,
+    /// Reduction delivered, up to the request.
+    pub delivered_mwh: f64,
+    pub shortfall_mwh: f64,
+    pub peak_import_mw: f64,
+    pub payment_cny: f64,
+    pub penalty_cny: f64,
+}
+
 /// A finished VPP run.
 pub struct VppRun {
     pub sites: Vec<SiteRun>,
@@ -108,6 +123,39 @@ pub struct VppRun {
 }
 
 impl VppRun {
+    /// Relative gap of the objective to the joint LP's, when both were solved (ADMM).
+    pub fn gap_to_central(&self) -> Option<f64> {
+        self.central_objective
+            .map(|c| (self.objective - c) / c.abs().max(1e-9))
+    }
+
+    /// Each event of `vpp` summed over its steps.
+    pub fn event_totals(&self, vpp: &VppScenario) -> Vec<EventTotal> {
+        let dt = vpp.time.dt_hours();
+        vpp.events
+            .iter()
+            .map(|event| {
+                let steps: Vec<&EventStep> = self
+                    .events
+                    .iter()
+                    .filter(|e| e.event == event.name)
+                    .collect();
+                let sum = |f: fn(&EventStep) -> f64| steps.iter().map(|e| f(e)).sum::<f64>();
+                EventTotal {
+                    name: event.name.clone(),
+                    from: vpp.time.timestamp(event.start),
+                    to: vpp.time.timestamp(event.end),
+                    requested_mwh: sum(|e| e.requested_mw) * dt,
+                    delivered_mwh: sum(|e| e.delivered_mw.min(e.requested_mw)) * dt,
+                    shortfall_mwh: sum(|e| e.shortfall_mw) * dt,
+                    peak_import_mw: steps.iter().map(|e| e.import_mw).fold(0.0, f64::max),
+                    payment_cny: sum(|e| e.payment_cny),
+                    penalty_cny: sum(|e| e.penalty_cny),
+                }
+            })
+            .collect()
+    }
+
     /// Aggregate of a per-site results series, per step.
     pub fn total(&self, series: impl Fn(&Results) -> &[f64]) -> Vec<f64> {
         let mut total = vec![0.0; self.sites.first().map_or(0, |s| s.run.results.len())];

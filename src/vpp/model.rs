@@ -101,15 +101,17 @@ impl SiteModel {
                     .zip(&vars.flexible)
                     .filter(|(f, _)| f.group.as_deref() == Some(group.as_str()))
                     .collect();
-                let jobs_max = |t: usize| jobs.iter().map(|(f, _)| f.max_at(t)).sum::<f64>();
+                let jobs_max: Vec<f64> = (0..n)
+                    .map(|t| jobs.iter().map(|(f, _)| f.max_at(t)).sum())
+                    .collect();
                 let received = lp.variables(format!("{}.compute_received", dc.name), 0, n, |t| {
                     (
                         0.0,
-                        (dc.it_capacity_mw - dc.it_mw[t] - jobs_max(t)).max(0.0),
+                        (dc.it_capacity_mw - dc.it_mw[t] - jobs_max[t]).max(0.0),
                     )
                 });
                 let sent = lp.variables(format!("{}.compute_sent", dc.name), 0, n, |t| {
-                    (0.0, jobs_max(t))
+                    (0.0, jobs_max[t])
                 });
                 let mut running: Vec<Expression> = (0..n).map(|_| Expression::default()).collect();
                 for (_, job) in &jobs {
@@ -119,10 +121,16 @@ impl SiteModel {
                         }
                     }
                 }
-                let rows = (0..n)
-                    .filter(|&t| jobs_max(t) > 0.0)
-                    .map(|t| constraint::leq(sent.var(t) - running[t].clone(), 0.0));
-                let first = (0..n).find(|&t| jobs_max(t) > 0.0).unwrap_or(0);
+                // One row per step from the first to the last step any job may run, so row
+                // `compute_sent_limit[t]` is step t (in gaps it repeats the bound sent ≤ 0).
+                let first = jobs_max.iter().position(|&m| m > 0.0).unwrap_or(0);
+                let end = jobs_max.iter().rposition(|&m| m > 0.0).map_or(0, |t| t + 1);
+                let rows = running
+                    .into_iter()
+                    .enumerate()
+                    .take(end)
+                    .skip(first)
+                    .map(|(t, jobs_power)| constraint::leq(sent.var(t) - jobs_power, 0.0));
                 lp.rows(format!("{}.compute_sent_limit", dc.name), first, rows);
                 for t in 0..n {
                     lp.cost(cost, received.var(t));

@@ -208,20 +208,6 @@ fn events_csv(vpp: &VppScenario, run: &VppRun) -> String {
     csv
 }
 
-/// One event summed over its steps.
-#[derive(Serialize)]
-struct EventSummary {
-    name: String,
-    from: String,
-    to: String,
-    requested_mwh: f64,
-    delivered_mwh: f64,
-    shortfall_mwh: f64,
-    peak_import_mw: f64,
-    payment_cny: f64,
-    penalty_cny: f64,
-}
-
 fn summary(vpp: &VppScenario, run: &VppRun) -> serde_json::Value {
     let dt = vpp.time.dt_hours();
     let energy = |series: &[f64]| series.iter().sum::<f64>() * dt;
@@ -237,29 +223,7 @@ fn summary(vpp: &VppScenario, run: &VppRun) -> serde_json::Value {
             .fold(0.0, |a, b| a + b)
             * dt
     };
-    let events: Vec<EventSummary> = vpp
-        .events
-        .iter()
-        .map(|event| {
-            let steps: Vec<_> = run
-                .events
-                .iter()
-                .filter(|e| e.event == event.name)
-                .collect();
-            let sum = |f: fn(&super::EventStep) -> f64| steps.iter().map(|e| f(e)).sum::<f64>();
-            EventSummary {
-                name: event.name.clone(),
-                from: vpp.time.timestamp(event.start),
-                to: vpp.time.timestamp(event.end),
-                requested_mwh: sum(|e| e.requested_mw) * dt,
-                delivered_mwh: sum(|e| e.delivered_mw.min(e.requested_mw)) * dt,
-                shortfall_mwh: sum(|e| e.shortfall_mw) * dt,
-                peak_import_mw: steps.iter().map(|e| e.import_mw).fold(0.0, f64::max),
-                payment_cny: sum(|e| e.payment_cny),
-                penalty_cny: sum(|e| e.penalty_cny),
-            }
-        })
-        .collect();
+    let events = run.event_totals(vpp);
     let sites: Vec<_> = run
         .sites
         .iter()
@@ -298,7 +262,7 @@ fn summary(vpp: &VppScenario, run: &VppRun) -> serde_json::Value {
         "step_minutes": vpp.time.step_seconds as f64 / 60.0,
         "objective": run.objective,
         "central_objective": run.central_objective,
-        "gap_to_central": run.central_objective.map(|c| (run.objective - c) / c.abs().max(1e-9)),
+        "gap_to_central": run.gap_to_central(),
         "admm": admm,
         "aggregate": {
             "grid_import_mwh": energy(&import),

@@ -27,6 +27,16 @@ pub enum Coordination {
     Admm,
 }
 
+impl Coordination {
+    /// As written in the VPP file and shown in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Coordination::Central => "central",
+            Coordination::Admm => "admm",
+        }
+    }
+}
+
 /// What demand response is measured against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -87,7 +87,7 @@ fn highs_options(c: &mut Criterion) {
         let options = SolverOptions {
             method: method.into(),
             presolve: presolve.into(),
-            time_limit_seconds: None,
+            ..SolverOptions::default()
         };
         group.bench_function(format!("{method}-presolve-{presolve}"), |b| {
             b.iter_batched(

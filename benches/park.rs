@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use vppsim::dispatch::built_in;
+use vppsim::model::SolverOptions;
 use vppsim::scenario;
 use vppsim::sim::simulate;
 
@@ -53,6 +54,19 @@ fn park(c: &mut Criterion) {
     group.bench_function("default_year_end_to_end", |b| {
         b.iter(|| {
             let s = scenario::load(&path).expect("loads").scenario;
+            simulate(&s, built_in(s.dispatch.strategy, &s).as_mut()).expect("runs")
+        })
+    });
+    // The same year with plain dual simplex (full presolve, one thread, HiGHS's own cost
+    // perturbation), for the ratio to the scenario's tuned settings.
+    group.bench_function("default_year_end_to_end_plain_simplex", |b| {
+        b.iter(|| {
+            let mut s = scenario::load(&path).expect("loads").scenario;
+            s.dispatch.solver = SolverOptions {
+                method: "simplex".into(),
+                presolve: "on".into(),
+                ..SolverOptions::default()
+            };
             simulate(&s, built_in(s.dispatch.strategy, &s).as_mut()).expect("runs")
         })
     });

@@ -17,10 +17,20 @@ use super::{LpBuilder, PersistentLp};
 pub struct SolverOptions {
     /// HiGHS `solver` option: `ipm`, `simplex` or `choose`.
     pub method: String,
-    /// HiGHS `presolve` option: `off` or `on`.
+    /// `off`, `on` (HiGHS `presolve`), or `light`: presolve with only its cheap reductions
+    /// (see [`LIGHT_PRESOLVE_RULES_OFF`]).
     pub presolve: String,
     /// HiGHS `time_limit` in seconds.
     pub time_limit_seconds: Option<f64>,
+    /// With the simplex method, HiGHS's parallel dual simplex (PAMI, `simplex_strategy` 2),
+    /// which works on several pivots at once on all cores.
+    pub parallel: bool,
+    /// Scale of the dual simplex's random cost perturbation (HiGHS
+    /// `dual_simplex_cost_perturbation_multiplier`; HiGHS's default is 1). Dispatch LPs have
+    /// many zero-cost columns and so many tied (dual degenerate) vertices; a larger
+    /// perturbation breaks the ties sooner. HiGHS removes the perturbation and cleans up
+    /// before it reports the optimum, so the optimal value does not change.
+    pub cost_perturbation: f64,
 }
 
 impl Default for SolverOptions {
@@ -31,9 +41,18 @@ impl Default for SolverOptions {
             method: "ipm".into(),
             presolve: "off".into(),
             time_limit_seconds: None,
+            parallel: false,
+            cost_perturbation: 1.0,
         }
     }
 }
+
+/// HiGHS `presolve_rule_off` bits for `presolve = "light"`: every rule except the initial
+/// sweep and the empty-row, singleton-row, redundant-row, empty-column and fixed-column
+/// reductions (bits 0–4 and 21 of HiGHS's `PresolveRuleType`). On the park year it removes
+/// 18k columns (night-time PV; full presolve removes 43k) in 0.6 s instead of 1.7 s, and the
+/// dual simplex then needs about as many iterations (181k against 175k).
+pub const LIGHT_PRESOLVE_RULES_OFF: i32 = 0xFF_FFFF & !(0b1_1111 | 1 << 21);
 
 /// Why a solve gave no optimal solution, in HiGHS's own distinctions.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -80,11 +99,30 @@ impl LpBuilder {
                 .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
         };
         set("solver", &options.method)?;
-        set("presolve", &options.presolve)?;
-        if let Some(limit) = options.time_limit_seconds {
+        let light = options.presolve == "light";
+        set("presolve", if light { "on" } else { &options.presolve })?;
+        let mut set_number = |key: &str, value: f64| {
             model
-                .try_set_option("time_limit", limit)
-                .map_err(|e| SolveError::Solver(format!("option time_limit: {e:?}")))?;
+                .try_set_option(key, value)
+                .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
+        };
+        if let Some(limit) = options.time_limit_seconds {
+            set_number("time_limit", limit)?;
+        }
+        set_number(
+            "dual_simplex_cost_perturbation_multiplier",
+            options.cost_perturbation,
+        )?;
+        let mut set_integer = |key: &str, value: i32| {
+            model
+                .try_set_option(key, value)
+                .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
+        };
+        if light {
+            set_integer("presolve_rule_off", LIGHT_PRESOLVE_RULES_OFF)?;
+        }
+        if options.parallel && options.method == "simplex" {
+            set_integer("simplex_strategy", 2)?;
         }
         Ok(ReadyModel {
             model,
@@ -98,8 +136,7 @@ impl LpBuilder {
         let (rows, cols) = (self.num_rows(), self.num_columns());
         let options = SolverOptions {
             method: method.into(),
-            presolve: "off".into(),
-            time_limit_seconds: None,
+            ..SolverOptions::default()
         };
         let mut ready = self.into_model(&options)?;
         ready

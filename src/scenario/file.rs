@@ -355,8 +355,12 @@ pub struct ObjectiveTable {
 pub struct SolverTable {
     /// HiGHS algorithm: `"ipm"` (default), `"simplex"` or `"choose"`.
     pub method: Option<Spanned<String>>,
-    /// HiGHS presolve: `"off"` (default) or `"on"`.
+    /// HiGHS presolve: `"off"` (default), `"on"` or `"light"` (only the cheap reductions).
     pub presolve: Option<Spanned<String>>,
     /// Wall-clock limit per solve, in seconds.
     pub time_limit_seconds: Option<Raw>,
+    /// Parallel dual simplex on all cores (simplex method only; default false).
+    pub parallel: Option<Spanned<bool>>,
+    /// Scale of the dual simplex's cost perturbation (default 1).
+    pub cost_perturbation: Option<Raw>,
 }

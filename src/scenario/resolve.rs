@@ -677,9 +677,33 @@ pub fn dispatch_settings(
         choice(
             &s.presolve,
             "presolve",
-            &["off", "on"],
+            &["off", "on", "light"],
             &mut settings.solver.presolve,
         );
+        if let Some(parallel) = &s.parallel {
+            settings.solver.parallel = *parallel.get_ref();
+            if settings.solver.parallel && settings.solver.method != "simplex" {
+                c.report(
+                    "solver-option",
+                    "solver.parallel runs HiGHS's parallel dual simplex, but the method is not simplex".into(),
+                    parallel.span(),
+                    "give method = \"simplex\", or drop parallel",
+                );
+                ok = false;
+            }
+        }
+        if let Some(raw) = &s.cost_perturbation {
+            match c.number_in(
+                raw,
+                "solver.cost_perturbation",
+                1e-3,
+                1e3,
+                "a scale for HiGHS's dual simplex cost perturbation (1 is HiGHS's default)",
+            ) {
+                Some(v) => settings.solver.cost_perturbation = v,
+                None => ok = false,
+            }
+        }
         if let Some(raw) = &s.time_limit_seconds {
             match c.number_in(
                 raw,

@@ -81,3 +81,35 @@ fn the_default_year_is_plausible_and_byte_identical_for_the_same_seed() {
         "timeseries differs between identical runs"
     );
 }
+
+#[test]
+fn the_park_solver_settings_reach_the_same_optimum_as_plain_solvers() {
+    // The week's settings (parallel dual simplex, light presolve, cost perturbation 10)
+    // against plain dual simplex with full presolve and against interior point.
+    use vppsim::dispatch::built_in;
+    use vppsim::model::SolverOptions;
+    use vppsim::scenario::Strategy;
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/xining-park-week.toml");
+    let s = vppsim::scenario::load(&path).unwrap().scenario;
+    let tuned = s.dispatch.solver.clone();
+    assert!(tuned.parallel && tuned.presolve == "light" && tuned.cost_perturbation == 10.0);
+    let objective = |solver: SolverOptions| {
+        let mut s = s.clone();
+        s.dispatch.solver = solver;
+        let run = vppsim::sim::simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
+        run.objective.unwrap()
+    };
+    let found = objective(tuned);
+    for (method, presolve) in [("simplex", "on"), ("ipm", "off")] {
+        let plain = objective(SolverOptions {
+            method: method.into(),
+            presolve: presolve.into(),
+            ..SolverOptions::default()
+        });
+        assert!(
+            (found - plain).abs() <= 1e-9 * plain.abs(),
+            "{method}/{presolve}: {plain} against {found}"
+        );
+    }
+}

@@ -12,8 +12,14 @@
 //!   never postpones more than it can catch up;
 //! - bus injection `−overhead[t]·power[t]`, where the overhead is 1 for a plain load and the
 //!   PUE for compute whose energy is counted at the IT level.
+//!
+//! A window that ends in the plan and owes exactly what full power over its steps in the
+//! plan delivers (`owed = Σ max·dt`, e.g. a charging session asking more than its charger
+//! can give, capped to what it can) has only one feasible schedule: full power. It gets no
+//! columns and no energy row; its power enters the bus as a constant. The optimum is the
+//! same, the LP smaller (on the park year: 1,951 such sessions, 6,179 columns).
 
-use good_lp::{Expression, constraint};
+use good_lp::{Constraint, Expression, constraint};
 use serde::Serialize;
 
 use crate::model::{Bus, LpBuilder, VarBlock};
@@ -44,9 +50,11 @@ pub struct FlexibleLoad {
 }
 
 /// A flexible load's columns in one plan: one block per window, starting at a local step,
-/// and the energy shortfall of each window that ends in the plan, when softened.
+/// and the energy shortfall of each window that ends in the plan, when softened; windows
+/// that can only run at full power have their power (MW) from a local step instead.
 pub struct FlexibleVars {
     pub blocks: Vec<(usize, VarBlock)>,
+    pub fixed: Vec<(usize, Vec<f64>)>,
     pub shortfalls: Vec<(usize, VarBlock)>,
 }
 
@@ -97,6 +105,7 @@ impl FlexibleLoad {
         let end = start + n;
         let first = self.window_of(start);
         let mut blocks = Vec::new();
+        let mut fixed = Vec::new();
         let mut shortfalls = Vec::new();
         let mut rows = Vec::new();
         let mut must_now = Vec::new();
@@ -108,6 +117,22 @@ impl FlexibleLoad {
             .take_while(|(_, w)| w.start < end)
         {
             let (from, to) = (window.start.max(start), window.end.min(end));
+            let owed = if w == first {
+                owed_now_mwh
+            } else {
+                window.energy_mwh
+            };
+            if window.end <= end && shortfall_penalty.is_none() {
+                let capacity = (from..to).map(|t| self.max_at(t)).sum::<f64>() * dt;
+                if (owed - capacity).abs() <= 1e-9 * capacity.max(1.0) {
+                    let full: Vec<f64> = (from..to).map(|t| self.max_at(t)).collect();
+                    for (t, p) in (from..to).zip(&full) {
+                        bus.inject_constant(t - start, -self.bus_factor(t) * p);
+                    }
+                    fixed.push((from - start, full));
+                    continue;
+                }
+            }
             let power = lp.variables(format!("{}.power", self.name), from, to - from, |k| {
                 (0.0, self.max_at(from + k))
             });
@@ -116,11 +141,6 @@ impl FlexibleLoad {
                 delivered.add_mul(dt, power.var(t - from));
                 bus.inject(t - start, -self.bus_factor(t), power.var(t - from));
             }
-            let owed = if w == first {
-                owed_now_mwh
-            } else {
-                window.energy_mwh
-            };
             if let (Some(penalty), true) = (shortfall_penalty, window.end <= end) {
                 let short = lp.variables(format!("{}.shortfall", self.name), w, 1, |_| {
                     (0.0, owed.max(0.0))
@@ -134,21 +154,26 @@ impl FlexibleLoad {
                 let later: f64 = (end..window.end).map(|t| self.max_at(t)).sum::<f64>() * dt;
                 if owed - later > 1e-9 {
                     let lower = (delivered.clone(), owed - later);
-                    must_now.push(constraint::geq(lower.0, lower.1));
+                    must_now.push((w, constraint::geq(lower.0, lower.1)));
                 }
             }
-            rows.push(if window.end <= end {
-                constraint::eq(delivered, owed)
-            } else {
-                constraint::leq(delivered, owed)
-            });
+            rows.push((
+                w,
+                if window.end <= end {
+                    constraint::eq(delivered, owed)
+                } else {
+                    constraint::leq(delivered, owed)
+                },
+            ));
             blocks.push((from - start, power));
         }
-        lp.rows(format!("{}.energy", self.name), first, rows);
-        if !must_now.is_empty() {
-            lp.rows(format!("{}.energy_due", self.name), first, must_now);
+        add_window_rows(lp, &format!("{}.energy", self.name), rows);
+        add_window_rows(lp, &format!("{}.energy_due", self.name), must_now);
+        FlexibleVars {
+            blocks,
+            fixed,
+            shortfalls,
         }
-        FlexibleVars { blocks, shortfalls }
     }
 
     /// Realised power for a planned value: within `[0, max]` and never more than is owed.
@@ -157,9 +182,23 @@ impl FlexibleLoad {
     }
 }
 
+/// Adds rows given with their window index, one named block per run of consecutive
+/// windows, so that row `name[w]` belongs to window w.
+fn add_window_rows(lp: &mut LpBuilder, name: &str, rows: Vec<(usize, Constraint)>) {
+    let mut rows = rows.into_iter().peekable();
+    while let Some((first, row)) = rows.next() {
+        let mut run = vec![row];
+        while let Some((_, next)) = rows.next_if(|(w, _)| *w == first + run.len()) {
+            run.push(next);
+        }
+        lp.rows(name.to_string(), first, run);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Bus, LpBuilder};
 
     fn ev() -> FlexibleLoad {
         FlexibleLoad {
@@ -190,6 +229,26 @@ mod tests {
             (0..4).map(|t| f.window_of(t)).collect::<Vec<_>>(),
             [0, 0, 1, 1]
         );
+    }
+
+    #[test]
+    fn a_window_only_full_power_can_serve_gets_no_columns_and_rows_keep_their_window() {
+        // Window 0 owes 2 MWh over two 1 MW hourly steps: full power is its only schedule.
+        let mut f = ev();
+        f.windows[0].energy_mwh = 2.0;
+        let mut lp = LpBuilder::default();
+        let mut bus = Bus::new(0, 4, 1.0);
+        let vars = f.add_to_lp(&mut lp, &mut bus, 2.0, None);
+        assert_eq!(vars.fixed, vec![(0, vec![1.0, 1.0])]);
+        assert_eq!(vars.blocks.len(), 1);
+        assert_eq!(lp.num_columns(), 2, "window 1's steps 2 and 3 only");
+        assert_eq!(lp.num_rows(), 1);
+        assert_eq!(lp.row_name(0), "ev.energy[1]");
+        // Softened (explaining infeasibility), the window keeps its columns and row.
+        let mut lp = LpBuilder::default();
+        let vars = f.add_to_lp(&mut lp, &mut Bus::new(0, 4, 1.0), 2.0, Some(1e4));
+        assert!(vars.fixed.is_empty());
+        assert_eq!(lp.row_name(0), "ev.energy[0]");
     }
 
     #[test]

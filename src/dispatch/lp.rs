@@ -267,6 +267,9 @@ impl WindowVars {
                 let values = block.values(solution);
                 out[*offset..offset + values.len()].copy_from_slice(values);
             }
+            for (offset, power) in &vars.fixed {
+                out[*offset..offset + power.len()].copy_from_slice(power);
+            }
         }
         plan.import_mw
             .copy_from_slice(self.grid.import.values(solution));

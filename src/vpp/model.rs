@@ -120,6 +120,11 @@ impl SiteModel {
                             running[offset + k].add_mul(1.0, block.var(k));
                         }
                     }
+                    for (offset, power) in &job.fixed {
+                        for (k, p) in power.iter().enumerate() {
+                            running[offset + k] += *p;
+                        }
+                    }
                 }
                 // One row per step from the first to the last step any job may run, so row
                 // `compute_sent_limit[t]` is step t (in gaps it repeats the bound sent ≤ 0).

@@ -198,7 +198,6 @@ fn add_window_rows(lp: &mut LpBuilder, name: &str, rows: Vec<(usize, Constraint)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Bus, LpBuilder};
 
     fn ev() -> FlexibleLoad {
         FlexibleLoad {

@@ -23,8 +23,10 @@ fn park(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
     let model = vppsim::solar::PvModel {
-        tilt: 35.0,
-        azimuth: 180.0,
+        mount: vppsim::solar::Mount::Fixed {
+            tilt: 35.0,
+            azimuth: 180.0,
+        },
         albedo: 0.2,
         transposition: vppsim::solar::irradiance::Transposition::Perez,
         cell_temperature: vppsim::solar::pvsystem::CellTemperature::Faiman,

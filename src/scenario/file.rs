@@ -146,10 +146,12 @@ pub struct PvTable {
 pub struct PvModelTable {
     /// DC nameplate at standard test conditions.
     pub dc_capacity: Raw,
-    /// Degrees from horizontal.
-    pub tilt: Raw,
-    /// Degrees eastward from north (180 = south).
-    pub azimuth: Raw,
+    /// Degrees from horizontal (fixed racks).
+    pub tilt: Option<Raw>,
+    /// Degrees eastward from north, 180 = south (fixed racks).
+    pub azimuth: Option<Raw>,
+    /// Or: single-axis trackers.
+    pub tracking: Option<Spanned<TrackingTable>>,
     pub albedo: Option<Raw>,
     /// `"perez"` (default), `"hay-davies"` or `"isotropic"`.
     pub transposition: Option<Spanned<String>>,
@@ -162,6 +164,20 @@ pub struct PvModelTable {
     pub inverter_efficiency: Option<Raw>,
     /// ASHRAE incidence-angle coefficient (default 0.05).
     pub iam_b0: Option<Raw>,
+}
+
+/// Single-axis trackers (degrees).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingTable {
+    /// Azimuth the rotation axis points to, eastward from north (default 180: north–south).
+    pub axis_azimuth: Option<Raw>,
+    /// Tilt of the axis from horizontal (default 0).
+    pub axis_tilt: Option<Raw>,
+    /// Largest rotation from flat either way (default 60).
+    pub max_angle: Option<Raw>,
+    /// Ground coverage ratio; given, the trackers backtrack to avoid row shading.
+    pub gcr: Option<Raw>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,13 +10,14 @@ use super::values::{Checker, ColumnRef, SeriesKind};
 use crate::assets::datacenter::{AiJob, Cooling, Datacenter, JobGenerator};
 use crate::assets::ev::{ChargerClass, EvHub, Session, generate_sessions};
 use crate::rng::Rng;
-use crate::solar::PvModel;
 use crate::solar::clearsky::SOLAR_CONSTANT;
 use crate::solar::irradiance::Transposition;
 use crate::solar::irradiance::erbs;
 use crate::solar::pvsystem::{CellTemperature, Electrical};
 use crate::solar::spa::{Site, SunTrack};
+use crate::solar::tracking::SingleAxis;
 use crate::solar::weather::{MonthClimate, Weather, synthetic};
+use crate::solar::{Mount, PvModel};
 use crate::time::{TimeGrid, parse_duration};
 use crate::units::Dimension;
 
@@ -210,14 +211,6 @@ pub fn pv_model(
     let t = m.get_ref();
     let f = |k: &str| format!("pv '{name}': model.{k}");
     let dc = c.nonnegative(&t.dc_capacity, Dimension::Power, &f("dc_capacity"));
-    let tilt = c.number_in(&t.tilt, &f("tilt"), 0.0, 90.0, "degrees from horizontal");
-    let azimuth = c.number_in(
-        &t.azimuth,
-        &f("azimuth"),
-        0.0,
-        360.0,
-        "degrees eastward from north; 180 faces south",
-    );
     let fraction = |c: &mut Checker,
                     raw: &Option<Raw>,
                     k: &str,
@@ -273,6 +266,86 @@ pub fn pv_model(
         0.5,
         "ASHRAE coefficient, e.g. 0.05",
     );
+    let mount = match (&t.tracking, &t.tilt, &t.azimuth) {
+        (None, Some(tilt), Some(azimuth)) => {
+            let tilt = c.number_in(tilt, &f("tilt"), 0.0, 90.0, "degrees from horizontal");
+            let azimuth = c.number_in(
+                azimuth,
+                &f("azimuth"),
+                0.0,
+                360.0,
+                "degrees eastward from north; 180 faces south",
+            );
+            tilt.zip(azimuth)
+                .map(|(tilt, azimuth)| Mount::Fixed { tilt, azimuth })
+        }
+        (None, _, _) => {
+            c.report(
+                "pv-mount",
+                format!("pv '{name}': the model needs tilt and azimuth, or tracking"),
+                m.span(),
+                "give tilt = 30, azimuth = 180 for fixed racks, or tracking = { gcr = 0.35 } for single-axis trackers",
+            );
+            None
+        }
+        (Some(tracking), None, None) => {
+            let k = tracking.get_ref();
+            let axis_azimuth = fraction(
+                c,
+                &k.axis_azimuth,
+                "tracking.axis_azimuth",
+                180.0,
+                0.0,
+                360.0,
+                "degrees eastward from north; 180 for a north–south axis",
+            );
+            let axis_tilt = fraction(
+                c,
+                &k.axis_tilt,
+                "tracking.axis_tilt",
+                0.0,
+                0.0,
+                60.0,
+                "degrees from horizontal",
+            );
+            let max_angle = fraction(
+                c,
+                &k.max_angle,
+                "tracking.max_angle",
+                60.0,
+                0.0,
+                90.0,
+                "degrees from flat either way, e.g. 60",
+            );
+            let gcr = match &k.gcr {
+                None => Some(None),
+                Some(raw) => c
+                    .number_in(
+                        raw,
+                        &f("tracking.gcr"),
+                        0.01,
+                        1.0,
+                        "module width over row pitch, e.g. 0.35",
+                    )
+                    .map(Some),
+            };
+            Some(Mount::SingleAxis(SingleAxis {
+                axis_tilt: axis_tilt?,
+                axis_azimuth: axis_azimuth?,
+                max_angle: max_angle?,
+                gcr: gcr?,
+            }))
+        }
+        (Some(tracking), _, _) => {
+            c.report(
+                "pv-mount",
+                format!("pv '{name}': trackers turn the modules, so tilt and azimuth do not apply"),
+                tracking.span(),
+                "drop tilt and azimuth, or tracking",
+            );
+            None
+        }
+    };
     let mut choice = |v: &Option<Spanned<String>>, k: &str, allowed: &[&str]| -> Option<String> {
         match v {
             None => Some(allowed[0].to_string()),
@@ -305,8 +378,7 @@ pub fn pv_model(
         _ => CellTemperature::Sapm,
     };
     Some(PvModel {
-        tilt: tilt?,
-        azimuth: azimuth?,
+        mount: mount?,
         albedo: albedo?,
         transposition,
         cell_temperature: cell,

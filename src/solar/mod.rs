@@ -1,11 +1,13 @@
 //! Solar physics: sun position ([`spa`]), clear sky ([`clearsky`]), plane-of-array
-//! irradiance ([`irradiance`]), module and inverter ([`pvsystem`]) and weather
-//! ([`weather`]). [`PvModel::ac_power`] chains them into a PV plant's AC output per step.
+//! irradiance ([`irradiance`]), single-axis trackers ([`tracking`]), module and inverter
+//! ([`pvsystem`]) and weather ([`weather`]). [`PvModel::ac_power`] chains them into a PV
+//! plant's AC output per step.
 
 pub mod clearsky;
 pub mod irradiance;
 pub mod pvsystem;
 pub mod spa;
+pub mod tracking;
 pub mod weather;
 
 use serde::Serialize;
@@ -14,16 +16,24 @@ use clearsky::{Irradiance, SOLAR_CONSTANT};
 use irradiance::{Plane, Transposition};
 use pvsystem::{CellTemperature, Electrical, iam_ashrae};
 use spa::{Site, SunTrack};
+use tracking::SingleAxis;
 use weather::Weather;
 
 use crate::time::TimeGrid;
 
-/// A fixed-tilt PV plant.
+/// How a PV plant's modules are mounted.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Mount {
+    /// Tilt from horizontal and azimuth eastward from north (degrees; 180 faces south).
+    Fixed { tilt: f64, azimuth: f64 },
+    /// On single-axis trackers.
+    SingleAxis(SingleAxis),
+}
+
+/// A PV plant on fixed racks or single-axis trackers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PvModel {
-    /// Tilt from horizontal and azimuth eastward from north (degrees; 180 faces south).
-    pub tilt: f64,
-    pub azimuth: f64,
+    pub mount: Mount,
     pub albedo: f64,
     pub transposition: Transposition,
     pub cell_temperature: CellTemperature,
@@ -36,12 +46,6 @@ impl PvModel {
     /// AC output (MW) per step; the sun is taken at the middle of each step.
     pub fn ac_power(&self, site: &Site, weather: &Weather, time: &TimeGrid) -> Vec<f64> {
         let mut track = SunTrack::new(*site);
-        let plane = Plane {
-            tilt: self.tilt,
-            azimuth: self.azimuth,
-            albedo: self.albedo,
-            model: self.transposition,
-        };
         (0..time.len)
             .map(|t| {
                 let mid = time.instant(t).timestamp() as f64 + time.step_seconds as f64 / 2.0;
@@ -54,6 +58,19 @@ impl PvModel {
                 if sky.ghi <= 0.0 {
                     return 0.0;
                 }
+                let (tilt, azimuth) = match self.mount {
+                    Mount::Fixed { tilt, azimuth } => (tilt, azimuth),
+                    Mount::SingleAxis(tracker) => {
+                        let o = tracker.orient(sun.zenith, sun.azimuth);
+                        (o.tilt, o.azimuth)
+                    }
+                };
+                let plane = Plane {
+                    tilt,
+                    azimuth,
+                    albedo: self.albedo,
+                    model: self.transposition,
+                };
                 let extra = SOLAR_CONSTANT / (sun.radius_au * sun.radius_au);
                 let poa = plane.irradiance(sun.zenith, sun.azimuth, sky, extra);
                 let effective = poa.beam * iam_ashrae(poa.aoi, self.iam_b0)

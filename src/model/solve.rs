@@ -93,36 +93,23 @@ impl LpBuilder {
             .try_into_inner()
             .map_err(|e| SolveError::Solver(e.to_string()))?;
         model.make_quiet();
-        let mut set = |key: &str, value: &str| {
-            model
-                .try_set_option(key, value)
-                .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
-        };
-        set("solver", &options.method)?;
+        set_option(&mut model, "solver", options.method.as_str())?;
         let light = options.presolve == "light";
-        set("presolve", if light { "on" } else { &options.presolve })?;
-        let mut set_number = |key: &str, value: f64| {
-            model
-                .try_set_option(key, value)
-                .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
-        };
+        let presolve = if light { "on" } else { &options.presolve };
+        set_option(&mut model, "presolve", presolve)?;
         if let Some(limit) = options.time_limit_seconds {
-            set_number("time_limit", limit)?;
+            set_option(&mut model, "time_limit", limit)?;
         }
-        set_number(
+        set_option(
+            &mut model,
             "dual_simplex_cost_perturbation_multiplier",
             options.cost_perturbation,
         )?;
-        let mut set_integer = |key: &str, value: i32| {
-            model
-                .try_set_option(key, value)
-                .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
-        };
         if light {
-            set_integer("presolve_rule_off", LIGHT_PRESOLVE_RULES_OFF)?;
+            set_option(&mut model, "presolve_rule_off", LIGHT_PRESOLVE_RULES_OFF)?;
         }
         if options.parallel && options.method == "simplex" {
-            set_integer("simplex_strategy", 2)?;
+            set_option(&mut model, "simplex_strategy", 2)?;
         }
         Ok(ReadyModel {
             model,
@@ -139,10 +126,7 @@ impl LpBuilder {
             ..SolverOptions::default()
         };
         let mut ready = self.into_model(&options)?;
-        ready
-            .model
-            .try_set_option("threads", 1)
-            .map_err(|e| SolveError::Solver(format!("option threads: {e:?}")))?;
+        set_option(&mut ready.model, "threads", 1)?;
         Ok(PersistentLp::from_model(ready.model, rows, cols))
     }
 
@@ -150,6 +134,16 @@ impl LpBuilder {
     pub fn solve(self, options: &SolverOptions) -> Result<LpSolution, SolveError> {
         self.into_model(options)?.solve()
     }
+}
+
+/// Sets one HiGHS option; a refusal is a [`SolveError`] naming option and value.
+fn set_option<V>(model: &mut highs::Model, key: &str, value: V) -> Result<(), SolveError>
+where
+    V: highs::HighsOptionValue + std::fmt::Display + Copy,
+{
+    model
+        .try_set_option(key, value)
+        .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
 }
 
 /// A HiGHS model with its options set, ready to solve.

@@ -11,10 +11,13 @@
 //! - Each AI-training job (release, deadline, IT energy, maximum IT power; preemptible with
 //!   checkpoints) enters as a flexible load with one window, counted at the IT level, whose
 //!   bus draw is its IT power × PUE.
+//! - With power capping, up to a share of the general IT power may be capped in any step, at
+//!   a price per IT MWh (the compute lost); it enters as a curtailable load `<name>.capping`
+//!   counted at the IT level, each capped MW saving IT × PUE on the bus.
 
 use serde::Serialize;
 
-use super::{EnergyWindow, FixedLoad, FlexibleLoad};
+use super::{CurtailableLoad, EnergyWindow, FixedLoad, FlexibleLoad};
 use crate::rng::Rng;
 use crate::time::TimeGrid;
 
@@ -108,9 +111,29 @@ pub struct Datacenter {
     /// PUE per step.
     pub pue: Vec<f64>,
     pub jobs: Vec<AiJob>,
+    pub capping: Option<PowerCapping>,
+}
+
+/// Capping of the general IT load.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PowerCapping {
+    /// Fraction of the general IT power that may be capped in any step.
+    pub share: f64,
+    /// Price of a capped IT MWh (CNY/MWh).
+    pub price_cny_per_mwh: f64,
 }
 
 impl Datacenter {
+    /// The cappable share of the general IT load, as a curtailable load `<name>.capping`.
+    pub fn capping_load(&self) -> Option<CurtailableLoad> {
+        self.capping.map(|c| CurtailableLoad {
+            name: format!("{}.capping", self.name),
+            max_mw: self.it_mw.iter().map(|it| c.share * it).collect(),
+            overhead: self.pue.clone(),
+            price_cny_per_mwh: c.price_cny_per_mwh,
+        })
+    }
+
     /// The general IT load's facility power, as a fixed load named `<name>.general`.
     pub fn facility_load(&self) -> FixedLoad {
         FixedLoad {

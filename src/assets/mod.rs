@@ -2,6 +2,7 @@
 //! and bus injection (`add_to_lp`), and its physics when a plan is committed (`realise`).
 
 pub mod battery;
+pub mod curtailable;
 pub mod datacenter;
 pub mod ev;
 pub mod flexible;
@@ -10,6 +11,7 @@ pub mod load;
 pub mod pv;
 
 pub use battery::Battery;
+pub use curtailable::CurtailableLoad;
 pub use flexible::{EnergyWindow, FlexibleLoad};
 pub use grid::{Grid, Weights};
 pub use load::FixedLoad;

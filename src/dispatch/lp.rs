@@ -190,6 +190,7 @@ pub struct WindowVars {
     pub pv: Vec<VarBlock>,
     pub batteries: Vec<BatteryVars>,
     pub flexible: Vec<FlexibleVars>,
+    pub curtailable: Vec<VarBlock>,
     pub grid: GridVars,
     pub unserved: Option<VarBlock>,
 }
@@ -236,11 +237,17 @@ impl WindowVars {
             .zip(&ctx.state.owed_mwh)
             .map(|(f, &owed)| f.add_to_lp(lp, &mut bus, owed, softening.shortfall))
             .collect();
+        let curtailable = s
+            .curtailable_loads
+            .iter()
+            .map(|c| c.add_to_lp(lp, &mut bus, weights))
+            .collect();
         let grid = s.grid.add_to_lp(lp, &mut bus, weights);
         let vars = WindowVars {
             pv,
             batteries,
             flexible,
+            curtailable,
             grid,
             unserved: None,
         };
@@ -270,6 +277,9 @@ impl WindowVars {
             for (offset, power) in &vars.fixed {
                 out[*offset..offset + power.len()].copy_from_slice(power);
             }
+        }
+        for (out, vars) in plan.curtailed_mw.iter_mut().zip(&self.curtailable) {
+            out.copy_from_slice(vars.values(solution));
         }
         plan.import_mw
             .copy_from_slice(self.grid.import.values(solution));
@@ -382,6 +392,11 @@ pub fn check_balance(ctx: &Context, inputs: &Inputs, plan: &Plan) -> Result<(), 
         let t = ctx.start + k;
         let supply: f64 = plan.pv_mw.iter().map(|v| v[k]).sum::<f64>()
             + plan.discharge_mw.iter().map(|v| v[k]).sum::<f64>()
+            + s.curtailable_loads
+                .iter()
+                .zip(&plan.curtailed_mw)
+                .map(|(c, v)| v[k] * c.overhead[t])
+                .sum::<f64>()
             + plan.import_mw[k];
         let demand: f64 = inputs.loads.iter().map(|l| l[k]).sum::<f64>()
             + s.flexible_loads

@@ -30,6 +30,8 @@ pub struct Plan {
     pub charge_mw: Vec<Vec<f64>>,
     pub discharge_mw: Vec<Vec<f64>>,
     pub flexible_mw: Vec<Vec<f64>>,
+    /// Curtailed power of each curtailable load (MW at the load's level).
+    pub curtailed_mw: Vec<Vec<f64>>,
     pub import_mw: Vec<f64>,
     pub export_mw: Vec<f64>,
     /// Load the plan leaves unserved (only where the scenario prices lost load).
@@ -50,6 +52,7 @@ impl Plan {
         fit(&mut self.charge_mw, scenario.batteries.len());
         fit(&mut self.discharge_mw, scenario.batteries.len());
         fit(&mut self.flexible_mw, scenario.flexible_loads.len());
+        fit(&mut self.curtailed_mw, scenario.curtailable_loads.len());
         for v in [
             &mut self.import_mw,
             &mut self.export_mw,

@@ -27,6 +27,7 @@ pub(super) fn site(len: usize) -> Scenario {
         batteries: vec![],
         loads: vec![],
         flexible_loads: vec![],
+        curtailable_loads: vec![],
         datacenters: vec![],
         ev_hubs: vec![],
         grid: Grid {
@@ -343,4 +344,53 @@ fn peak_shaving_and_time_of_use_rules_by_hand() {
         close(k.grid_import_mwh, 2.0) && close(k.import_cost_cny, 2.0),
         "{k:?}"
     );
+}
+
+#[test]
+fn power_capping_pays_where_it_costs_less_than_the_energy_it_saves() {
+    // 1 MW of IT at PUE 1.25 (a 1.25 MW facility load), half of it cappable. Import costs
+    // 100 CNY/MWh, cost alone counts. Capping at 50 CNY per IT MWh saves 1.25 × 100 = 125
+    // per IT MWh: cap 0.5 MW, import 0.625 MW, cost 62.5 + 25 = 87.5. At 200 CNY it does
+    // not pay: no capping, cost 125.
+    let capped = |price: f64| {
+        let mut s = site(1);
+        s.loads = vec![load(&[1.25])];
+        s.curtailable_loads = vec![crate::assets::CurtailableLoad {
+            name: "dc.capping".into(),
+            max_mw: vec![0.5],
+            overhead: vec![1.25],
+            price_cny_per_mwh: price,
+        }];
+        s.grid.import_price = vec![100.0];
+        s.dispatch.weights = Weights {
+            import: 0.0,
+            cost: 1.0,
+            carbon: 0.0,
+        };
+        run(&s, Strategy::Lp).unwrap()
+    };
+    let k = capped(50.0);
+    assert!(close(k.grid_import_mwh, 0.625), "{k:?}");
+    assert!(close(k.curtailment_cost_cny.unwrap(), 25.0), "{k:?}");
+    assert!(
+        close(k.total_cost_cny, 87.5) && close(k.objective, 87.5),
+        "{k:?}"
+    );
+    assert!(close(k.consumption_mwh, 0.625), "{k:?}");
+    let k = capped(200.0);
+    assert!(
+        close(k.grid_import_mwh, 1.25) && close(k.total_cost_cny, 125.0),
+        "{k:?}"
+    );
+    // The rules never cap.
+    let mut s = site(1);
+    s.loads = vec![load(&[1.25])];
+    s.curtailable_loads = vec![crate::assets::CurtailableLoad {
+        name: "dc.capping".into(),
+        max_mw: vec![0.5],
+        overhead: vec![1.25],
+        price_cny_per_mwh: 50.0,
+    }];
+    let k = run(&s, Strategy::Rule).unwrap();
+    assert!(close(k.grid_import_mwh, 1.25), "{k:?}");
 }

@@ -13,9 +13,10 @@
 //!   for the next, ranged `[due, owed]`, whose coefficients say which steps are in which.
 //!
 //! This holds when every flexible load's windows tile the horizon and none is shorter than
-//! the plan (then at most two meet a plan), and without a demand charge (whose monthly peak
-//! columns would move); [`PersistentWindow::supports`] checks it, and the MPC rebuilds each
-//! window's LP otherwise. Steps past the end of the horizon are switched off (zero bounds).
+//! the plan (then at most two meet a plan), without a demand charge (whose monthly peak
+//! columns would move) and without curtailable loads (not in the template);
+//! [`PersistentWindow::supports`] checks it, and the MPC rebuilds each window's LP otherwise.
+//! Steps past the end of the horizon are switched off (zero bounds).
 
 use highs::RowProblem;
 
@@ -69,7 +70,9 @@ impl PersistentWindow {
                     .enumerate()
                     .all(|(i, w)| w.end - w.start >= horizon || i == 0 || i + 1 == f.windows.len())
         };
-        s.grid.demand_charge.is_none() && s.flexible_loads.iter().all(tiles)
+        s.grid.demand_charge.is_none()
+            && s.curtailable_loads.is_empty()
+            && s.flexible_loads.iter().all(tiles)
     }
 
     /// Builds the template LP for `horizon` steps.

@@ -9,11 +9,13 @@
 //! - CO2 `Σ c·import·dt` (t), when a carbon intensity is given;
 //! - battery equivalent full cycles `Σ discharge·dt / energy capacity`;
 //! - demand charge `Σ_months c · max import in the month` (CNY), when the tariff has one;
-//! - objective `w_import·import + w_cost·(energy cost + demand charge + wear) +
+//! - objective `w_import·import + w_cost·(energy cost + demand charge + wear + capping) +
 //!   w_carbon·CO2[kg]`, the quantity the LP minimises; unserved load, where priced, counts
-//!   as imported at the dirtiest hour plus its value of lost load;
+//!   as imported at the dirtiest hour plus its value of lost load; capping costs its price
+//!   per IT MWh capped;
 //! - PV specific yield `Σ PV output·dt / DC nameplate` (kWh/kWp), for modelled plants;
-//! - per data centre: IT and facility energy, realised PUE = facility/IT, AI compute
+//! - per data centre: IT and facility energy (less what power capping gave up, which is
+//!   reported), realised PUE = facility/IT, AI compute
 //!   delivered and jobs finished on time, and the share of its energy (and of its AI jobs'
 //!   energy) met on site: each step's on-site share `s = (consumption − import)/consumption`
 //!   (PV directly or through the battery), weighted by the data centre's power;
@@ -45,12 +47,15 @@ fn datacenter(r: &Results, d: &DatacenterInfo, onsite: &[f64]) -> DatacenterKpi 
         .iter()
         .filter(|f| f.group.as_deref() == Some(group.as_str()))
         .collect();
+    let capping = format!("{}.capping", d.name);
+    let capped = r.curtailed.iter().find(|c| c.name == capping);
     let (mut it, mut facility, mut ai_it, mut ai_facility, mut onsite_mwh, mut ai_onsite_mwh) =
         (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     for (t, share) in onsite.iter().enumerate() {
         let ai: f64 = jobs.iter().map(|j| j.power_mw[t]).sum();
-        let (base_facility, ai_fac) = (d.it_mw[t] * d.pue[t], ai * d.pue[t]);
-        it += (d.it_mw[t] + ai) * dt;
+        let general = d.it_mw[t] - capped.map_or(0.0, |c| c.power_mw[t]);
+        let (base_facility, ai_fac) = (general * d.pue[t], ai * d.pue[t]);
+        it += (general + ai) * dt;
         facility += (base_facility + ai_fac) * dt;
         ai_it += ai * dt;
         ai_facility += ai_fac * dt;
@@ -70,6 +75,7 @@ fn datacenter(r: &Results, d: &DatacenterInfo, onsite: &[f64]) -> DatacenterKpi 
             .count(),
         onsite_share: (facility > 0.0).then(|| onsite_mwh / facility),
         ai_onsite_share: (ai_facility > 0.0).then(|| ai_onsite_mwh / ai_facility),
+        it_capped_mwh: capped.map(|c| c.power_mw.iter().sum::<f64>() * dt),
     }
 }
 
@@ -91,6 +97,8 @@ pub struct DatacenterKpi {
     pub ai_jobs_on_time: usize,
     pub onsite_share: Option<f64>,
     pub ai_onsite_share: Option<f64>,
+    /// General IT energy capped, where the data centre caps power.
+    pub it_capped_mwh: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -123,6 +131,8 @@ pub struct Kpis {
     pub demand_charge_cny: Option<f64>,
     /// Value of lost load × unserved energy, when the scenario prices it.
     pub unserved_cost_cny: Option<f64>,
+    /// Price × energy curtailed (a data centre's power capping), when a load may curtail.
+    pub curtailment_cost_cny: Option<f64>,
     pub total_cost_cny: f64,
     /// Load left unserved (MWh), when the scenario allows it.
     pub unserved_mwh: Option<f64>,
@@ -211,6 +221,19 @@ impl Kpis {
         let unserved_cost_cny = r
             .unserved_cny_per_mwh
             .map(|voll| voll * energy(&r.unserved_mw));
+        let curtailment_cost_cny = (!r.curtailed.is_empty()).then(|| {
+            total(
+                &mut r
+                    .curtailed
+                    .iter()
+                    .map(|c| c.price_cny_per_mwh * energy(&c.power_mw)),
+            )
+        });
+        let costs = energy_cost_cny
+            + battery_wear_cost_cny
+            + demand_charge_cny.unwrap_or(0.0)
+            + unserved_cost_cny.unwrap_or(0.0)
+            + curtailment_cost_cny.unwrap_or(0.0);
         Kpis {
             grid_import_mwh,
             peak_import_mw: r.import_mw.iter().copied().fold(0.0, f64::max),
@@ -230,10 +253,8 @@ impl Kpis {
             battery_wear_cost_cny,
             demand_charge_cny,
             unserved_cost_cny,
-            total_cost_cny: energy_cost_cny
-                + battery_wear_cost_cny
-                + demand_charge_cny.unwrap_or(0.0)
-                + unserved_cost_cny.unwrap_or(0.0),
+            curtailment_cost_cny,
+            total_cost_cny: costs,
             unserved_mwh,
             pv_specific_yield_kwh_per_kwp: (dc_mw > 0.0)
                 .then(|| modelled.iter().map(|m| m.1).sum::<f64>() / dc_mw),
@@ -261,11 +282,7 @@ impl Kpis {
                 })
                 .collect(),
             objective: w.import * (grid_import_mwh + unserved_mwh.unwrap_or(0.0))
-                + w.cost
-                    * (energy_cost_cny
-                        + battery_wear_cost_cny
-                        + demand_charge_cny.unwrap_or(0.0)
-                        + unserved_cost_cny.unwrap_or(0.0))
+                + w.cost * costs
                 + w.carbon * (co2_kg.unwrap_or(0.0) + dirtiest * unserved_mwh.unwrap_or(0.0)),
         }
     }
@@ -316,6 +333,9 @@ impl Kpis {
         if let Some(u) = self.unserved_mwh {
             rows.push(("load unserved".into(), f(u), "MWh"));
         }
+        if let Some(c) = self.curtailment_cost_cny {
+            rows.push(("power capping cost".into(), format!("{c:.2}"), "CNY"));
+        }
         rows.push((
             "total cost".into(),
             format!("{:.2}", self.total_cost_cny),
@@ -331,6 +351,9 @@ impl Kpis {
                 "",
             ));
             rows.push((format!("{} AI compute", d.name), f(d.ai_compute_mwh), "MWh"));
+            if let Some(capped) = d.it_capped_mwh {
+                rows.push((format!("{} IT capped", d.name), f(capped), "MWh"));
+            }
             rows.push((
                 format!("{} AI jobs on time", d.name),
                 format!("{} / {}", d.ai_jobs_on_time, d.ai_jobs),

@@ -51,8 +51,16 @@ pub struct FlexibleSeries {
     pub power_mw: Vec<f64>,
 }
 
+/// What a curtailable load gave up (MW at the load's level, e.g. IT power capped).
+#[derive(Debug, Clone, Serialize)]
+pub struct CurtailedSeries {
+    pub name: String,
+    pub price_cny_per_mwh: f64,
+    pub power_mw: Vec<f64>,
+}
+
 /// A data centre's general IT load and PUE per step; its jobs are the flexible loads of
-/// group `<name>.ai_jobs`.
+/// group `<name>.ai_jobs`, its power capping the curtailed series `<name>.capping`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DatacenterInfo {
     pub name: String,
@@ -83,9 +91,11 @@ pub struct Results {
     pub batteries: Vec<BatterySeries>,
     pub loads: Vec<LoadSeries>,
     pub flexible: Vec<FlexibleSeries>,
+    pub curtailed: Vec<CurtailedSeries>,
     pub import_mw: Vec<f64>,
     pub export_mw: Vec<f64>,
-    /// Power drawn by all loads, fixed and flexible (with their overheads such as PUE).
+    /// Power drawn by all loads, fixed and flexible (with their overheads such as PUE), less
+    /// what curtailment saved.
     pub consumption_mw: Vec<f64>,
     /// Load left unserved; always zero unless the scenario prices lost load.
     pub unserved_mw: Vec<f64>,
@@ -148,6 +158,15 @@ impl Results {
                     name: f.name.clone(),
                     group: f.group.clone(),
                     required_mwh: f.windows.iter().map(|w| w.energy_mwh).sum(),
+                    power_mw: column(),
+                })
+                .collect(),
+            curtailed: scenario
+                .curtailable_loads
+                .iter()
+                .map(|c| CurtailedSeries {
+                    name: c.name.clone(),
+                    price_cny_per_mwh: c.price_cny_per_mwh,
                     power_mw: column(),
                 })
                 .collect(),

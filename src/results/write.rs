@@ -323,6 +323,9 @@ pub fn timeseries_csv(r: &Results) -> String {
         };
         header.push(format!("{name}.{label} [MW]"));
     }
+    for c in &r.curtailed {
+        header.push(format!("{}.curtailed [MW]", c.name));
+    }
     for d in &r.datacenters {
         header.push(format!("{}.pue [-]", d.name));
     }
@@ -369,6 +372,9 @@ pub fn timeseries_csv(r: &Results) -> String {
         }
         for (_, members) in &groups {
             cell(members.iter().map(|&i| r.flexible[i].power_mw[t]).sum(), 6);
+        }
+        for c in &r.curtailed {
+            cell(c.power_mw[t], 6);
         }
         for d in &r.datacenters {
             cell(d.pue[t], 4);

@@ -232,6 +232,17 @@ pub struct DatacenterTable {
     pub job: Vec<JobTable>,
     /// Or generated with the scenario's seed.
     pub ai_jobs: Option<Spanned<JobGeneratorTable>>,
+    /// A share of the general IT load that may be capped, at a price.
+    pub power_capping: Option<Spanned<PowerCappingTable>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerCappingTable {
+    /// Fraction of the general IT power that may be capped in any step.
+    pub share: Raw,
+    /// Price of a capped IT MWh (the compute lost), e.g. "1 CNY/kWh".
+    pub cost: Raw,
 }
 
 /// PUE as a piecewise-linear function of the outdoor temperature.

@@ -13,7 +13,7 @@ use sha2::Digest as _;
 
 use crate::assets::datacenter::Datacenter;
 use crate::assets::ev::EvHub;
-use crate::assets::{Battery, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
+use crate::assets::{Battery, CurtailableLoad, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
 use crate::diagnostic::{Location, Problem, Problems};
 use crate::dispatch::MpcSettings;
 use crate::model::SolverOptions;
@@ -122,6 +122,8 @@ pub struct Scenario {
     /// Fixed loads include each data centre's general facility load and each uncontrolled
     /// EV hub; flexible loads include each AI job and each managed charger.
     pub flexible_loads: Vec<FlexibleLoad>,
+    /// Loads that may be curtailed at a price: each data centre's power capping.
+    pub curtailable_loads: Vec<CurtailableLoad>,
     pub datacenters: Vec<Datacenter>,
     pub ev_hubs: Vec<EvHub>,
     pub grid: Grid,

@@ -7,7 +7,7 @@ use toml::Spanned;
 
 use super::file::{self, Raw};
 use super::values::{Checker, ColumnRef, SeriesKind};
-use crate::assets::datacenter::{AiJob, Cooling, Datacenter, JobGenerator};
+use crate::assets::datacenter::{AiJob, Cooling, Datacenter, JobGenerator, PowerCapping};
 use crate::assets::ev::{ChargerClass, EvHub, Session, generate_sessions};
 use crate::rng::Rng;
 use crate::solar::clearsky::SOLAR_CONSTANT;
@@ -455,6 +455,26 @@ pub fn datacenter(
             Some(weather.temp_air.iter().map(|t| cooling.pue(*t)).collect())
         }
     };
+    let capping = match &t.power_capping {
+        None => Some(None),
+        Some(k) => {
+            let k = k.get_ref();
+            let share = c.number_in(
+                &k.share,
+                &f("power_capping.share"),
+                0.0,
+                1.0,
+                "the fraction of the general IT load that may be capped, e.g. 0.1",
+            );
+            let price = c.nonnegative(&k.cost, Dimension::EnergyPrice, &f("power_capping.cost"));
+            share.zip(price).map(|(share, price)| {
+                Some(PowerCapping {
+                    share,
+                    price_cny_per_mwh: price,
+                })
+            })
+        }
+    };
     let mut jobs: Vec<AiJob> = t.job.iter().filter_map(|j| job(c, name, j, time)).collect();
     if t.job.len() != jobs.len() {
         return None;
@@ -493,6 +513,7 @@ pub fn datacenter(
         it_mw: it?,
         pue: pue?,
         jobs,
+        capping: capping?,
     })
 }
 

@@ -117,9 +117,11 @@ pub fn site_scenario(
     let ev_hubs: Vec<_> = ev_hubs.into_iter().flatten().collect();
     let mut loads: Vec<_> = loads.into_iter().flatten().collect();
     let mut flexible: Vec<_> = flexible.into_iter().flatten().collect();
+    let mut curtailable = Vec::new();
     for dc in &datacenters {
         loads.push(dc.facility_load());
         flexible.extend(dc.job_loads());
+        curtailable.extend(dc.capping_load());
     }
     for hub in &ev_hubs {
         if hub.managed {
@@ -139,6 +141,7 @@ pub fn site_scenario(
         batteries: batteries.into_iter().flatten().collect(),
         loads,
         flexible_loads: flexible,
+        curtailable_loads: curtailable,
         datacenters,
         ev_hubs,
         grid,

@@ -36,6 +36,16 @@ pub fn commit(
             out.power_mw.push(power);
             consumption += power * f.bus_factor(t);
         }
+        for (i, (c, out)) in scenario
+            .curtailable_loads
+            .iter()
+            .zip(&mut results.curtailed)
+            .enumerate()
+        {
+            let power = c.realise(t, plan.curtailed_mw[i][k]);
+            out.power_mw.push(power);
+            consumption -= power * c.overhead[t];
+        }
         let mut net = consumption;
         for (i, (b, out)) in scenario
             .batteries

@@ -105,6 +105,18 @@ pub fn check(
             }
             balance -= r.power_mw[t] * f.bus_factor(t);
         }
+        for (c, r) in scenario.curtailable_loads.iter().zip(&results.curtailed) {
+            if !within(r.power_mw[t], 0.0, c.max_mw[t]) {
+                return fail(
+                    t,
+                    format!(
+                        "'{}' curtails {:.6} MW, outside 0..{:.6} MW",
+                        c.name, r.power_mw[t], c.max_mw[t]
+                    ),
+                );
+            }
+            balance += r.power_mw[t] * c.overhead[t];
+        }
         let grid = &scenario.grid;
         if !within(results.import_mw[t], 0.0, grid.import_limit_mw)
             || !within(results.export_mw[t], 0.0, grid.export_limit_mw)

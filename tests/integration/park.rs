@@ -170,3 +170,49 @@ fn trackers_gain_what_single_axis_trackers_gain_at_this_latitude() {
         "{free} against {backtracking}"
     );
 }
+
+#[test]
+fn power_capping_in_the_park_week_is_used_when_it_pays_and_only_then() {
+    // A tenth of the data centre's general IT load may be capped. The week's objective
+    // weighs a MWh of import like 1e5 CNY: at 30 CNY/kWh capping an IT MWh (0.3 MWh-eq)
+    // saves more import than it costs, at 1,000 CNY/kWh (10 MWh-eq) it never does.
+    use vppsim::dispatch::built_in;
+    use vppsim::results::Kpis;
+    use vppsim::scenario::Strategy;
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/xining-park-week.toml");
+    let source = std::fs::read_to_string(&path).unwrap();
+    let run = |capping: &str| {
+        let text = source.replacen("\n[[ev_hub]]", &format!("{capping}\n\n[[ev_hub]]"), 1);
+        let s = vppsim::scenario::from_str(&path, &text).unwrap();
+        let run = vppsim::sim::simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
+        let dc = &s.datacenters[0];
+        let cappable = dc.it_mw.iter().sum::<f64>() * 0.1 * s.time.dt_hours();
+        (
+            Kpis::compute(&run.results),
+            run.objective.unwrap(),
+            cappable,
+        )
+    };
+    let (plain, plain_objective, cappable) = run("");
+    assert!(plain.curtailment_cost_cny.is_none() && plain.datacenters[0].it_capped_mwh.is_none());
+    let (dear, dear_objective, _) = run("power_capping = { share = 0.1, cost = \"1000 CNY/kWh\" }");
+    assert!(
+        dear.datacenters[0].it_capped_mwh.unwrap() < 1e-9,
+        "{dear:?}"
+    );
+    assert!((dear_objective - plain_objective).abs() < 1e-6 * plain_objective);
+    let (cheap, cheap_objective, _) = run("power_capping = { share = 0.1, cost = \"30 CNY/kWh\" }");
+    let capped = cheap.datacenters[0].it_capped_mwh.unwrap();
+    assert!(
+        capped > 0.9 * cappable && capped <= cappable + 1e-6,
+        "{capped} of {cappable}"
+    );
+    assert!(cheap.grid_import_mwh < plain.grid_import_mwh - capped);
+    assert!(cheap_objective < plain_objective);
+    let cost = cheap.curtailment_cost_cny.unwrap();
+    assert!((cost - 30_000.0 * capped).abs() < 1e-6 * cost);
+    // The capped energy leaves the data centre's IT energy, not its jobs.
+    let it_gap = plain.datacenters[0].it_mwh - cheap.datacenters[0].it_mwh;
+    assert!((it_gap - capped).abs() < 1e-6, "{it_gap} against {capped}");
+}

@@ -352,7 +352,7 @@ fn power_capping_pays_where_it_costs_less_than_the_energy_it_saves() {
     // 100 CNY/MWh, cost alone counts. Capping at 50 CNY per IT MWh saves 1.25 × 100 = 125
     // per IT MWh: cap 0.5 MW, import 0.625 MW, cost 62.5 + 25 = 87.5. At 200 CNY it does
     // not pay: no capping, cost 125.
-    let capped = |price: f64| {
+    let capped = |price: f64, strategy: Strategy| {
         let mut s = site(1);
         s.loads = vec![load(&[1.25])];
         s.curtailable_loads = vec![crate::assets::CurtailableLoad {
@@ -367,9 +367,9 @@ fn power_capping_pays_where_it_costs_less_than_the_energy_it_saves() {
             cost: 1.0,
             carbon: 0.0,
         };
-        run(&s, Strategy::Lp).unwrap()
+        run(&s, strategy).unwrap()
     };
-    let k = capped(50.0);
+    let k = capped(50.0, Strategy::Lp);
     assert!(close(k.grid_import_mwh, 0.625), "{k:?}");
     assert!(close(k.curtailment_cost_cny.unwrap(), 25.0), "{k:?}");
     assert!(
@@ -377,20 +377,12 @@ fn power_capping_pays_where_it_costs_less_than_the_energy_it_saves() {
         "{k:?}"
     );
     assert!(close(k.consumption_mwh, 0.625), "{k:?}");
-    let k = capped(200.0);
+    let k = capped(200.0, Strategy::Lp);
     assert!(
         close(k.grid_import_mwh, 1.25) && close(k.total_cost_cny, 125.0),
         "{k:?}"
     );
     // The rules never cap.
-    let mut s = site(1);
-    s.loads = vec![load(&[1.25])];
-    s.curtailable_loads = vec![crate::assets::CurtailableLoad {
-        name: "dc.capping".into(),
-        max_mw: vec![0.5],
-        overhead: vec![1.25],
-        price_cny_per_mwh: 50.0,
-    }];
-    let k = run(&s, Strategy::Rule).unwrap();
+    let k = capped(50.0, Strategy::Rule);
     assert!(close(k.grid_import_mwh, 1.25), "{k:?}");
 }

@@ -211,17 +211,17 @@ pub fn pv_model(
     let t = m.get_ref();
     let f = |k: &str| format!("pv '{name}': model.{k}");
     let dc = c.nonnegative(&t.dc_capacity, Dimension::Power, &f("dc_capacity"));
-    let fraction = |c: &mut Checker,
-                    raw: &Option<Raw>,
-                    k: &str,
-                    default: f64,
-                    lo: f64,
-                    hi: f64,
-                    what: &str| match raw {
+    let number_or = |c: &mut Checker,
+                     raw: &Option<Raw>,
+                     k: &str,
+                     default: f64,
+                     lo: f64,
+                     hi: f64,
+                     what: &str| match raw {
         None => Some(default),
         Some(r) => c.number_in(r, &f(k), lo, hi, what),
     };
-    let albedo = fraction(
+    let albedo = number_or(
         c,
         &t.albedo,
         "albedo",
@@ -230,7 +230,7 @@ pub fn pv_model(
         1.0,
         "ground reflectance, a fraction",
     );
-    let gamma = fraction(
+    let gamma = number_or(
         c,
         &t.temperature_coefficient,
         "temperature_coefficient",
@@ -239,7 +239,7 @@ pub fn pv_model(
         0.0,
         "power change per kelvin, e.g. -0.0035",
     );
-    let losses = fraction(
+    let losses = number_or(
         c,
         &t.losses,
         "losses",
@@ -248,7 +248,7 @@ pub fn pv_model(
         0.99,
         "lumped DC losses, a fraction",
     );
-    let eta = fraction(
+    let eta = number_or(
         c,
         &t.inverter_efficiency,
         "inverter_efficiency",
@@ -257,7 +257,7 @@ pub fn pv_model(
         1.0,
         "a fraction",
     );
-    let b0 = fraction(
+    let b0 = number_or(
         c,
         &t.iam_b0,
         "iam_b0",
@@ -290,7 +290,7 @@ pub fn pv_model(
         }
         (Some(tracking), None, None) => {
             let k = tracking.get_ref();
-            let axis_azimuth = fraction(
+            let axis_azimuth = number_or(
                 c,
                 &k.axis_azimuth,
                 "tracking.axis_azimuth",
@@ -299,7 +299,7 @@ pub fn pv_model(
                 360.0,
                 "degrees eastward from north; 180 for a north–south axis",
             );
-            let axis_tilt = fraction(
+            let axis_tilt = number_or(
                 c,
                 &k.axis_tilt,
                 "tracking.axis_tilt",
@@ -308,7 +308,7 @@ pub fn pv_model(
                 60.0,
                 "degrees from horizontal",
             );
-            let max_angle = fraction(
+            let max_angle = number_or(
                 c,
                 &k.max_angle,
                 "tracking.max_angle",

@@ -329,12 +329,17 @@ pub fn pv_model(
                     )
                     .map(Some),
             };
-            Some(Mount::SingleAxis(SingleAxis {
-                axis_tilt: axis_tilt?,
-                axis_azimuth: axis_azimuth?,
-                max_angle: max_angle?,
-                gcr: gcr?,
-            }))
+            match (axis_tilt, axis_azimuth, max_angle, gcr) {
+                (Some(axis_tilt), Some(axis_azimuth), Some(max_angle), Some(gcr)) => {
+                    Some(Mount::SingleAxis(SingleAxis {
+                        axis_tilt,
+                        axis_azimuth,
+                        max_angle,
+                        gcr,
+                    }))
+                }
+                _ => None,
+            }
         }
         (Some(tracking), _, _) => {
             c.report(
@@ -361,27 +366,28 @@ pub fn pv_model(
             }
         }
     };
-    let transposition = match choice(
+    let transposition = choice(
         &t.transposition,
         "transposition",
         &["perez", "hay-davies", "isotropic"],
-    )?
-    .as_str()
-    {
+    )
+    .map(|name| match name.as_str() {
         "perez" => Transposition::Perez,
         "hay-davies" => Transposition::HayDavies,
         _ => Transposition::Isotropic,
-    };
-    let cell = match choice(&t.cell_temperature, "cell_temperature", &["faiman", "sapm"])?.as_str()
-    {
-        "faiman" => CellTemperature::Faiman,
-        _ => CellTemperature::Sapm,
-    };
+    });
+    let cell =
+        choice(&t.cell_temperature, "cell_temperature", &["faiman", "sapm"]).map(|name| match name
+            .as_str()
+        {
+            "faiman" => CellTemperature::Faiman,
+            _ => CellTemperature::Sapm,
+        });
     Some(PvModel {
         mount: mount?,
         albedo: albedo?,
-        transposition,
-        cell_temperature: cell,
+        transposition: transposition?,
+        cell_temperature: cell?,
         iam_b0: b0?,
         electrical: Electrical {
             dc_mw: dc?,

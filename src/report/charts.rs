@@ -77,28 +77,61 @@ fn draw<DB: DrawingBackend>(
     }
 }
 
+/// A chart that draws the same on any plotters backend, returning what it reports.
+pub(super) trait Drawing {
+    type Output;
+    fn draw_on<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<Self::Output, String>;
+}
+
+/// Draws `drawing` as SVG (returned with what the drawing reports) and, when `png` is
+/// given, as a PNG there.
+pub(super) fn svg_and_png<D: Drawing>(
+    drawing: &D,
+    png: Option<&Path>,
+) -> Result<(String, D::Output), String> {
+    register_bundled_font();
+    let mut svg = String::new();
+    let output = {
+        let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let output = drawing.draw_on(&area)?;
+        area.present().map_err(err)?;
+        output
+    };
+    if let Some(path) = png {
+        let area = BitMapBackend::new(path, SIZE).into_drawing_area();
+        drawing.draw_on(&area)?;
+        area.present().map_err(err)?;
+    }
+    Ok((svg, output))
+}
+
+/// One of the results charts, by name.
+struct Named<'a> {
+    name: &'a str,
+    view: &'a View,
+}
+
+impl Drawing for Named<'_> {
+    /// The chart's title.
+    type Output = String;
+    fn draw_on<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<String, String> {
+        draw(self.name, area, self.view)
+    }
+}
+
 /// Draws every chart as SVG, and as PNG into `png_dir` when given. Without batteries there
 /// is no state-of-charge chart.
 pub fn render_all(v: &View, png_dir: Option<&Path>) -> Result<Vec<Chart>, String> {
-    register_bundled_font();
     let mut out = Vec::new();
     for name in NAMES
         .into_iter()
         .filter(|n| *n != "state_of_charge" || v.soc.is_some())
     {
-        let mut svg = String::new();
-        let title = {
-            let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-            let title = draw(name, &area, v)?;
-            area.present().map_err(err)?;
-            title
-        };
-        if let Some(dir) = png_dir {
-            let path = dir.join(format!("{name}.png"));
-            let area = BitMapBackend::new(&path, SIZE).into_drawing_area();
-            draw(name, &area, v)?;
-            area.present().map_err(err)?;
-        }
+        let png = png_dir.map(|dir| dir.join(format!("{name}.png")));
+        let (svg, title) = svg_and_png(&Named { name, view: v }, png.as_deref())?;
         out.push(Chart { name, title, svg });
     }
     Ok(out)
@@ -503,19 +536,16 @@ pub struct StrategyFigures {
 /// Bars per strategy of grid import, total cost and CO2, side by side; returns the SVG and
 /// writes the PNG to `png` when given.
 pub fn kpi_bars(rows: &[StrategyFigures], png: Option<&Path>) -> Result<String, String> {
-    register_bundled_font();
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw_kpi_bars(&area, rows)?;
-        area.present().map_err(err)?;
+    svg_and_png(&KpiBars(rows), png).map(|(svg, ())| svg)
+}
+
+struct KpiBars<'a>(&'a [StrategyFigures]);
+
+impl Drawing for KpiBars<'_> {
+    type Output = ();
+    fn draw_on<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw_kpi_bars(area, self.0)
     }
-    if let Some(path) = png {
-        let area = BitMapBackend::new(path, SIZE).into_drawing_area();
-        draw_kpi_bars(&area, rows)?;
-        area.present().map_err(err)?;
-    }
-    Ok(svg)
 }
 
 /// Reads one figure of a strategy.

@@ -9,8 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::charts::{
-    BLUE, FONT, GREEN, ORANGE, PURPLE, SIZE, SKY, VERMILLION, YELLOW, err, legend,
-    register_bundled_font,
+    BLUE, Drawing, FONT, GREEN, ORANGE, PURPLE, SKY, VERMILLION, YELLOW, err, legend, svg_and_png,
 };
 
 /// What the chart shows, per step (MW).
@@ -29,19 +28,14 @@ const OTHERS: RGBColor = RGBColor(160, 160, 160);
 
 /// Draws the chart as SVG (returned) and as PNG at `png` when given.
 pub fn aggregate_import(f: &FleetImport, png: Option<&Path>) -> Result<String, String> {
-    register_bundled_font();
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(&area, f)?;
-        area.present().map_err(err)?;
+    svg_and_png(f, png).map(|(svg, ())| svg)
+}
+
+impl Drawing for FleetImport<'_> {
+    type Output = ();
+    fn draw_on<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw(area, self)
     }
-    if let Some(path) = png {
-        let area = BitMapBackend::new(path, SIZE).into_drawing_area();
-        draw(&area, f)?;
-        area.present().map_err(err)?;
-    }
-    Ok(svg)
 }
 
 /// The bands to stack: the seven largest importers, then all others summed.

@@ -1,6 +1,6 @@
 //! Exit codes and messages of the binary.
 
-use crate::support::{temp_dir, text, vppsim};
+use crate::support::{run_into, temp_dir, text, vppsim};
 
 #[test]
 fn validate_accepts_a_valid_scenario() {
@@ -35,14 +35,7 @@ fn an_existing_results_folder_is_kept_without_force() {
 fn a_run_writes_every_output_and_replaces_a_folder_with_force() {
     let out = temp_dir("force");
     std::fs::write(out.join("stale.txt"), "old").unwrap();
-    let o = vppsim(&[
-        "run",
-        "scenarios/reference-96.toml",
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run_into("scenarios/reference-96.toml", &out, &[]);
     assert!(!out.join("stale.txt").exists());
     for file in ["timeseries.csv", "summary.json", "manifest.json"] {
         assert!(out.join(file).is_file(), "{file} missing");

@@ -1,19 +1,12 @@
 //! Same scenario, same outputs: byte for byte, except the timings in manifest.json.
 
-use crate::support::{temp_dir, text, vppsim};
+use crate::support::{run_into, temp_dir};
 
 #[test]
 fn two_runs_write_identical_timeseries_and_summary() {
     let dirs = [temp_dir("same-a"), temp_dir("same-b")];
     for dir in &dirs {
-        let o = vppsim(&[
-            "run",
-            "scenarios/reference-672.toml",
-            "--out",
-            dir.to_str().unwrap(),
-            "--force",
-        ]);
-        assert!(o.status.success(), "{}", text(&o.stderr));
+        run_into("scenarios/reference-672.toml", dir, &[]);
     }
     for file in ["timeseries.csv", "summary.json"] {
         let a = std::fs::read(dirs[0].join(file)).unwrap();

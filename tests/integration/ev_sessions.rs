@@ -1,7 +1,7 @@
 //! EV sessions read from a CSV file: rounded to whole steps, placed on chargers, unmet
 //! energy and left-out sessions reported.
 
-use crate::support::{read_json, temp_dir, text, vppsim};
+use crate::support::{read_json, run_into, temp_dir, text, vppsim};
 
 #[test]
 fn sessions_from_a_file_are_rounded_placed_and_reported() {
@@ -47,14 +47,7 @@ import_price = "0.5 CNY/kWh"
         "{warnings}"
     );
     let out = dir.join("out");
-    let o = vppsim(&[
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--no-plots",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    run_into(scenario.to_str().unwrap(), &out, &["--no-plots"]);
     let k = &read_json(&out.join("summary.json"))["kpis"];
     let hub = &k["ev_hubs"][0];
     assert_eq!(hub["sessions"], 3);

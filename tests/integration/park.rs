@@ -1,12 +1,11 @@
 //! The Xining park scenarios: physically plausible, balanced in the CSV, deterministic.
 
-use crate::support::{read_json, temp_dir, text, vppsim};
+use crate::support::{read_json, run_into, temp_dir};
 
 /// Runs a scenario into a fresh folder and returns (summary, timeseries text).
 fn run(scenario: &str, name: &str) -> (serde_json::Value, String) {
     let out = temp_dir(name);
-    let o = vppsim(&["run", scenario, "--out", out.to_str().unwrap(), "--force"]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    run_into(scenario, &out, &[]);
     (
         read_json(&out.join("summary.json")),
         std::fs::read_to_string(out.join("timeseries.csv")).unwrap(),

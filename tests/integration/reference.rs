@@ -1,21 +1,12 @@
 //! The shared reference LP (`../shared/reference/README.md`), run through scenario files.
 
-use crate::support::{read_json, temp_dir, text, vppsim};
+use crate::support::{read_json, run_into, temp_dir};
 
 /// Runs `scenarios/reference-<steps>.toml` and returns (objective, grid import MWh).
 fn run_reference(steps: usize, strategy: &str) -> (f64, f64) {
     let out = temp_dir(&format!("ref-{steps}-{strategy}"));
     let scenario = format!("scenarios/reference-{steps}.toml");
-    let o = vppsim(&[
-        "run",
-        &scenario,
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-        "--strategy",
-        strategy,
-    ]);
-    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    run_into(&scenario, &out, &["--strategy", strategy]);
     let summary = read_json(&out.join("summary.json"));
     let kpis = &summary["kpis"];
     (

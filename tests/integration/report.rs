@@ -1,6 +1,6 @@
 //! Charts and reports: content, not just existence.
 
-use crate::support::{temp_dir, text, vppsim};
+use crate::support::{run_into, temp_dir, text, vppsim};
 
 fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[1..4], b"PNG", "not a PNG");
@@ -11,14 +11,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 #[test]
 fn a_run_writes_charts_with_their_series_and_a_report_that_shows_them() {
     let out = temp_dir("report");
-    let o = vppsim(&[
-        "run",
-        "scenarios/xining-park-week.toml",
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    run_into("scenarios/xining-park-week.toml", &out, &[]);
     let svg = |name: &str| std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
     let dispatch = svg("dispatch_week");
     for label in [
@@ -87,15 +80,7 @@ fn a_run_writes_charts_with_their_series_and_a_report_that_shows_them() {
 #[test]
 fn report_rebuilds_from_the_folder_and_no_plots_skips_them() {
     let out = temp_dir("rebuild");
-    let o = vppsim(&[
-        "run",
-        "scenarios/small-site.toml",
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-        "--no-plots",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    run_into("scenarios/small-site.toml", &out, &["--no-plots"]);
     assert!(!out.join("report.html").exists());
     let o = vppsim(&["report", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));

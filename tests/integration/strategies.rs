@@ -1,6 +1,6 @@
 //! Strategies side by side: MPC against perfect foresight and the rules; `vppsim compare`.
 
-use crate::support::{read_json, root, temp_dir, text, vppsim};
+use crate::support::{read_json, root, run_into, temp_dir, text, vppsim};
 
 /// The reference week with `[dispatch]` replaced by `dispatch` (TOML lines).
 fn reference_week_with(dir: &std::path::Path, dispatch: &str) -> String {
@@ -21,17 +21,7 @@ fn reference_week_with(dir: &std::path::Path, dispatch: &str) -> String {
 }
 
 fn kpis(scenario: &str, strategy: &str, out: &std::path::Path) -> serde_json::Value {
-    let o = vppsim(&[
-        "run",
-        scenario,
-        "--strategy",
-        strategy,
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-        "--no-plots",
-    ]);
-    assert!(o.status.success(), "{strategy}: {}", text(&o.stderr));
+    run_into(scenario, out, &["--strategy", strategy, "--no-plots"]);
     read_json(&out.join("summary.json"))
 }
 

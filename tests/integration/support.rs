@@ -25,6 +25,21 @@ pub fn vppsim(args: &[&str]) -> Output {
         .expect("the vppsim binary runs")
 }
 
+/// Runs `vppsim run scenario --out out --force` with `extra` arguments, asserts it succeeded
+/// (showing its stderr otherwise) and returns its output.
+pub fn run_into(scenario: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["run", scenario, "--out", out.to_str().unwrap(), "--force"];
+    args.extend_from_slice(extra);
+    let o = vppsim(&args);
+    assert!(
+        o.status.success(),
+        "vppsim {}: {}",
+        args.join(" "),
+        text(&o.stderr)
+    );
+    o
+}
+
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }

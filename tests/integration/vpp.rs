@@ -6,7 +6,7 @@ use std::path::Path;
 use vppsim::dispatch::DispatchError;
 use vppsim::vpp::{self, Coordination, VppRun, VppScenario};
 
-use crate::support::{read_json, root, temp_dir, text, vppsim};
+use crate::support::{read_json, root, run_into, temp_dir, text, vppsim};
 
 fn load(file: &str) -> VppScenario {
     vpp::scenario::load(&root().join(file)).unwrap().vpp
@@ -202,15 +202,7 @@ fn an_idle_baseline_is_every_site_left_alone() {
 fn a_vpp_run_writes_site_folders_events_and_the_aggregate_identically_twice() {
     let dirs = [temp_dir("vpp-a"), temp_dir("vpp-b")];
     for dir in &dirs {
-        let o = vppsim(&[
-            "run",
-            "scenarios/small-vpp.toml",
-            "--out",
-            dir.to_str().unwrap(),
-            "--force",
-            "--no-plots",
-        ]);
-        assert!(o.status.success(), "{}", text(&o.stderr));
+        let o = run_into("scenarios/small-vpp.toml", dir, &["--no-plots"]);
         assert!(text(&o.stdout).contains("event evening-peak"));
     }
     let files = [
@@ -273,14 +265,7 @@ fn a_strategy_on_the_command_line_is_refused_for_a_vpp() {
 #[test]
 fn a_vpp_report_shows_the_aggregate_chart_and_links_every_site_report() {
     let dir = temp_dir("vpp-report");
-    let o = vppsim(&[
-        "run",
-        "scenarios/small-vpp.toml",
-        "--out",
-        dir.to_str().unwrap(),
-        "--force",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    run_into("scenarios/small-vpp.toml", &dir, &[]);
     let svg = std::fs::read_to_string(dir.join("aggregate_import.svg")).unwrap();
     for label in ["microgrid", "dc-city", "dc-solar", "baseline", "event cap"] {
         assert!(svg.contains(label), "the chart lacks '{label}'");

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 
 use vppsim::dispatch::built_in;
 use vppsim::report::charts::{StrategyFigures, kpi_bars};
-use vppsim::results::{Kpis, Staging, WriteError};
+use vppsim::results::{Kpis, WriteError};
 use vppsim::scenario::Strategy;
 use vppsim::sim::{self, presolve};
 
-use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, load_or_report};
+use super::{
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, claim_out, load_or_report, write_failed,
+};
 
 pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> u8 {
     let strategies: Vec<Strategy> = match names
@@ -35,13 +37,10 @@ pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> 
     };
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(format!("{}-compare", s.name)));
-    if out.exists() && !force {
-        eprintln!(
-            "error: output folder {} already exists\n  = hint: pass --force to replace it",
-            out.display()
-        );
-        return EXIT_BAD_INPUT;
-    }
+    let claim = match claim_out(&out, force, path) {
+        Ok(claim) => claim,
+        Err(code) => return code,
+    };
     if !presolve::check(s).is_empty() {
         eprintln!("error: the scenario is infeasible; `vppsim validate` says why");
         return EXIT_INFEASIBLE;
@@ -70,7 +69,7 @@ pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> 
             co2_t: k.co2_t,
         })
         .collect();
-    let written = Staging::create(&out).and_then(|staging| {
+    let written = claim.stage("compare").and_then(|staging| {
         staging.write("comparison.csv", csv.as_bytes())?;
         let svg = kpi_bars(&figures, Some(&staging.path().join("kpi_bars.png")))
             .map_err(WriteError::Report)?;
@@ -78,8 +77,7 @@ pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> 
         staging.commit()
     });
     if let Err(e) = written {
-        eprintln!("error: {e}");
-        return EXIT_FAILED;
+        return write_failed(&e);
     }
     println!(
         "{:<6} {:>14} {:>10} {:>14} {:>10} {:>14} {:>14}",

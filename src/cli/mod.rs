@@ -13,7 +13,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use vppsim::dispatch::{self, DispatchError};
-use vppsim::results::{Kpis, Manifest, RunOutput, Staging, WriteError, write_results};
+use vppsim::results::{Claim, Kpis, Manifest, RunOutput, WriteError, folder, write_results};
 use vppsim::scenario::{self, Strategy};
 use vppsim::sim::{self, SimError, presolve};
 
@@ -91,6 +91,7 @@ enum Command {
 
 /// Runs the parsed command and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    stop_cleanly_on_interrupt();
     let code = match cli.command {
         Command::Validate { scenario } if vpp::is_vpp_file(&scenario) => vpp::validate(&scenario),
         Command::Validate { scenario } => validate(&scenario),
@@ -145,14 +146,13 @@ pub fn run(cli: Cli) -> ExitCode {
                 println!("report written to {}", written.display());
                 0
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                if matches!(e, WriteError::Io { .. }) {
+            Err(e) => match e {
+                WriteError::Io { .. } => {
+                    eprintln!("error: {e}");
                     EXIT_BAD_INPUT
-                } else {
-                    EXIT_FAILED
                 }
-            }
+                e => write_failed(&e),
+            },
         },
     };
     ExitCode::from(code)
@@ -250,9 +250,10 @@ fn run_scenario(
     };
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(&s.name));
-    if let Err(code) = prepare_out(&out, force) {
-        return code;
-    }
+    let claim = match claim_out(&out, force, path) {
+        Ok(claim) => claim,
+        Err(code) => return code,
+    };
     let infeasible = presolve::check(s);
     if !infeasible.is_empty() {
         report_infeasible(&infeasible);
@@ -299,7 +300,7 @@ fn run_scenario(
         solver_objective: run.objective,
         forecast_errors: &run.forecast_errors,
     };
-    if let Err(e) = write_results(&out, force, plots, &output, manifest) {
+    if let Err(e) = write_results(&claim, plots, &output, manifest) {
         return write_failed(&e);
     }
     print_kpis(&s.name, dispatcher.name(), &kpis);
@@ -307,51 +308,55 @@ fn run_scenario(
     0
 }
 
-/// Before a run that writes `out`: stop cleanly on interrupt, and refuse an existing
-/// folder unless `force`.
-fn prepare_out(out: &Path, force: bool) -> Result<(), u8> {
-    stop_cleanly_on_interrupt(out);
-    if out.exists() && !force {
-        eprintln!(
-            "error: results folder {} already exists\n  = hint: pass --force to replace it, or --out to write elsewhere",
-            out.display()
-        );
-        return Err(EXIT_BAD_INPUT);
+/// Claims the results folder `out` for a run of the scenario file `scenario` (see
+/// [`Claim`]): the scenario's folder is never replaced. Prints what was cleaned up.
+fn claim_out(out: &Path, force: bool, scenario: &Path) -> Result<Claim, u8> {
+    let folder = scenario
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match Claim::new(out, force, &[folder.to_path_buf()]) {
+        Ok(claim) => {
+            for note in &claim.notes {
+                eprintln!("note: {note}");
+            }
+            Ok(claim)
+        }
+        Err(e) => Err(write_failed(&e)),
     }
-    Ok(())
 }
 
-/// Reports a failed write; its exit code.
+/// Reports a failed or refused write with a hint; its exit code.
 fn write_failed(e: &WriteError) -> u8 {
     eprintln!("error: {e}");
-    match e {
-        WriteError::Exists(_) => EXIT_BAD_INPUT,
-        WriteError::Io { .. } | WriteError::Report(_) => EXIT_FAILED,
-    }
+    let hint = match e {
+        WriteError::Exists(_) => "pass --force to replace it, or --out to write elsewhere",
+        WriteError::Refused { .. } => {
+            "vppsim replaces only folders it wrote itself: choose another --out, or move the folder away yourself"
+        }
+        WriteError::Locked { .. } => {
+            "wait for that run to finish, or write elsewhere with --out (if no such run is alive, the lock is released already: try again)"
+        }
+        WriteError::Io { .. } | WriteError::Report(_) => return EXIT_FAILED,
+    };
+    eprintln!("  = hint: {hint}");
+    EXIT_BAD_INPUT
 }
 
-/// On Ctrl-C (SIGINT) or SIGTERM: remove this run's unfinished staging folder, say what was
-/// kept, and exit with 130. An earlier results folder at `out` is never touched: it is only
-/// ever replaced by a rename once the new one is complete.
-fn stop_cleanly_on_interrupt(out: &Path) {
-    let staging = Staging::path_for(out);
-    let out = out.to_path_buf();
-    let installed = ctrlc::set_handler(move || {
-        let _ = std::fs::remove_dir_all(&staging);
-        let kept = if out.exists() {
-            "the results folder there is unchanged"
-        } else {
-            "no results folder was made"
-        };
-        eprintln!(
-            "interrupted: the run stopped before its results were complete; nothing was written to {} ({kept})",
-            out.display()
-        );
+/// On Ctrl-C (SIGINT) or SIGTERM: remove this run's unfinished staging folders, say exactly
+/// what state each results folder is in, and exit with 130.
+fn stop_cleanly_on_interrupt() {
+    let installed = ctrlc::set_handler(|| {
+        let said = folder::interrupted();
+        eprintln!("interrupted: the run stopped before it finished");
+        for line in said {
+            eprintln!("  {line}");
+        }
         std::process::exit(EXIT_INTERRUPTED.into());
     });
     if let Err(e) = installed {
         eprintln!(
-            "warning: cannot catch Ctrl-C ({e}); an interrupted run may leave a hidden partial folder"
+            "warning: cannot catch Ctrl-C ({e}); an interrupted run may leave a hidden partial folder, removed by the next run"
         );
     }
 }

@@ -8,7 +8,7 @@ use vppsim::sim::{SimError, presolve};
 use vppsim::vpp::{self, Coordination, LoadedVpp, VppError, VppRun};
 
 use super::{
-    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, prepare_out, warn_unmet_sessions, write_failed,
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, claim_out, warn_unmet_sessions, write_failed,
 };
 
 /// Whether the file at `path` is a VPP file (unreadable files are left to the loader).
@@ -94,9 +94,10 @@ pub fn run(
     }
     let v = &loaded.vpp;
     let out = out.unwrap_or_else(|| Path::new("results").join(&v.name));
-    if let Err(code) = prepare_out(&out, force) {
-        return code;
-    }
+    let claim = match claim_out(&out, force, path) {
+        Ok(claim) => claim,
+        Err(code) => return code,
+    };
     if let Err(code) = presolve_sites(&loaded) {
         return code;
     }
@@ -122,7 +123,7 @@ pub fn run(
         }
     };
     run.times.load = load_time;
-    if let Err(e) = vpp::output::write(&out, force, plots, v, &run, &loaded.inputs) {
+    if let Err(e) = vpp::output::write(&claim, plots, v, &run, &loaded.inputs) {
         return write_failed(&e);
     }
     print_summary(v, &run);

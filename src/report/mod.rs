@@ -7,52 +7,75 @@ pub mod fleet;
 pub mod page;
 pub mod view;
 
+use std::path::Path;
+
 use serde_json::Value;
 
-use crate::results::{Staging, WriteError};
+use crate::results::{Claim, WriteError, write_file};
 use view::View;
 
-/// Draws the charts and writes them with both reports into `staging`.
+/// Draws the charts and writes them with both reports into the folder `dir`; returns the
+/// names of the files written.
 pub fn write_report(
-    staging: &Staging,
+    dir: &Path,
     timeseries: &str,
     summary: &Value,
     manifest: &Value,
-) -> Result<(), WriteError> {
+) -> Result<Vec<String>, WriteError> {
     let failed = |reason: String| WriteError::Report(reason);
     let view = View::from_csv(timeseries).map_err(failed)?;
-    let charts = charts::render_all(&view, Some(staging.path())).map_err(failed)?;
+    let charts = charts::render_all(&view, Some(dir)).map_err(failed)?;
+    let mut written = Vec::new();
     for c in &charts {
-        staging.write(&format!("{}.svg", c.name), c.svg.as_bytes())?;
+        write_file(dir, &format!("{}.svg", c.name), c.svg.as_bytes())?;
+        written.push(format!("{}.svg", c.name));
+        written.push(format!("{}.png", c.name));
     }
-    staging.write(
+    write_file(
+        dir,
         "report.html",
         page::html(summary, manifest, &charts).as_bytes(),
     )?;
-    staging.write(
+    write_file(
+        dir,
         "report.md",
         page::markdown(summary, manifest, &charts).as_bytes(),
-    )
+    )?;
+    written.extend(["report.html".to_string(), "report.md".to_string()]);
+    Ok(written)
 }
 
-/// Rebuilds the charts and reports of the results folder `dir`, replacing it atomically;
-/// for a VPP folder, those of each site in `sites/`.
-pub fn rebuild(dir: &std::path::Path) -> Result<(), WriteError> {
-    if dir.join("sites").is_dir() {
-        // A VPP folder: its reports are its sites' (rebuilding here would drop sites/).
-        let mut sites: Vec<_> = std::fs::read_dir(dir.join("sites"))
+/// Rebuilds the charts and reports of the results folder `dir` from its files, replacing
+/// only those files (each atomically); for a VPP folder, those of each site in `sites/`.
+pub fn rebuild(dir: &Path) -> Result<(), WriteError> {
+    let claim = Claim::existing(dir)?;
+    rebuild_claimed(&claim, dir, "")
+}
+
+/// Rebuilds the reports of `folder` (`dir` itself or one of its sites, `prefix` its path
+/// inside `dir`), staged beside the claimed folder and moved into place file by file.
+fn rebuild_claimed(claim: &Claim, folder: &Path, prefix: &str) -> Result<(), WriteError> {
+    if folder.join("sites").is_dir() {
+        // A VPP folder: its reports are its sites'.
+        let mut sites: Vec<_> = std::fs::read_dir(folder.join("sites"))
             .map_err(|source| WriteError::Io {
-                path: dir.join("sites"),
+                path: folder.join("sites"),
                 source,
             })?
-            .filter_map(|e| Some(e.ok()?.path()))
-            .filter(|p| p.is_dir())
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| folder.join("sites").join(name).is_dir())
             .collect();
         sites.sort();
-        return sites.iter().try_for_each(|site| rebuild(site));
+        return sites.iter().try_for_each(|site| {
+            rebuild_claimed(
+                claim,
+                &folder.join("sites").join(site),
+                &format!("{prefix}sites/{site}/"),
+            )
+        });
     }
     let read = |file: &str| {
-        let path = dir.join(file);
+        let path = folder.join(file);
         std::fs::read_to_string(&path).map_err(|source| WriteError::Io { path, source })
     };
     let (timeseries, summary, manifest) = (
@@ -63,14 +86,15 @@ pub fn rebuild(dir: &std::path::Path) -> Result<(), WriteError> {
     let parse = |file: &str, text: &str| {
         serde_json::from_str::<Value>(text).map_err(|e| WriteError::Report(format!("{file}: {e}")))
     };
-    let (summary_value, manifest_value) = (
+    let (summary, manifest) = (
         parse("summary.json", &summary)?,
         parse("manifest.json", &manifest)?,
     );
-    let staging = Staging::create(dir)?;
-    staging.write("timeseries.csv", timeseries.as_bytes())?;
-    staging.write("summary.json", summary.as_bytes())?;
-    staging.write("manifest.json", manifest.as_bytes())?;
-    write_report(&staging, &timeseries, &summary_value, &manifest_value)?;
-    staging.commit()
+    let staging = claim.stage("report")?;
+    let written = write_report(staging.path(), &timeseries, &summary, &manifest)?;
+    let moved: Vec<(String, String)> = written
+        .into_iter()
+        .map(|f| (f.clone(), format!("{prefix}{f}")))
+        .collect();
+    claim.replace_files(staging.path(), &moved)
 }

@@ -1,12 +1,14 @@
 //! Results of a run, column by column, and what is derived from them: KPIs and files.
 
+pub mod folder;
 mod kpis;
 pub mod manifest;
 mod write;
 
+pub use folder::{Claim, Staging, write_file};
 pub use kpis::{DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
-pub use write::{RunOutput, Staging, WriteError, pretty, timeseries_csv, write_results, write_run};
+pub use write::{RunOutput, WriteError, pretty, timeseries_csv, write_results, write_run};
 
 use serde::Serialize;
 

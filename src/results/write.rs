@@ -1,12 +1,10 @@
-//! Writing a results folder atomically: every file goes into a temporary sibling folder,
-//! which is renamed into place only when complete. An existing folder is replaced only
-//! when asked (`force`), and never damaged when writing fails.
+//! Writing a run's results folder (through a [`Claim`], atomically: see `folder`).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::folder::{Claim, write_file};
 use super::{Kpis, Manifest, Results};
 use crate::forecast::ErrorStats;
 use crate::scenario::Scenario;
@@ -103,6 +101,14 @@ fn describe(s: &Scenario) -> Vec<serde_json::Value> {
 pub enum WriteError {
     #[error("results folder {0} already exists")]
     Exists(PathBuf),
+    #[error("{dir} cannot be replaced: {reason}")]
+    Refused { dir: PathBuf, reason: String },
+    #[error("{dir} is being written by another vppsim run ({holder}; lock file {lock})")]
+    Locked {
+        dir: PathBuf,
+        holder: String,
+        lock: PathBuf,
+    },
     #[error("cannot write results to {path}: {source}")]
     Io {
         path: PathBuf,
@@ -110,6 +116,16 @@ pub enum WriteError {
     },
     #[error("cannot draw the report: {0}")]
     Report(String),
+}
+
+impl WriteError {
+    /// Whether the cause is the user's choice of folder (bad input) rather than a failure.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            WriteError::Exists(_) | WriteError::Refused { .. } | WriteError::Locked { .. }
+        )
+    }
 }
 
 /// What a run produced, to be written.
@@ -123,29 +139,25 @@ pub struct RunOutput<'a> {
 }
 
 /// Writes `timeseries.csv`, `summary.json` and `manifest.json` (and with `with_report` the
-/// charts and reports) into `dir`, atomically.
+/// charts and reports) into the claimed folder, atomically.
 /// `manifest` receives the time spent writing the CSV and summary; returns the total write
 /// time, charts and reports included.
 pub fn write_results(
-    dir: &Path,
-    force: bool,
+    claim: &Claim,
     with_report: bool,
     run: &RunOutput,
     manifest: impl FnOnce(Duration) -> Manifest,
 ) -> Result<Duration, WriteError> {
     let writing = Instant::now();
-    if dir.exists() && !force {
-        return Err(WriteError::Exists(dir.to_path_buf()));
-    }
-    let staging = Staging::create(dir)?;
-    write_run(&staging, with_report, run, manifest)?;
+    let staging = claim.stage("run")?;
+    write_run(staging.path(), with_report, run, manifest)?;
     staging.commit()?;
     Ok(writing.elapsed())
 }
 
-/// Writes the files of one run into `staging` (see [`write_results`]).
+/// Writes the files of one run into the folder `dir` (see [`write_results`]).
 pub fn write_run(
-    staging: &Staging,
+    dir: &Path,
     with_report: bool,
     run: &RunOutput,
     manifest: impl FnOnce(Duration) -> Manifest,
@@ -171,114 +183,23 @@ pub fn write_run(
         "forecast_errors": forecast_errors,
     });
     let csv = timeseries_csv(results);
-    staging.write("timeseries.csv", csv.as_bytes())?;
-    staging.write("summary.json", &pretty(&summary))?;
+    write_file(dir, "timeseries.csv", csv.as_bytes())?;
+    write_file(dir, "summary.json", &pretty(&summary))?;
     // The write stage covers the CSV and the summary; charts and reports come after and
     // show this same manifest (versions, solver, hashes, timings).
-    let manifest = serde_json::to_value(manifest(writing.elapsed())).unwrap_or_default();
-    staging.write("manifest.json", &pretty(&manifest))?;
+    let manifest =
+        serde_json::to_value(manifest(writing.elapsed())).expect("a manifest serialises");
+    write_file(dir, "manifest.json", &pretty(&manifest))?;
     if with_report {
-        crate::report::write_report(staging, &csv, &summary, &manifest)?;
+        crate::report::write_report(dir, &csv, &summary, &manifest)?;
     }
     Ok(())
 }
 
 pub fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let mut out = serde_json::to_vec_pretty(value).expect("JSON values serialise");
     out.push(b'\n');
     out
-}
-
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
-    let path = path.to_path_buf();
-    move |source| WriteError::Io { path, source }
-}
-
-/// A hidden sibling folder that becomes `dir` on [`Staging::commit`]; dropped uncommitted,
-/// it is removed, so an interrupted write never leaves a folder that looks complete.
-pub struct Staging {
-    dir: PathBuf,
-    staging: PathBuf,
-    committed: bool,
-}
-
-impl Staging {
-    /// The hidden sibling of `dir` this process stages into: `.<name>.partial-<pid>`.
-    pub fn path_for(dir: &Path) -> PathBuf {
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = dir
-            .file_name()
-            .map_or("results".into(), |n| n.to_string_lossy().into_owned());
-        parent.join(format!(".{name}.partial-{}", std::process::id()))
-    }
-
-    pub fn create(dir: &Path) -> Result<Staging, WriteError> {
-        let staging = Self::path_for(dir);
-        if let Some(parent) = staging.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-        }
-        let _ = std::fs::remove_dir_all(&staging);
-        std::fs::create_dir(&staging).map_err(io_error(&staging))?;
-        Ok(Staging {
-            dir: dir.to_path_buf(),
-            staging,
-            committed: false,
-        })
-    }
-
-    /// A sub-folder `name` of this staging folder, written like it and committed with it.
-    pub fn nested(&self, name: &str) -> Result<Staging, WriteError> {
-        let staging = self.staging.join(name);
-        std::fs::create_dir_all(&staging).map_err(io_error(&staging))?;
-        Ok(Staging {
-            dir: self.dir.join(name),
-            staging,
-            // Nothing of its own to commit or clean up: its parent does both.
-            committed: true,
-        })
-    }
-
-    /// Writes and syncs one file into the staging folder.
-    pub fn write(&self, file: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        let path = self.staging.join(file);
-        let mut f = std::fs::File::create(&path).map_err(io_error(&path))?;
-        f.write_all(bytes).map_err(io_error(&path))?;
-        f.sync_all().map_err(io_error(&path))
-    }
-
-    /// Renames the staging folder to `dir`, replacing an existing one.
-    /// The staging folder, for writers that need a path (PNG encoding).
-    pub fn path(&self) -> &Path {
-        &self.staging
-    }
-
-    pub fn commit(mut self) -> Result<(), WriteError> {
-        let dir = self.dir.clone();
-        if dir.exists() {
-            let old = self.staging.with_extension("old");
-            std::fs::rename(&dir, &old).map_err(io_error(&dir))?;
-            if let Err(source) = std::fs::rename(&self.staging, &dir) {
-                let _ = std::fs::rename(&old, &dir);
-                return Err(WriteError::Io { path: dir, source });
-            }
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            std::fs::rename(&self.staging, &dir).map_err(io_error(&dir))?;
-        }
-        self.committed = true;
-        Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.staging);
-        }
-    }
 }
 
 /// Flexible loads by output column: each group (or ungrouped load) with its members, in

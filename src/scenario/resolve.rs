@@ -26,6 +26,7 @@ use crate::units::Dimension;
 pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, String)>), Problems> {
     let raw: ScenarioFile = parse(path, source)?;
     let mut c = Checker::new(path, source);
+    c.plain_name(&raw.scenario.name, "scenario");
     let Some(time) = time_grid(&mut c, &raw.time) else {
         return Err(Problems(c.problems));
     };
@@ -174,7 +175,7 @@ fn toml_problem(path: &Path, source: &str, e: &toml::de::Error) -> Problem {
     Problem::new(code, message, location).hint(hint)
 }
 
-/// Asset names are non-empty, made of letters, digits, `_` and `-`, and unique.
+/// Asset names are plain names (see [`super::values::PLAIN_NAME`]) and unique.
 fn check_names(c: &mut Checker, raw: &SiteTables) -> bool {
     let names = raw
         .pv
@@ -189,22 +190,10 @@ fn check_names(c: &mut Checker, raw: &SiteTables) -> bool {
     let before = c.problems.len();
     for name in names {
         let text = name.get_ref().as_str();
-        if text.is_empty()
-            || !text
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
-        {
-            c.report(
-                "asset-name",
-                format!("asset name '{text}' is not allowed"),
-                name.span(),
-                "use letters, digits, '_' and '-' (names appear in column headers)",
-            );
-        } else if text == "grid"
-            || text == "bus"
-            || text == "site"
-            || seen.insert(text, ()).is_some()
-        {
+        if !c.plain_name(name, "asset") {
+            continue;
+        }
+        if text == "grid" || text == "bus" || text == "site" || seen.insert(text, ()).is_some() {
             c.report(
                 "duplicate-name",
                 format!("asset name '{text}' is used twice (or is reserved)"),

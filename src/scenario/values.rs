@@ -4,13 +4,16 @@
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-use toml::Value;
+use toml::{Spanned, Value};
 
 use super::file::Raw;
 use crate::diagnostic::{Location, Problem};
 use crate::series::CsvCache;
 use crate::time::{TimeGrid, parse_clock};
 use crate::units::{self, Dimension, UnitError};
+
+/// What a name of a scenario, site, asset or event may be, and why.
+pub const PLAIN_NAME: &str = "use 1 to 64 letters, digits, '_' and '-' (names become folder names and CSV column headers, so they may not hold '/', '.', spaces, commas or quotes)";
 
 /// State shared by all checks of one scenario file.
 pub struct Checker<'a> {
@@ -61,6 +64,26 @@ impl<'a> Checker<'a> {
             p = p.hint(hint);
         }
         self.problems.push(p);
+    }
+
+    /// Checks that `name` (of a scenario, site, asset or event: `what`) is a plain name:
+    /// see [`PLAIN_NAME`]. Reports it otherwise; returns whether it is.
+    pub fn plain_name(&mut self, name: &Spanned<String>, what: &str) -> bool {
+        let text = name.get_ref();
+        let plain = !text.is_empty()
+            && text.len() <= 64
+            && text
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+        if !plain {
+            self.report(
+                "name",
+                format!("{what} name '{text}' is not a plain name"),
+                name.span(),
+                PLAIN_NAME,
+            );
+        }
+        plain
     }
 
     /// A constant quantity of `dimension`, written as `"<number> <unit>"`.

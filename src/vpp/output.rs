@@ -10,7 +10,6 @@
 //!   baseline and the event caps) and `report.html` linking each site's report.
 
 use std::fmt::Write as _;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -18,25 +17,21 @@ use sha2::{Digest, Sha256};
 
 use super::{EXCHANGE_LOAD, VppRun, VppScenario};
 use crate::report::fleet::{FleetImport, aggregate_import};
-use crate::results::{Manifest, RunOutput, Staging, WriteError, pretty, write_run};
+use crate::results::{Claim, Manifest, RunOutput, WriteError, pretty, write_run};
 use crate::scenario::InputFile;
 use crate::series::hex;
 use crate::sim::StageTimes;
 
-/// Writes the VPP run into `dir`; returns the time spent writing.
+/// Writes the VPP run into the claimed folder; returns the time spent writing.
 pub fn write(
-    dir: &Path,
-    force: bool,
+    claim: &Claim,
     with_report: bool,
     vpp: &VppScenario,
     run: &VppRun,
     inputs: &[InputFile],
 ) -> Result<Duration, WriteError> {
     let writing = Instant::now();
-    if dir.exists() && !force {
-        return Err(WriteError::Exists(dir.to_path_buf()));
-    }
-    let staging = Staging::create(dir)?;
+    let staging = claim.stage("vpp")?;
     for site in &run.sites {
         let folder = staging.nested(&format!("sites/{}", site.scenario.name))?;
         let output = RunOutput {
@@ -76,7 +71,8 @@ pub fn write(
     staging.write("summary.json", &pretty(&summary))?;
     let mut times = run.times;
     times.write = writing.elapsed();
-    let manifest = serde_json::to_value(manifest(vpp, inputs, times)).unwrap_or_default();
+    let manifest =
+        serde_json::to_value(manifest(vpp, inputs, times)).expect("a manifest serialises");
     staging.write("manifest.json", &pretty(&manifest))?;
     if with_report {
         let svg = aggregate_import(

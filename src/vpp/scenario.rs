@@ -158,6 +158,7 @@ type Resolved = (VppScenario, Vec<(std::path::PathBuf, String)>);
 fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
     let raw: VppFile = parse(path, source)?;
     let mut c = Checker::new(path, source);
+    c.plain_name(&raw.scenario.name, "scenario");
     let Some(time) = time_grid(&mut c, &raw.time) else {
         return Err(Problems(c.problems));
     };
@@ -217,12 +218,12 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
     let mut sites = Vec::new();
     for (i, entry) in raw.site.iter().enumerate() {
         let name = entry.name.get_ref();
-        if !valid_name(name) || !names.insert(name.as_str()) {
+        if c.plain_name(&entry.name, "site") && !names.insert(name.as_str()) {
             c.report(
                 "site-name",
-                format!("site name '{name}' is not allowed or used twice"),
+                format!("site name '{name}' is used twice"),
                 entry.name.span(),
-                "give every site a unique name of letters, digits, '_' and '-'",
+                "give every site a unique name",
             );
         }
         let header = Header {
@@ -293,13 +294,6 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
         sites: sites.into_iter().flatten().collect(),
     };
     Ok((scenario, c.csv.hashes()))
-}
-
-fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
 }
 
 /// One of `options` by name: `Some(None)` when absent, `None` after a reported problem.
@@ -468,6 +462,17 @@ fn check_events(
         (seconds >= 0 && seconds % time.step_seconds == 0)
             .then_some((seconds / time.step_seconds) as usize)
     };
+    let mut names = BTreeSet::new();
+    for e in &vpp.event {
+        if c.plain_name(&e.name, "event") && !names.insert(e.name.get_ref().as_str()) {
+            c.report(
+                "event-name",
+                format!("event name '{}' is used twice", e.name.get_ref()),
+                e.name.span(),
+                "give every event a unique name: payments and shortfalls are reported by name",
+            );
+        }
+    }
     let mut spans: Vec<(usize, usize, usize)> = vpp
         .event
         .iter()

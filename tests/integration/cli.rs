@@ -34,9 +34,13 @@ fn an_existing_results_folder_is_kept_without_force() {
 #[test]
 fn a_run_writes_every_output_and_replaces_a_folder_with_force() {
     let out = temp_dir("force");
-    std::fs::write(out.join("stale.txt"), "old").unwrap();
+    run_into("scenarios/reference-96.toml", &out, &["--no-plots"]);
+    std::fs::write(out.join("summary.json"), "old").unwrap();
     let o = run_into("scenarios/reference-96.toml", &out, &[]);
-    assert!(!out.join("stale.txt").exists());
+    assert_ne!(
+        std::fs::read_to_string(out.join("summary.json")).unwrap(),
+        "old"
+    );
     for file in ["timeseries.csv", "summary.json", "manifest.json"] {
         assert!(out.join(file).is_file(), "{file} missing");
     }
@@ -65,7 +69,8 @@ fn a_run_writes_every_output_and_replaces_a_folder_with_force() {
 #[test]
 fn an_interrupted_run_leaves_the_earlier_results_intact_and_nothing_half_written() {
     let out = temp_dir("interrupt");
-    std::fs::write(out.join("summary.json"), "earlier").unwrap();
+    run_into("scenarios/reference-96.toml", &out, &["--no-plots"]);
+    let earlier = std::fs::read_to_string(out.join("summary.json")).unwrap();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_vppsim"))
         .args([
             "run",
@@ -89,13 +94,13 @@ fn an_interrupted_run_leaves_the_earlier_results_intact_and_nothing_half_written
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
     assert!(
-        text(&o.stderr).contains("interrupted"),
+        text(&o.stderr).contains(&format!("interrupted: the run stopped before it finished\n  nothing was written: {} is unchanged", out.display())),
         "{}",
         text(&o.stderr)
     );
     assert_eq!(
         std::fs::read_to_string(out.join("summary.json")).unwrap(),
-        "earlier"
+        earlier
     );
     let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap())
         .unwrap()

@@ -3,6 +3,7 @@
 mod cli;
 mod determinism;
 mod ev_sessions;
+mod folders;
 mod infeasible;
 mod invalid;
 mod park;

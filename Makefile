@@ -28,8 +28,9 @@ test: prereqs
 bench: prereqs
 	$(CARGO) bench --locked
 
-# Fuzz the scenario, VPP and CSV parsers for FUZZ_SECONDS each (libFuzzer via cargo-fuzz), seeded
-# with the shipped scenarios (valid and invalid) and CSV files. The
+# Fuzz the scenario, VPP and CSV parsers and `report` on results folders for FUZZ_SECONDS each
+# (libFuzzer via cargo-fuzz), seeded with the shipped scenarios (valid and invalid), CSV files
+# and results folders of two runs. The
 # machine's toolchain is stable: RUSTC_BOOTSTRAP lets cargo-fuzz's flags through, and
 # without a sanitizer runtime the targets run uninstrumented for memory errors (Rust is
 # memory-safe here; what is sought is a panic or a hang).
@@ -42,6 +43,16 @@ fuzz: prereqs
 	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none vpp fuzz/corpus/vpp scenarios scenarios/invalid \
 	  -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
 	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none csv fuzz/corpus/csv data/examples scenarios/invalid/data \
+	  -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
+	# report: seeded with real results folders (timeseries, summary, manifest joined by NUL).
+	$(CARGO) build --release --locked
+	mkdir -p fuzz/corpus/report fuzz/seeds/report
+	for s in small-site reference-96; do \
+	  rm -rf fuzz/seeds/$$s && $(BIN) run scenarios/$$s.toml --out fuzz/seeds/$$s --no-plots >/dev/null && \
+	  { cat fuzz/seeds/$$s/timeseries.csv; printf '\0'; cat fuzz/seeds/$$s/summary.json; printf '\0'; \
+	    cat fuzz/seeds/$$s/manifest.json; } > fuzz/seeds/report/$$s; \
+	done
+	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none report fuzz/corpus/report fuzz/seeds/report \
 	  -- -max_total_time=$(FUZZ_SECONDS) -timeout=10
 
 prereqs:

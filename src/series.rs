@@ -14,6 +14,39 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Location, Problem};
 use crate::time::TimeGrid;
+use crate::units;
+
+/// Largest CSV file read (bytes): a year of 1-minute rows with a dozen columns is ~60 MB.
+const MAX_CSV_BYTES: u64 = 1 << 30;
+
+/// Reads the regular file at `path` whole, if it is one of at most `max_bytes`: a FIFO or
+/// device (`/dev/zero`) would block or never end, a folder has no content.
+pub fn read_regular_file(path: &Path, max_bytes: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    // Checked before opening: opening a FIFO for reading blocks until a writer comes.
+    let meta = std::fs::metadata(path)?;
+    let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
+    if !meta.is_file() {
+        return Err(invalid(
+            "it is not a regular file (a folder, FIFO or device)".into(),
+        ));
+    }
+    if meta.len() > max_bytes {
+        return Err(invalid(format!(
+            "it is {} bytes, more than the {max_bytes} bytes vppsim reads",
+            meta.len()
+        )));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(invalid(format!(
+            "it grew beyond {max_bytes} bytes while being read"
+        )));
+    }
+    Ok(bytes)
+}
 
 /// A CSV file read once: its header, data rows and SHA-256.
 #[derive(Debug)]
@@ -25,9 +58,10 @@ pub struct CsvTable {
 }
 
 impl CsvTable {
-    /// Reads `path` whole; a missing, non-UTF-8, empty or ragged file is a problem.
+    /// Reads `path` whole; a missing, non-UTF-8, empty or ragged file is a problem, and so
+    /// is anything but a regular file (a folder, FIFO or device).
     pub fn read(path: &Path) -> Result<CsvTable, Problem> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = read_regular_file(path, MAX_CSV_BYTES).map_err(|e| {
             Problem::new(
                 "csv-unreadable",
                 format!("cannot read CSV file: {e}"),
@@ -90,6 +124,14 @@ impl CsvTable {
     }
 
     fn column_index(&self, column: &str) -> Result<usize, Problem> {
+        if self.headers.iter().filter(|h| *h == column).count() > 1 {
+            return Err(Problem::new(
+                "csv-column-twice",
+                format!("CSV file has the column '{column}' more than once"),
+                Location::File(self.path.clone()),
+            )
+            .hint("give every column its own name, so it is clear which one is meant"));
+        }
         self.headers
             .iter()
             .position(|h| h == column)
@@ -112,12 +154,16 @@ impl CsvTable {
             .iter()
             .enumerate()
             .filter_map(|(i, row)| match row[index].parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(v),
+                Ok(v) if units::in_range(v) => Some(v),
                 _ => {
                     problems.push(
                         Problem::new(
                             "csv-value",
-                            format!("'{}' is not a finite number", &row[index]),
+                            format!(
+                                "'{}' is not a finite number of at most {:e} in size",
+                                &row[index],
+                                units::LARGEST
+                            ),
                             self.cell(i, column),
                         )
                         .hint("every cell must hold a number; gaps are never filled"),
@@ -203,7 +249,18 @@ impl CsvTable {
         for (i, row) in self.rows.iter().enumerate() {
             let text = &row[index];
             match text.parse::<f64>() {
-                Ok(v) if v.is_finite() => values.push(v * scale),
+                Ok(v) if units::in_range(v * scale) => values.push(v * scale),
+                Ok(v) if v.is_finite() => problems.push(
+                    Problem::new(
+                        "csv-value",
+                        format!(
+                            "'{text}' in this column's unit is beyond the largest value vppsim accepts ({:e} in the engine's unit)",
+                            units::LARGEST
+                        ),
+                        self.cell(i, column),
+                    )
+                    .hint("check the column's unit; no real site comes near this"),
+                ),
                 _ => problems.push(
                     Problem::new(
                         "csv-value",

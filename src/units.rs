@@ -32,6 +32,19 @@ pub enum Dimension {
 }
 
 impl Dimension {
+    /// The canonical unit the engine stores this dimension in.
+    pub fn canonical(self) -> &'static str {
+        match self {
+            Dimension::Power => "MW",
+            Dimension::Energy => "MWh",
+            Dimension::EnergyPrice => "CNY/MWh",
+            Dimension::CarbonIntensity => "kg/MWh",
+            Dimension::PowerPrice => "CNY/MW",
+            Dimension::Length => "m",
+            Dimension::Temperature => "°C",
+        }
+    }
+
     /// Units accepted for this dimension, as written in scenario files and CSV headers.
     pub fn examples(self) -> &'static str {
         match self {
@@ -106,6 +119,17 @@ pub enum UnitError {
     },
     #[error("'{0}' is not a finite number")]
     NotFinite(String),
+    #[error("'{text}' is beyond the largest value vppsim accepts, {LARGEST:e} {unit}")]
+    TooLarge { text: String, unit: &'static str },
+}
+
+/// Largest magnitude of any quantity in its canonical unit (1e9 MW is a petawatt): far
+/// above any real site, far below where sums, objective terms or chart axes overflow.
+pub const LARGEST: f64 = 1e9;
+
+/// Whether `value` (in a canonical unit) is finite and at most [`LARGEST`] in magnitude.
+pub fn in_range(value: f64) -> bool {
+    value.is_finite() && value.abs() <= LARGEST
 }
 
 /// Looks up a unit symbol (`"kW"`) and returns its dimension and factor to canonical units.
@@ -159,7 +183,14 @@ pub fn parse(text: &str, expected: Dimension) -> Result<f64, UnitError> {
             expected,
         });
     }
-    Ok(value * factor)
+    let value = value * factor;
+    if !in_range(value) {
+        return Err(UnitError::TooLarge {
+            text: trimmed.to_string(),
+            unit: expected.canonical(),
+        });
+    }
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -198,5 +229,20 @@ mod tests {
             parse("MW", Dimension::Power),
             Err(UnitError::Malformed(_))
         ));
+        // A value whose unit factor overflows, or beyond any real site, is an error.
+        for text in ["1e308 GW", "1.72e308 MW", "2e9 MW"] {
+            assert!(
+                matches!(
+                    parse(text, Dimension::Power),
+                    Err(UnitError::TooLarge { .. })
+                ),
+                "{text}"
+            );
+        }
+        assert!(matches!(
+            parse("1e306 CNY/Wh", Dimension::EnergyPrice),
+            Err(UnitError::TooLarge { .. })
+        ));
+        assert_eq!(parse("1e9 MW", Dimension::Power), Ok(1e9));
     }
 }

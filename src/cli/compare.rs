@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 use vppsim::dispatch::built_in;
 use vppsim::report::charts::{StrategyFigures, kpi_bars};
 use vppsim::results::{Kpis, WriteError};
-use vppsim::scenario::Strategy;
+use vppsim::scenario::{Source, Strategy};
 use vppsim::sim::{self, presolve};
 
 use super::{
     EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, claim_out, load_or_report, write_failed,
 };
 
-pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> u8 {
+pub fn run(source: Source, names: &[String], out: Option<PathBuf>, force: bool) -> u8 {
     let strategies: Vec<Strategy> = match names
         .iter()
         .map(|n| Strategy::parse(n.trim()).ok_or(n))
@@ -31,13 +31,14 @@ pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> 
             return EXIT_BAD_INPUT;
         }
     };
-    let loaded = match load_or_report(path) {
+    let path = source.path.clone();
+    let loaded = match load_or_report(source) {
         Ok(l) => l,
         Err(code) => return code,
     };
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(format!("{}-compare", s.name)));
-    let claim = match claim_out(&out, force, path) {
+    let claim = match claim_out(&out, force, &path) {
         Ok(claim) => claim,
         Err(code) => return code,
     };
@@ -79,16 +80,22 @@ pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> 
     if let Err(e) = written {
         return write_failed(&e);
     }
-    println!(
+    outln!(
         "{:<6} {:>14} {:>10} {:>14} {:>10} {:>14} {:>14}",
-        "", "import MWh", "peak MW", "cost CNY", "CO2 t", "regret MWh", "regret CNY"
+        "",
+        "import MWh",
+        "peak MW",
+        "cost CNY",
+        "CO2 t",
+        "regret MWh",
+        "regret CNY"
     );
     for (strategy, k) in &rows {
         let regret = |f: fn(&Kpis) -> f64| {
             lp.as_ref()
                 .map_or("n/a".to_string(), |lp| format!("{:.3}", f(k) - f(lp)))
         };
-        println!(
+        outln!(
             "{:<6} {:>14.3} {:>10.3} {:>14.2} {:>10} {:>14} {:>14}",
             strategy.name(),
             k.grid_import_mwh,
@@ -99,7 +106,7 @@ pub fn run(path: &Path, names: &[String], out: Option<PathBuf>, force: bool) -> 
             regret(|k| k.total_cost_cny),
         );
     }
-    println!(
+    outln!(
         "comparison written to {}",
         out.join("comparison.csv").display()
     );

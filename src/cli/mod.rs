@@ -3,6 +3,14 @@
 //! 3 infeasible scenario; 4 run failed (solver error, broken invariant, cannot write);
 //! 130 interrupted (Ctrl-C or SIGTERM; nothing written).
 
+/// `println!` that exits quietly when stdout is a closed pipe (`vppsim run … | head -1`)
+/// instead of panicking; the work is done by the time anything is printed.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::print_line(format_args!($($arg)*))
+    };
+}
+
 mod compare;
 mod vpp;
 
@@ -14,7 +22,7 @@ use clap::{Parser, Subcommand};
 
 use vppsim::dispatch::{self, DispatchError};
 use vppsim::results::{Claim, Kpis, Manifest, RunOutput, WriteError, folder, write_results};
-use vppsim::scenario::{self, Strategy};
+use vppsim::scenario::{self, Source, Strategy};
 use vppsim::sim::{self, SimError, presolve};
 
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -89,53 +97,77 @@ enum Command {
     },
 }
 
+/// Writes one line to stdout; on a closed pipe, exits with 0 at once (nothing more can be
+/// read, and what was to be done is done).
+pub fn print_line(args: std::fmt::Arguments) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("warning: cannot write to standard output: {e}");
+    }
+}
+
 /// Runs the parsed command and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     stop_cleanly_on_interrupt();
     let code = match cli.command {
-        Command::Validate { scenario } if vpp::is_vpp_file(&scenario) => vpp::validate(&scenario),
-        Command::Validate { scenario } => validate(&scenario),
-        Command::Run {
-            scenario,
-            strategy: Some(_),
-            ..
-        } if vpp::is_vpp_file(&scenario) => {
-            eprintln!(
-                "error: --strategy does not apply to a VPP file\n  = hint: a VPP is dispatched by its joint LP; choose [vpp] coordination = \"central\" or \"admm\""
-            );
-            EXIT_BAD_INPUT
-        }
-        Command::Run {
-            scenario,
-            out,
-            force,
-            no_plots,
-            coordination,
-            ..
-        } if vpp::is_vpp_file(&scenario) => {
-            vpp::run(&scenario, out, force, !no_plots, coordination.as_deref())
-        }
-        Command::Run {
-            coordination: Some(_),
-            ..
-        } => {
-            eprintln!("error: --coordination applies to VPP files only (files with a [vpp] table)");
-            EXIT_BAD_INPUT
-        }
+        Command::Validate { scenario } => match read_scenario(&scenario) {
+            Ok(source) if source.is_vpp() => vpp::validate(source),
+            Ok(source) => validate(source),
+            Err(code) => code,
+        },
         Command::Run {
             scenario,
             out,
             strategy,
             force,
             no_plots,
-            ..
-        } => run_scenario(&scenario, out, strategy.as_deref(), force, !no_plots),
+            coordination,
+        } => match read_scenario(&scenario) {
+            Err(code) => code,
+            Ok(_) if strategy.is_some() && coordination.is_some() => {
+                eprintln!(
+                    "error: --strategy applies to single sites, --coordination to VPP files: give one"
+                );
+                EXIT_BAD_INPUT
+            }
+            Ok(source) if source.is_vpp() && strategy.is_some() => {
+                eprintln!(
+                    "error: --strategy does not apply to a VPP file\n  = hint: a VPP is dispatched by its joint LP; choose [vpp] coordination = \"central\" or \"admm\""
+                );
+                EXIT_BAD_INPUT
+            }
+            Ok(source) if source.is_vpp() => {
+                vpp::run(source, out, force, !no_plots, coordination.as_deref())
+            }
+            Ok(_) if coordination.is_some() => {
+                eprintln!(
+                    "error: --coordination applies to VPP files only (files with a [vpp] table)"
+                );
+                EXIT_BAD_INPUT
+            }
+            Ok(source) => run_scenario(source, out, strategy.as_deref(), force, !no_plots),
+        },
         Command::Compare {
             scenario,
             strategies,
             out,
             force,
-        } => compare::run(&scenario, &strategies, out, force),
+        } => match read_scenario(&scenario) {
+            Err(code) => code,
+            Ok(source) if source.is_vpp() => {
+                eprintln!(
+                    "error: compare runs the strategies of one site; {} is a VPP file\n  = hint: compare a site of the VPP by writing it as a scenario of its own, or run the VPP with --coordination central and admm",
+                    scenario.display()
+                );
+                EXIT_BAD_INPUT
+            }
+            Ok(source) => compare::run(source, &strategies, out, force),
+        },
         Command::Report { results } => match vppsim::report::rebuild(&results) {
             Ok(()) => {
                 let written = if results.join("sites").is_dir() {
@@ -143,23 +175,24 @@ pub fn run(cli: Cli) -> ExitCode {
                 } else {
                     results.join("report.html")
                 };
-                println!("report written to {}", written.display());
+                outln!("report written to {}", written.display());
                 0
             }
-            Err(e) => match e {
-                WriteError::Io { .. } => {
-                    eprintln!("error: {e}");
-                    EXIT_BAD_INPUT
-                }
-                e => write_failed(&e),
-            },
+            // The folder's files are the input here: unreadable or broken ones are bad input.
+            Err(e @ (WriteError::Io { .. } | WriteError::Report(_))) => {
+                eprintln!("error: {e}");
+                EXIT_BAD_INPUT
+            }
+            Err(e) => write_failed(&e),
         },
     };
     ExitCode::from(code)
 }
 
-fn validate(path: &Path) -> u8 {
-    let loaded = match load_or_report(path) {
+fn validate(source: Source) -> u8 {
+    let path = source.path.clone();
+    let path = path.as_path();
+    let loaded = match load_or_report(source) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -172,7 +205,7 @@ fn validate(path: &Path) -> u8 {
     warn_unmet_sessions(s);
     let jobs: usize = s.datacenters.iter().map(|d| d.jobs.len()).sum();
     let sessions: usize = s.ev_hubs.iter().map(|h| h.sessions().count()).sum();
-    println!(
+    outln!(
         "{}: valid ({} steps of {} min from {}; {} PV, {} batteries, {} fixed and {} flexible loads, {} data centres with {jobs} AI jobs, {} EV hubs with {sessions} sessions)",
         path.display(),
         s.time.len,
@@ -219,12 +252,56 @@ fn warn_unmet_sessions(s: &vppsim::Scenario) {
     }
 }
 
-/// Loads a scenario, or prints every problem found and gives the bad-input exit code.
-fn load_or_report(path: &Path) -> Result<scenario::Loaded, u8> {
-    scenario::load(path).map_err(|problems| {
+/// Reads a scenario or VPP file once, or prints why not and gives the bad-input exit code.
+fn read_scenario(path: &Path) -> Result<Source, u8> {
+    Source::read(path).map_err(|problems| {
         eprintln!("{problems}");
         EXIT_BAD_INPUT
     })
+}
+
+/// Loads a scenario, or prints every problem found and gives the bad-input exit code.
+fn load_or_report(source: Source) -> Result<scenario::Loaded, u8> {
+    let loaded = scenario::load_source(source).map_err(|problems| {
+        eprintln!("{problems}");
+        EXIT_BAD_INPUT
+    })?;
+    check_memory(&[presolve::lp_size(&loaded.scenario)])?;
+    Ok(loaded)
+}
+
+/// Refuses a run whose LPs (`sizes`, solved together) would need more memory than
+/// [`presolve::MAX_MEMORY_BYTES`]; warns when they would need more than is free now.
+fn check_memory(sizes: &[presolve::LpSize]) -> Result<(), u8> {
+    let bytes: u64 = sizes.iter().map(|s| s.bytes).sum();
+    let columns: usize = sizes.iter().map(|s| s.columns).sum();
+    let gb = |b: u64| b as f64 / 1e9;
+    if bytes > presolve::MAX_MEMORY_BYTES {
+        eprintln!(
+            "error: the dispatch LP would have {columns} columns and need about {:.0} GB of memory, more than the {:.0} GB vppsim allows\n  = hint: shorten the horizon, lengthen the step, or split the study into runs",
+            gb(bytes),
+            gb(presolve::MAX_MEMORY_BYTES)
+        );
+        return Err(EXIT_BAD_INPUT);
+    }
+    if let Some(free) = available_memory()
+        && bytes > free
+    {
+        eprintln!(
+            "warning: the dispatch LP ({columns} columns) may need about {:.1} GB of memory; {:.1} GB is free",
+            gb(bytes),
+            gb(free)
+        );
+    }
+    Ok(())
+}
+
+/// Memory the system says is available now (Linux `MemAvailable`), in bytes.
+fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 fn report_infeasible(found: &[presolve::Infeasibility]) {
@@ -237,14 +314,16 @@ fn report_infeasible(found: &[presolve::Infeasibility]) {
 }
 
 fn run_scenario(
-    path: &Path,
+    source: Source,
     out: Option<PathBuf>,
     strategy: Option<&str>,
     force: bool,
     plots: bool,
 ) -> u8 {
     let loading = Instant::now();
-    let loaded = match load_or_report(path) {
+    let path = source.path.clone();
+    let path = path.as_path();
+    let loaded = match load_or_report(source) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -304,7 +383,7 @@ fn run_scenario(
         return write_failed(&e);
     }
     print_kpis(&s.name, dispatcher.name(), &kpis);
-    println!("results written to {}", out.display());
+    outln!("results written to {}", out.display());
     0
 }
 
@@ -362,10 +441,10 @@ fn stop_cleanly_on_interrupt() {
 }
 
 fn print_kpis(scenario: &str, strategy: &str, kpis: &Kpis) {
-    println!("{scenario} ({strategy})");
+    outln!("{scenario} ({strategy})");
     let rows = kpis.table();
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
     for (label, value, unit) in rows {
-        println!("  {label:<width$}  {value:>14} {unit}");
+        outln!("  {label:<width$}  {value:>14} {unit}");
     }
 }

@@ -4,23 +4,23 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use vppsim::dispatch::DispatchError;
+use vppsim::scenario::Source;
 use vppsim::sim::{SimError, presolve};
 use vppsim::vpp::{self, Coordination, LoadedVpp, VppError, VppRun};
 
 use super::{
-    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, claim_out, warn_unmet_sessions, write_failed,
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, check_memory, claim_out, warn_unmet_sessions,
+    write_failed,
 };
 
-/// Whether the file at `path` is a VPP file (unreadable files are left to the loader).
-pub fn is_vpp_file(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| vpp::scenario::is_vpp(&text))
-}
-
-fn load_or_report(path: &Path) -> Result<LoadedVpp, u8> {
-    vpp::scenario::load(path).map_err(|problems| {
+fn load_or_report(source: Source) -> Result<LoadedVpp, u8> {
+    let loaded = vpp::scenario::load_source(source).map_err(|problems| {
         eprintln!("{problems}");
         EXIT_BAD_INPUT
-    })
+    })?;
+    let sizes: Vec<_> = loaded.vpp.sites.iter().map(presolve::lp_size).collect();
+    check_memory(&sizes)?;
+    Ok(loaded)
 }
 
 /// Sites whose own limits make them infeasible whatever the aggregator asks.
@@ -41,8 +41,9 @@ fn presolve_sites(loaded: &LoadedVpp) -> Result<(), u8> {
     Ok(())
 }
 
-pub fn validate(path: &Path) -> u8 {
-    let loaded = match load_or_report(path) {
+pub fn validate(source: Source) -> u8 {
+    let path = source.path.clone();
+    let loaded = match load_or_report(source) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -57,7 +58,7 @@ pub fn validate(path: &Path) -> u8 {
         .flat_map(|s| &s.datacenters)
         .map(|d| d.jobs.len())
         .sum();
-    println!(
+    outln!(
         "{}: valid VPP ({} sites, {} steps of {} min from {}; {} event(s); {jobs} AI job(s){}; {} coordination)",
         path.display(),
         v.sites.len(),
@@ -76,14 +77,15 @@ pub fn validate(path: &Path) -> u8 {
 }
 
 pub fn run(
-    path: &Path,
+    source: Source,
     out: Option<PathBuf>,
     force: bool,
     plots: bool,
     coordination: Option<&str>,
 ) -> u8 {
     let loading = Instant::now();
-    let mut loaded = match load_or_report(path) {
+    let path = source.path.clone();
+    let mut loaded = match load_or_report(source) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -94,7 +96,7 @@ pub fn run(
     }
     let v = &loaded.vpp;
     let out = out.unwrap_or_else(|| Path::new("results").join(&v.name));
-    let claim = match claim_out(&out, force, path) {
+    let claim = match claim_out(&out, force, &path) {
         Ok(claim) => claim,
         Err(code) => return code,
     };
@@ -127,32 +129,34 @@ pub fn run(
         return write_failed(&e);
     }
     print_summary(v, &run);
-    println!("results written to {}", out.display());
+    outln!("results written to {}", out.display());
     0
 }
 
 fn print_summary(v: &vpp::VppScenario, run: &VppRun) {
     let dt = v.time.dt_hours();
-    println!(
+    outln!(
         "{} ({} sites, {} coordination)",
         v.name,
         v.sites.len(),
         v.coordination.name()
     );
     for site in &run.sites {
-        println!(
+        outln!(
             "  {:<16} import {:>10.1} MWh  cost {:>12.0} CNY",
-            site.scenario.name, site.kpis.grid_import_mwh, site.kpis.total_cost_cny
+            site.scenario.name,
+            site.kpis.grid_import_mwh,
+            site.kpis.total_cost_cny
         );
     }
     let import: f64 = run.total(|r| &r.import_mw).iter().sum::<f64>() * dt;
-    println!(
+    outln!(
         "  aggregate import {import:.1} MWh; objective {:.6}",
         run.objective
     );
     if let (Some(gap), Some(trace)) = (run.gap_to_central(), &run.admm) {
         let last = trace.iterations.last();
-        println!(
+        outln!(
             "  ADMM: {} iterations ({}), primal residual {:.2e} MW, dual {:.2e} MW; gap to central {:+.4} %",
             trace.iterations.len().saturating_sub(1),
             if trace.converged {
@@ -166,9 +170,14 @@ fn print_summary(v: &vpp::VppScenario, run: &VppRun) {
         );
     }
     for e in run.event_totals(v) {
-        println!(
+        outln!(
             "  event {}: requested {:.2} MWh, delivered {:.2} MWh, shortfall {:.3} MWh; paid {:.0} CNY, penalty {:.0} CNY",
-            e.name, e.requested_mwh, e.delivered_mwh, e.shortfall_mwh, e.payment_cny, e.penalty_cny
+            e.name,
+            e.requested_mwh,
+            e.delivered_mwh,
+            e.shortfall_mwh,
+            e.payment_cny,
+            e.penalty_cny
         );
     }
 }

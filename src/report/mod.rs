@@ -14,6 +14,43 @@ use serde_json::Value;
 use crate::results::{Claim, WriteError, write_file};
 use view::View;
 
+/// The charts and both reports of a results folder, drawn in memory.
+pub struct Rendered {
+    pub charts: Vec<charts::Chart>,
+    pub html: String,
+    pub markdown: String,
+}
+
+/// Draws the charts and reports from a folder's `timeseries.csv`, `summary.json` and
+/// `manifest.json`; with `png_dir`, the charts' PNGs are written there too.
+pub fn render(
+    timeseries: &str,
+    summary: &Value,
+    manifest: &Value,
+    png_dir: Option<&Path>,
+) -> Result<Rendered, String> {
+    let view = View::from_csv(timeseries)?;
+    let charts = charts::render_all(&view, png_dir)?;
+    Ok(Rendered {
+        html: page::html(summary, manifest, &charts),
+        markdown: page::markdown(summary, manifest, &charts),
+        charts,
+    })
+}
+
+/// [`render`] from the three files' text as read from a folder (JSON parsed here), without
+/// PNGs: what `vppsim report` does to a folder, in memory (for the fuzzer).
+pub fn render_files(timeseries: &str, summary: &str, manifest: &str) -> Result<Rendered, String> {
+    let parse = |file: &str, text: &str| {
+        serde_json::from_str::<Value>(text).map_err(|e| format!("{file}: {e}"))
+    };
+    let (summary, manifest) = (
+        parse("summary.json", summary)?,
+        parse("manifest.json", manifest)?,
+    );
+    render(timeseries, &summary, &manifest, None)
+}
+
 /// Draws the charts and writes them with both reports into the folder `dir`; returns the
 /// names of the files written.
 pub fn write_report(
@@ -22,25 +59,15 @@ pub fn write_report(
     summary: &Value,
     manifest: &Value,
 ) -> Result<Vec<String>, WriteError> {
-    let failed = |reason: String| WriteError::Report(reason);
-    let view = View::from_csv(timeseries).map_err(failed)?;
-    let charts = charts::render_all(&view, Some(dir)).map_err(failed)?;
+    let rendered = render(timeseries, summary, manifest, Some(dir)).map_err(WriteError::Report)?;
     let mut written = Vec::new();
-    for c in &charts {
+    for c in &rendered.charts {
         write_file(dir, &format!("{}.svg", c.name), c.svg.as_bytes())?;
         written.push(format!("{}.svg", c.name));
         written.push(format!("{}.png", c.name));
     }
-    write_file(
-        dir,
-        "report.html",
-        page::html(summary, manifest, &charts).as_bytes(),
-    )?;
-    write_file(
-        dir,
-        "report.md",
-        page::markdown(summary, manifest, &charts).as_bytes(),
-    )?;
+    write_file(dir, "report.html", rendered.html.as_bytes())?;
+    write_file(dir, "report.md", rendered.markdown.as_bytes())?;
     written.extend(["report.html".to_string(), "report.md".to_string()]);
     Ok(written)
 }
@@ -90,6 +117,7 @@ fn rebuild_claimed(claim: &Claim, folder: &Path, prefix: &str) -> Result<(), Wri
         parse("summary.json", &summary)?,
         parse("manifest.json", &manifest)?,
     );
+    // Drawn into a staging folder: a folder that cannot be drawn is left untouched.
     let staging = claim.stage("report")?;
     let written = write_report(staging.path(), &timeseries, &summary, &manifest)?;
     let moved: Vec<(String, String)> = written

@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 
+/// Largest magnitude of a value the charts accept (MW, MWh, prices): far above any real
+/// site, far below where axis arithmetic overflows.
+pub const LARGEST: f64 = 1e12;
+
 /// What the plots need, per step.
 #[derive(Debug, Clone)]
 pub struct View {
@@ -23,33 +27,61 @@ pub struct View {
 }
 
 impl View {
-    /// Parses `timeseries.csv` as written by `vppsim run`.
+    /// Parses `timeseries.csv` as written by `vppsim run`. A file changed by hand is
+    /// checked like any input: every row has every column, every cell is a finite number
+    /// no larger than [`LARGEST`], timestamps step evenly forward; otherwise an error says
+    /// where.
     pub fn from_csv(text: &str) -> Result<View, String> {
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines
-            .next()
-            .ok_or("timeseries.csv is empty")?
-            .split(',')
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| format!("timeseries.csv: {e}"))?
+            .iter()
+            .map(str::to_string)
             .collect();
-        let mut columns: BTreeMap<&str, Vec<f64>> =
-            header.iter().skip(1).map(|h| (*h, Vec::new())).collect();
-        let mut time = Vec::new();
-        for (i, line) in lines.enumerate() {
-            let mut cells = line.split(',');
-            let stamp = cells.next().unwrap_or_default();
-            time.push(
-                DateTime::parse_from_rfc3339(stamp).map_err(|_| {
-                    format!("timeseries.csv row {}: bad timestamp '{stamp}'", i + 2)
-                })?,
-            );
-            for (h, cell) in header.iter().skip(1).zip(cells) {
-                let v = cell.parse::<f64>().map_err(|_| {
-                    format!(
-                        "timeseries.csv row {}, column '{h}': '{cell}' is not a number",
-                        i + 2
-                    )
-                })?;
-                columns.get_mut(h).ok_or("duplicate column")?.push(v);
+        if header.first().map(String::as_str) != Some("timestamp") {
+            return Err("timeseries.csv must start with a 'timestamp' column".into());
+        }
+        let mut columns: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        for h in header.iter().skip(1) {
+            if columns.insert(h.as_str(), Vec::new()).is_some() {
+                return Err(format!("timeseries.csv has the column '{h}' twice"));
+            }
+        }
+        let mut time: Vec<DateTime<FixedOffset>> = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let row = i + 2;
+            let record = record.map_err(|e| format!("timeseries.csv row {row}: {e}"))?;
+            let stamp = &record[0];
+            let at = DateTime::parse_from_rfc3339(stamp)
+                .map_err(|_| format!("timeseries.csv row {row}: bad timestamp '{stamp}'"))?;
+            if let [.., before, last] = time.as_slice()
+                && at - *last != *last - *before
+            {
+                return Err(format!(
+                    "timeseries.csv row {row}: timestamp {stamp} breaks the even step"
+                ));
+            }
+            if time.last().is_some_and(|last| at <= *last) {
+                return Err(format!(
+                    "timeseries.csv row {row}: timestamp {stamp} is not after the previous one"
+                ));
+            }
+            time.push(at);
+            for (h, cell) in header.iter().skip(1).zip(record.iter().skip(1)) {
+                let v = cell
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.abs() <= LARGEST)
+                    .ok_or_else(|| {
+                        format!(
+                            "timeseries.csv row {row}, column '{h}': '{cell}' is not a finite number of at most {LARGEST:e} in size"
+                        )
+                    })?;
+                columns
+                    .get_mut(h.as_str())
+                    .expect("a column per header")
+                    .push(v);
             }
         }
         if time.len() < 2 {
@@ -161,5 +193,19 @@ mod tests {
         assert_eq!(v.dt, 1.0);
         assert_eq!(v.busiest_week(), (0, 2));
         assert!(View::from_csv("timestamp\n").is_err());
+        // Truncated, non-finite, huge or out-of-order rows are errors, not panics later.
+        let lines: Vec<&str> = csv.lines().collect();
+        let truncated = format!(
+            "{}\n{}\n2025-01-01T01:00:00+08:00,0,0\n",
+            lines[0], lines[1]
+        );
+        assert!(View::from_csv(&truncated).unwrap_err().contains("row 3"));
+        for bad in ["inf", "NaN", "1.72e308"] {
+            let edited = csv.replacen(",1.2,0\n", &format!(",{bad},0\n"), 1);
+            let e = View::from_csv(&edited).unwrap_err();
+            assert!(e.contains("row 2, column 'grid.import [MW]'"), "{e}");
+        }
+        let swapped = format!("{}\n{}\n{}\n", lines[0], lines[2], lines[1]);
+        assert!(View::from_csv(&swapped).unwrap_err().contains("not after"));
     }
 }

@@ -133,8 +133,15 @@ pub struct Scenario {
 /// An input file with its SHA-256, for the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputFile {
+    /// As given (relative to where vppsim runs); a name that is not UTF-8 is written
+    /// with U+FFFD in place of its undecodable bytes.
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     pub sha256: String,
+}
+
+fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
 }
 
 /// A scenario together with the files it was read from.
@@ -152,42 +159,68 @@ pub fn from_str(path: &Path, source: &str) -> Result<Scenario, Problems> {
 
 /// Reads, checks and resolves the scenario at `path`, reporting every problem found.
 pub fn load(path: &Path) -> Result<Loaded, Problems> {
-    let (source, scenario_file) = read_source(path)?;
-    let (scenario, csv_files) = resolve::resolve(path, &source)?;
+    load_source(Source::read(path)?)
+}
+
+/// Checks and resolves a scenario file already read.
+pub fn load_source(source: Source) -> Result<Loaded, Problems> {
+    let (scenario, csv_files) = resolve::resolve(&source.path, &source.text)?;
     Ok(Loaded {
         scenario,
-        inputs: input_files(scenario_file, csv_files),
+        inputs: input_files(source.file, csv_files),
     })
 }
 
-/// The text of the scenario file at `path`, with the file's hash for the manifest.
-pub(crate) fn read_source(path: &Path) -> Result<(String, InputFile), Problems> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Problems(vec![
-            Problem::new(
+/// Largest scenario file read (bytes): far above any real one (the park year's is 3 kB).
+const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// A scenario or VPP file, read once: its path, text and hash.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+    pub file: InputFile,
+}
+
+impl Source {
+    /// Reads the regular file at `path` (not a folder, FIFO or device) as UTF-8.
+    pub fn read(path: &Path) -> Result<Source, Problems> {
+        let problem = |code, message: String, hint: &str| {
+            Problems(vec![
+                Problem::new(code, message, Location::File(path.to_path_buf())).hint(hint),
+            ])
+        };
+        let bytes = crate::series::read_regular_file(path, MAX_SCENARIO_BYTES).map_err(|e| {
+            problem(
                 "scenario-unreadable",
                 format!("cannot read scenario file: {e}"),
-                Location::File(path.to_path_buf()),
+                "check the path; run `vppsim validate` on the file you mean",
             )
-            .hint("check the path; run `vppsim validate` on the file you mean"),
-        ])
-    })?;
-    let sha256 = crate::series::hex(&sha2::Sha256::digest(&bytes));
-    let source = String::from_utf8(bytes).map_err(|_| {
-        Problems(vec![
-            Problem::new(
+        })?;
+        let sha256 = crate::series::hex(&sha2::Sha256::digest(&bytes));
+        let text = String::from_utf8(bytes).map_err(|_| {
+            problem(
                 "scenario-not-utf8",
-                "scenario file is not valid UTF-8",
-                Location::File(path.to_path_buf()),
+                "scenario file is not valid UTF-8".into(),
+                "save the file as UTF-8",
             )
-            .hint("save the file as UTF-8"),
-        ])
-    })?;
-    let file = InputFile {
-        path: path.to_path_buf(),
-        sha256,
-    };
-    Ok((source, file))
+        })?;
+        Ok(Source {
+            path: path.to_path_buf(),
+            text,
+            file: InputFile {
+                path: path.to_path_buf(),
+                sha256,
+            },
+        })
+    }
+
+    /// Whether this is a VPP file (it has a `[vpp]` table).
+    pub fn is_vpp(&self) -> bool {
+        self.text
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("vpp"))
+    }
 }
 
 /// The scenario file first, then every CSV file read, in path order.

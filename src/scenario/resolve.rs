@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Datelike};
+use chrono::{DateTime, Datelike, Timelike};
 use toml::Spanned;
 
 use super::file::{self, Raw, ScenarioFile, SiteTables};
@@ -205,6 +205,11 @@ fn check_names(c: &mut Checker, raw: &SiteTables) -> bool {
     c.problems.len() == before
 }
 
+/// Most steps one run may have: 28.5 years of 15-minute steps, or 1.9 years of minutes.
+/// Every series holds a value per step and the LP a few columns per step, so the limit
+/// keeps a typing slip (`"100000d"`) from exhausting memory.
+pub const MAX_STEPS: usize = 1_000_000;
+
 pub fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
     let start = DateTime::parse_from_rfc3339(t.start.get_ref());
     if start.is_err() {
@@ -231,6 +236,17 @@ pub fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
         }
     };
     let (step, total) = (duration(&t.step, "step"), duration(&t.duration, "duration"));
+    if let Ok(s) = start
+        && s.nanosecond() >= 1_000_000_000
+    {
+        c.report(
+            "time-start",
+            format!("start '{}' is a leap second", t.start.get_ref()),
+            t.start.span(),
+            "start on an ordinary second, e.g. 00:00:00",
+        );
+        return None;
+    }
     let (Ok(start), Some(step), Some(total)) = (start, step, total) else {
         return None;
     };
@@ -243,10 +259,32 @@ pub fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
         );
         return None;
     }
+    let len = total / step;
+    if len > MAX_STEPS as i64 {
+        c.report(
+            "time-too-long",
+            format!(
+                "{len} steps of {step} s, more than the {MAX_STEPS} steps vppsim runs at once"
+            ),
+            t.duration.span(),
+            "shorten the duration or lengthen the step (a year of 15-minute steps is 35,040); split a long study into runs",
+        );
+        return None;
+    }
+    let end = start.checked_add_signed(chrono::Duration::seconds(total));
+    if end.is_none_or(|e| e.year() > 9999) {
+        c.report(
+            "time-too-long",
+            "the horizon ends after the year 9999".into(),
+            t.duration.span(),
+            "timestamps are written with four-digit years: end the horizon by 9999",
+        );
+        return None;
+    }
     Some(TimeGrid {
         start,
         step_seconds: step,
-        len: (total / step) as usize,
+        len: len as usize,
     })
 }
 

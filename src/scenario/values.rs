@@ -2,7 +2,7 @@
 //! and time-of-use prices. Every problem is recorded with its position, and checking goes on.
 
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use toml::{Spanned, Value};
 
@@ -309,7 +309,24 @@ impl<'a> Checker<'a> {
                     Location::File(path.clone()),
                 )]);
             }
-            Ok(v.iter().cycle().take(grid.len).map(|x| x * scale).collect())
+            let scaled: Vec<f64> = v.iter().cycle().take(grid.len).map(|x| x * scale).collect();
+            match v.iter().position(|x| !units::in_range(x * scale)) {
+                Some(i) => Err(vec![Problem::new(
+                    "csv-value",
+                    format!(
+                        "'{}' {unit} is beyond the largest value vppsim accepts, {:e} {}",
+                        v[i],
+                        units::LARGEST,
+                        kind.dimension.canonical()
+                    ),
+                    Location::Csv {
+                        file: path.clone(),
+                        row: i + 2,
+                        column: column.clone(),
+                    },
+                )]),
+                None => Ok(scaled),
+            }
         });
         values.map_err(|ps| self.column_problems(field, ps)).ok()
     }
@@ -542,23 +559,11 @@ impl<'a> Checker<'a> {
         )
     }
 
-    /// A path written in the scenario, relative to the scenario file's folder, with `..`
-    /// resolved lexically so messages show the plain path.
+    /// A path written in the scenario, relative to the scenario file's folder, joined as
+    /// written: the operating system resolves `..` after following links, as it opens it.
     fn relative(&self, path: &str) -> PathBuf {
-        let joined = self.file.parent().unwrap_or(Path::new(".")).join(path);
-        let mut clean = PathBuf::new();
-        for part in joined.components() {
-            match part {
-                Component::ParentDir
-                    if matches!(clean.components().next_back(), Some(Component::Normal(_))) =>
-                {
-                    clean.pop();
-                }
-                Component::CurDir => {}
-                other => clean.push(other),
-            }
-        }
-        clean
+        let folder = self.file.parent().filter(|p| !p.as_os_str().is_empty());
+        folder.unwrap_or(Path::new(".")).join(path)
     }
 }
 
@@ -590,6 +595,12 @@ fn unit_problem(e: &UnitError, dimension: Dimension) -> (&'static str, String) {
         UnitError::UnknownUnit(_) => "unit-unknown",
         UnitError::WrongDimension { .. } => "unit-dimension",
         UnitError::NotFinite(_) => "not-finite",
+        UnitError::TooLarge { .. } => {
+            return (
+                "out-of-range",
+                "no real site comes near this: check the number and its unit".into(),
+            );
+        }
     };
     (code, hint)
 }

@@ -13,7 +13,7 @@ use super::file::{EventTable, VppFile, VppTable};
 use crate::diagnostic::Problems;
 use crate::scenario::resolve::{Header, dispatch_settings, parse, site_scenario, time_grid};
 use crate::scenario::values::Checker;
-use crate::scenario::{DispatchSettings, InputFile, Scenario, Strategy, input_files, read_source};
+use crate::scenario::{DispatchSettings, InputFile, Scenario, Source, Strategy, input_files};
 use crate::time::TimeGrid;
 use crate::units::Dimension;
 
@@ -124,20 +124,17 @@ pub struct LoadedVpp {
     pub inputs: Vec<InputFile>,
 }
 
-/// Whether the scenario text is a VPP file (it has a `[vpp]` table).
-pub fn is_vpp(source: &str) -> bool {
-    source
-        .parse::<toml::Table>()
-        .is_ok_and(|t| t.contains_key("vpp"))
-}
-
 /// Reads, checks and resolves the VPP file at `path`.
 pub fn load(path: &Path) -> Result<LoadedVpp, Problems> {
-    let (source, file) = read_source(path)?;
-    let (vpp, csv_files) = resolve(path, &source)?;
+    load_source(Source::read(path)?)
+}
+
+/// Checks and resolves a VPP file already read.
+pub fn load_source(source: Source) -> Result<LoadedVpp, Problems> {
+    let (vpp, csv_files) = resolve(&source.path, &source.text)?;
     Ok(LoadedVpp {
         vpp,
-        inputs: input_files(file, csv_files),
+        inputs: input_files(source.file, csv_files),
     })
 }
 

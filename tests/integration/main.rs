@@ -10,6 +10,7 @@ mod invalid;
 mod park;
 mod reference;
 mod report;
+mod robustness;
 mod strategies;
 mod support;
 mod vpp;

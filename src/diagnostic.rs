@@ -66,9 +66,18 @@ impl fmt::Display for Location {
     }
 }
 
+/// Whether a problem stops the run or only deserves attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    /// The input is valid but may not mean what was intended; the run goes on.
+    Warning,
+}
+
 /// One problem in the input, with a stable code for tests and documentation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    pub severity: Severity,
     /// Stable, kebab-case identifier such as `unit-dimension`.
     pub code: &'static str,
     pub message: String,
@@ -79,6 +88,7 @@ pub struct Problem {
 impl Problem {
     pub fn new(code: &'static str, message: impl Into<String>, location: Location) -> Problem {
         Problem {
+            severity: Severity::Error,
             code,
             message: message.into(),
             location: Box::new(location),
@@ -90,11 +100,21 @@ impl Problem {
         self.hint = Some(hint.into());
         self
     }
+
+    /// The same, as a warning.
+    pub fn warning(mut self) -> Problem {
+        self.severity = Severity::Warning;
+        self
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error[{}]: {}", self.code, self.message)?;
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}[{}]: {}", self.code, self.message)?;
         match self.location.as_ref() {
             Location::Nowhere => {}
             Location::Text {

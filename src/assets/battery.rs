@@ -8,13 +8,18 @@
 //! - `soc_final`: `soc[last] ≥ soc_final_mwh` when the window ends the horizon (softened to
 //!   `soc[last] + shortfall ≥ soc_final_mwh`, at a penalty per MWh, when explaining
 //!   infeasibility);
-//! - objective: `cost_weight · throughput_cost · dt · (charge[t] + discharge[t])`;
-//! - bus injection `discharge[t] − charge[t]`.
+//! - objective: cost `throughput_cost · dt · (charge[t] + discharge[t])` (CNY);
+//! - bus injection `discharge[t] − charge[t]`;
+//! - at steps where the site is paid to draw power (an import weighted below zero, e.g. a
+//!   negative price), charging and discharging at once would burn energy for money, which
+//!   a battery cannot do: a binary `mode[t]` makes them exclusive there
+//!   (`charge ≤ charge_mw·mode`, `discharge ≤ discharge_mw·(1 − mode)`; rows
+//!   `charge_mode[t]`, `discharge_mode[t]`). Elsewhere doing both never lowers the objective.
 
 use good_lp::{Expression, constraint};
 use serde::Serialize;
 
-use crate::model::{Bus, LpBuilder, VarBlock};
+use crate::model::{Bus, LpBuilder, Term, VarBlock};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Battery {
@@ -46,15 +51,16 @@ pub struct BatteryVars {
 }
 
 impl Battery {
-    /// Adds the battery's columns and rows for the bus's window, starting at `soc_start_mwh`.
+    /// Adds the battery's columns and rows for the bus's window, starting at `soc_start_mwh`;
+    /// at the local steps `exclusive` it may not charge and discharge at once.
     pub fn add_to_lp(
         &self,
         lp: &mut LpBuilder,
         bus: &mut Bus,
         soc_start_mwh: f64,
         ends_horizon: bool,
-        cost_weight: f64,
         shortfall_penalty: Option<f64>,
+        exclusive: &[usize],
     ) -> BatteryVars {
         let (start, n, dt) = (bus.start(), bus.len(), bus.dt());
         let name = &self.name;
@@ -87,7 +93,7 @@ impl Battery {
                 let short = lp.variables(format!("{name}.soc_final_shortfall"), 0, 1, |_| {
                     (0.0, self.soc_final_mwh)
                 });
-                lp.cost(penalty, short.var(0));
+                lp.cost(Term::Penalty, penalty, &short, 0);
                 last += short.var(0);
                 final_shortfall = Some(short);
             }
@@ -97,14 +103,27 @@ impl Battery {
                 [constraint::geq(last, self.soc_final_mwh)],
             );
         }
-        let wear = cost_weight * self.throughput_cost_cny_per_mwh * dt;
+        let wear = self.throughput_cost_cny_per_mwh * dt;
         for t in 0..n {
-            if wear != 0.0 {
-                lp.cost(wear, charge.var(t));
-                lp.cost(wear, discharge.var(t));
-            }
+            lp.cost(Term::Cost, wear, &charge, t);
+            lp.cost(Term::Cost, wear, &discharge, t);
             bus.inject(t, 1.0, discharge.var(t));
             bus.inject(t, -1.0, charge.var(t));
+        }
+        for run in exclusive.chunk_by(|a, b| b == &(a + 1)) {
+            let first = start + run[0];
+            let mode = lp.binaries(format!("{name}.mode"), first, run.len());
+            let (cmax, dmax) = (self.charge_mw, self.discharge_mw);
+            let rows = run
+                .iter()
+                .enumerate()
+                .map(|(k, &t)| constraint::leq(charge.var(t) - cmax * mode.var(k), 0.0));
+            lp.rows(format!("{name}.charge_mode"), first, rows);
+            let rows = run
+                .iter()
+                .enumerate()
+                .map(|(k, &t)| constraint::leq(discharge.var(t) + dmax * mode.var(k), dmax));
+            lp.rows(format!("{name}.discharge_mode"), first, rows);
         }
         BatteryVars {
             charge,

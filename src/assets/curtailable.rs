@@ -5,12 +5,11 @@
 //! - `curtailed[t] ∈ [0, max[t]]` (MW at the load's own level, e.g. IT power);
 //! - bus injection `+overhead[t]·curtailed[t]`: the power the site no longer draws (IT × PUE
 //!   for a data centre), against the full load withdrawn as fixed;
-//! - objective `w_cost · price · dt · curtailed[t]` (price in CNY per MWh curtailed).
+//! - objective: cost `price · dt · curtailed[t]` (CNY, price per MWh curtailed).
 
 use serde::Serialize;
 
-use super::Weights;
-use crate::model::{Bus, LpBuilder, VarBlock};
+use crate::model::{Bus, LpBuilder, Term, VarBlock};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CurtailableLoad {
@@ -25,16 +24,14 @@ pub struct CurtailableLoad {
 
 impl CurtailableLoad {
     /// Adds `name.curtailed[t]` for the bus's window with its cost and bus injection.
-    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus, weights: &Weights) -> VarBlock {
+    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus) -> VarBlock {
         let (start, n, dt) = (bus.start(), bus.len(), bus.dt());
         let curtailed = lp.variables(format!("{}.curtailed", self.name), start, n, |k| {
             (0.0, self.max_mw[start + k])
         });
-        let cost = weights.cost * self.price_cny_per_mwh * dt;
+        let cost = self.price_cny_per_mwh * dt;
         for k in 0..n {
-            if cost != 0.0 {
-                lp.cost(cost, curtailed.var(k));
-            }
+            lp.cost(Term::Cost, cost, &curtailed, k);
             bus.inject(k, self.overhead[start + k], curtailed.var(k));
         }
         curtailed

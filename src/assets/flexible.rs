@@ -22,7 +22,7 @@
 use good_lp::{Constraint, Expression, constraint};
 use serde::Serialize;
 
-use crate::model::{Bus, LpBuilder, VarBlock};
+use crate::model::{Bus, LpBuilder, Term, VarBlock};
 
 /// A span of steps `start..end` in which `energy_mwh` must be delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -145,7 +145,7 @@ impl FlexibleLoad {
                 let short = lp.variables(format!("{}.shortfall", self.name), w, 1, |_| {
                     (0.0, owed.max(0.0))
                 });
-                lp.cost(penalty, short.var(0));
+                lp.cost(Term::Penalty, penalty, &short, 0);
                 delivered += short.var(0);
                 shortfalls.push((w, short));
             }

@@ -2,27 +2,26 @@
 //!
 //! LP, for each step t of a window (dt in hours):
 //! - `import[t] ∈ [0, import_limit_mw]`, `export[t] ∈ [0, export_limit_mw]`;
-//! - objective `dt · (w_import·import + w_cost·(p_imp·import − p_exp·export) +
-//!   w_carbon·c·import)` per step, prices `p` in CNY/MWh and carbon intensity `c` in kg/MWh;
+//! - objective terms per step: import `dt·import` (MWh), cost `dt·(p_imp·import −
+//!   p_exp·export)` (CNY, prices `p` in CNY/MWh), carbon `dt·c·import` (kg, intensity `c`
+//!   in kg/MWh);
 //! - bus injection `import[t] − export[t]`;
 //! - with a demand charge c (CNY/MW per month): `peak[m] ≥ import[t]` for every step t of
-//!   calendar month m, and `w_cost · c · peak[m]` in the objective.
+//!   calendar month m, and cost `c · share[m] · peak[m]`, where `share[m]` is the part of
+//!   month m inside the horizon (hours of the horizon in m / hours of m): a week's run pays
+//!   a week's share of the monthly charge, a whole month pays it whole;
+//! - **one meter**: the site cannot import and export at once. Where that could pay — at a
+//!   step whose export is worth more than its import costs in the objective,
+//!   `w_cost·p_exp > w_import + w_cost·p_imp + w_carbon·c` — a binary `mode[t]` makes them
+//!   exclusive: `import[t] ≤ import_limit·mode[t]`, `export[t] ≤ export_limit·(1 − mode[t])`
+//!   (rows `grid.import_mode[t]`, `grid.export_mode[t]`; the LP becomes a MIP). Elsewhere
+//!   importing and exporting together never lowers the objective, so an optimum has an
+//!   equal one without it and the commit's netting changes nothing.
 
 use good_lp::constraint;
 use serde::Serialize;
 
-use crate::model::{Bus, LpBuilder, VarBlock};
-
-/// Objective weights, in MWh-equivalent per unit of each term.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Weights {
-    /// Per MWh of grid import.
-    pub import: f64,
-    /// Per CNY of cost (import cost − export revenue + battery throughput cost).
-    pub cost: f64,
-    /// Per kg of CO2 from imports.
-    pub carbon: f64,
-}
+use crate::model::{Bus, LpBuilder, Term, VarBlock, Weights};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Grid {
@@ -43,6 +42,23 @@ pub struct DemandCharge {
     pub cny_per_mw: f64,
     /// Calendar month of each step, numbered `12·year + month0` in local time.
     pub month: Vec<u32>,
+    /// Share of each month of the horizon inside it (hours of the horizon in the month /
+    /// hours of the month), from the first step's month on.
+    pub share: Vec<f64>,
+}
+
+impl DemandCharge {
+    /// Charge for month `key` (`12·year + month0`) per MW of its peak (CNY/MW), pro rata
+    /// to the share of the month inside the horizon.
+    pub fn cny_per_mw_in(&self, key: u32) -> f64 {
+        let first = self.month.first().copied().unwrap_or(key);
+        self.cny_per_mw
+            * self
+                .share
+                .get((key - first) as usize)
+                .copied()
+                .unwrap_or(0.0)
+    }
 }
 
 /// The grid's LP columns for one window.
@@ -52,32 +68,78 @@ pub struct GridVars {
 }
 
 impl Grid {
+    /// Objective weight of a MWh imported at step `t` (per MWh, MWh-equivalent).
+    pub fn import_weight(&self, t: usize, w: &Weights) -> f64 {
+        let carbon = self.carbon_kg_per_mwh.as_ref().map_or(0.0, |c| c[t]);
+        w.import + w.cost * self.import_price[t] + w.carbon * carbon
+    }
+
+    /// Whether importing and exporting at once would lower the objective at step `t`.
+    pub fn exclusive_at(&self, t: usize, w: &Weights) -> bool {
+        self.import_limit_mw > 0.0
+            && self.export_limit_mw > 0.0
+            && w.cost * self.export_price[t] > self.import_weight(t, w)
+    }
+
     /// Adds `grid.import[t]`, `grid.export[t]` and their objective terms.
-    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus, weights: &Weights) -> GridVars {
+    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus) -> GridVars {
         let (start, n, dt) = (bus.start(), bus.len(), bus.dt());
         let import = lp.variables("grid.import".into(), start, n, |_| {
             (0.0, self.import_limit_mw)
         });
         if let Some(charge) = &self.demand_charge {
-            self.add_peaks(lp, &import, charge, start, weights);
+            self.add_peaks(lp, &import, charge, start);
         }
         let export = lp.variables("grid.export".into(), start, n, |_| {
             (0.0, self.export_limit_mw)
         });
         for t in 0..n {
             let s = start + t;
-            let carbon = self.carbon_kg_per_mwh.as_ref().map_or(0.0, |c| c[s]);
-            let import_cost =
-                weights.import + weights.cost * self.import_price[s] + weights.carbon * carbon;
-            lp.cost(dt * import_cost, import.var(t));
-            let export_value = weights.cost * self.export_price[s];
-            if export_value != 0.0 {
-                lp.cost(-dt * export_value, export.var(t));
+            lp.cost(Term::Import, dt, &import, t);
+            lp.cost(Term::Cost, dt * self.import_price[s], &import, t);
+            if let Some(carbon) = &self.carbon_kg_per_mwh {
+                lp.cost(Term::Carbon, dt * carbon[s], &import, t);
             }
+            lp.cost(Term::Cost, -dt * self.export_price[s], &export, t);
             bus.inject(t, 1.0, import.var(t));
             bus.inject(t, -1.0, export.var(t));
         }
+        let weights = lp.weights();
+        let exclusive: Vec<usize> = (0..n)
+            .filter(|&t| self.exclusive_at(start + t, &weights))
+            .collect();
+        if !exclusive.is_empty() {
+            self.add_modes(lp, &import, &export, start, &exclusive);
+        }
         GridVars { import, export }
+    }
+
+    /// Adds, for each run of consecutive local steps in `steps`, binaries
+    /// `grid.mode[t]` (1 = importing) and rows `grid.import_mode[t]`, `grid.export_mode[t]`
+    /// that let only one of import and export be non-zero at step t.
+    fn add_modes(
+        &self,
+        lp: &mut LpBuilder,
+        import: &VarBlock,
+        export: &VarBlock,
+        start: usize,
+        steps: &[usize],
+    ) {
+        let (imax, emax) = (self.import_limit_mw, self.export_limit_mw);
+        for run in steps.chunk_by(|a, b| b == &(a + 1)) {
+            let first = run[0];
+            let mode = lp.binaries("grid.mode".into(), start + first, run.len());
+            let rows = run
+                .iter()
+                .enumerate()
+                .map(|(k, &t)| constraint::leq(import.var(t) - imax * mode.var(k), 0.0));
+            lp.rows("grid.import_mode".into(), start + first, rows);
+            let rows = run
+                .iter()
+                .enumerate()
+                .map(|(k, &t)| constraint::leq(export.var(t) + emax * mode.var(k), emax));
+            lp.rows("grid.export_mode".into(), start + first, rows);
+        }
     }
 
     /// Adds `grid.peak[k]` for each calendar month k in the window and its rows
@@ -88,7 +150,6 @@ impl Grid {
         import: &VarBlock,
         charge: &DemandCharge,
         start: usize,
-        weights: &Weights,
     ) {
         let months = &charge.month[start..start + import.len()];
         let first = months[0];
@@ -97,7 +158,7 @@ impl Grid {
             (0.0, self.import_limit_mw)
         });
         for k in 0..count {
-            lp.cost(weights.cost * charge.cny_per_mw, peak.var(k));
+            lp.cost(Term::Cost, charge.cny_per_mw_in(first + k as u32), &peak, k);
         }
         let rows = months
             .iter()

@@ -10,9 +10,10 @@ pub mod grid;
 pub mod load;
 pub mod pv;
 
+pub use crate::model::Weights;
 pub use battery::Battery;
 pub use curtailable::CurtailableLoad;
 pub use flexible::{EnergyWindow, FlexibleLoad};
-pub use grid::{Grid, Weights};
+pub use grid::Grid;
 pub use load::FixedLoad;
 pub use pv::Pv;

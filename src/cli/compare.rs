@@ -49,7 +49,14 @@ pub fn run(source: Source, names: &[String], out: Option<PathBuf>, force: bool) 
     let mut rows: Vec<(Strategy, Kpis)> = Vec::new();
     for &strategy in &strategies {
         match sim::simulate(s, built_in(strategy, s).as_mut()) {
-            Ok(run) => rows.push((strategy, Kpis::compute(&run.results))),
+            Ok(run) => {
+                let kpis = Kpis::compute(&run.results);
+                if let Some(Err(e)) = run.objective.map(|o| kpis.check_objective(o)) {
+                    eprintln!("error: strategy {}: {e}", strategy.name());
+                    return EXIT_FAILED;
+                }
+                rows.push((strategy, kpis));
+            }
             Err(e) => {
                 eprintln!("error: strategy {}: {e}", strategy.name());
                 return EXIT_FAILED;

@@ -266,6 +266,9 @@ fn load_or_report(source: Source) -> Result<scenario::Loaded, u8> {
         eprintln!("{problems}");
         EXIT_BAD_INPUT
     })?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning}\n");
+    }
     check_memory(&[presolve::lp_size(&loaded.scenario)])?;
     Ok(loaded)
 }
@@ -361,6 +364,10 @@ fn run_scenario(
     };
     run.times.load = load_time;
     let kpis = Kpis::compute(&run.results);
+    if let Some(Err(e)) = run.objective.map(|o| kpis.check_objective(o)) {
+        eprintln!("error: {e}");
+        return EXIT_FAILED;
+    }
     let manifest = |write| {
         let times = sim::StageTimes { write, ..run.times };
         Manifest::new(

@@ -18,6 +18,9 @@ fn load_or_report(source: Source) -> Result<LoadedVpp, u8> {
         eprintln!("{problems}");
         EXIT_BAD_INPUT
     })?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning}\n");
+    }
     let sizes: Vec<_> = loaded.vpp.sites.iter().map(presolve::lp_size).collect();
     check_memory(&sizes)?;
     Ok(loaded)

@@ -8,7 +8,7 @@ use crate::assets::FixedLoad;
 use crate::assets::battery::BatteryVars;
 use crate::assets::flexible::FlexibleVars;
 use crate::assets::grid::GridVars;
-use crate::model::{Bus, LpBuilder, LpSolution, SolveError, SolverOptions, VarBlock};
+use crate::model::{Bus, LpBuilder, LpSolution, SolveError, SolverOptions, UnservedCost, VarBlock};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
@@ -37,6 +37,10 @@ impl Dispatcher for LpDispatcher {
 
     fn solver(&self) -> Option<&SolverOptions> {
         Some(&self.options)
+    }
+
+    fn commits_as_planned(&self) -> bool {
+        true
     }
 
     fn plan(
@@ -132,11 +136,10 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// Objective weight of a MWh of unserved load, where the scenario prices lost load: as if
-/// it had been imported at the dirtiest hour, plus its value (`w_cost · VoLL`), so load is
-/// shed only where import cannot serve it, never to avoid importing.
-pub fn unserved_penalty(s: &crate::scenario::Scenario) -> Option<f64> {
-    let w = &s.dispatch.weights;
+/// Cost of a MWh of unserved load, where the scenario prices lost load: as if it had been
+/// imported at the dirtiest hour, plus its value (VoLL), so load is shed only where import
+/// cannot serve it, never to avoid importing.
+pub fn unserved_penalty(s: &crate::scenario::Scenario) -> Option<UnservedCost> {
     let dirtiest = s
         .grid
         .carbon_kg_per_mwh
@@ -144,14 +147,17 @@ pub fn unserved_penalty(s: &crate::scenario::Scenario) -> Option<f64> {
         .map_or(0.0, |c| c.iter().copied().fold(0.0, f64::max));
     s.dispatch
         .unserved_cny_per_mwh
-        .map(|voll| w.import + w.carbon * dirtiest + w.cost * voll)
+        .map(|voll| UnservedCost::Priced {
+            value_cny_per_mwh: voll,
+            dirtiest_kg_per_mwh: dirtiest,
+        })
 }
 
-/// Which constraints may be violated at a penalty (objective units per MWh).
+/// Which constraints may be violated at a cost.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Softening {
     /// Load left unserved on the bus.
-    pub unserved: Option<f64>,
+    pub unserved: Option<UnservedCost>,
     /// Energy missing from flexible-load windows and from batteries' end requirement.
     pub shortfall: Option<f64>,
 }
@@ -179,6 +185,7 @@ impl WindowModel {
         let columns = ctx.len * (s.pv.len() + 3 * s.batteries.len() + s.flexible_loads.len() + 2);
         let rows = ctx.len * (s.batteries.len() + 1);
         let mut lp = LpBuilder::with_capacity(columns, rows);
+        lp.set_objective(s.dispatch.objective);
         let (mut vars, bus) = WindowVars::add_assets(&mut lp, ctx, softening, inputs, terminal);
         vars.close(bus, &mut lp, softening);
         WindowModel { lp, vars }
@@ -207,7 +214,13 @@ impl WindowVars {
     ) -> (WindowVars, Bus) {
         let s = ctx.scenario;
         let mut bus = Bus::new(ctx.start, ctx.len, s.time.dt_hours());
-        let weights = &s.dispatch.weights;
+        let weights = lp.weights();
+        // Steps where the site is paid to draw power: batteries may not burn energy there.
+        let paid_to_draw: Vec<usize> = (0..ctx.len)
+            .filter(|&k| {
+                s.grid.import_limit_mw > 0.0 && s.grid.import_weight(ctx.start + k, &weights) < 0.0
+            })
+            .collect();
         let pv =
             s.pv.iter()
                 .zip(&inputs.pv)
@@ -223,8 +236,8 @@ impl WindowVars {
                     &mut bus,
                     soc,
                     terminal,
-                    weights.cost,
                     softening.shortfall,
+                    &paid_to_draw,
                 )
             })
             .collect();
@@ -240,9 +253,9 @@ impl WindowVars {
         let curtailable = s
             .curtailable_loads
             .iter()
-            .map(|c| c.add_to_lp(lp, &mut bus, weights))
+            .map(|c| c.add_to_lp(lp, &mut bus))
             .collect();
-        let grid = s.grid.add_to_lp(lp, &mut bus, weights);
+        let grid = s.grid.add_to_lp(lp, &mut bus);
         let vars = WindowVars {
             pv,
             batteries,
@@ -297,7 +310,7 @@ impl WindowVars {
 fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptions) -> Vec<String> {
     let s = ctx.scenario;
     let softening = Softening {
-        unserved: Some(EXPLAIN_PENALTY),
+        unserved: Some(UnservedCost::Penalty(EXPLAIN_PENALTY)),
         shortfall: Some(EXPLAIN_PENALTY),
     };
     let WindowModel {

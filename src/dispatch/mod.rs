@@ -87,6 +87,8 @@ pub enum DispatchError {
         to: String,
         reasons: Vec<String>,
     },
+    #[error("{0}")]
+    Rule(String),
     #[error("the plan breaks the bus balance by {residual_mw:.3e} MW at step {step} ({timestamp})")]
     Balance {
         step: usize,
@@ -117,6 +119,14 @@ pub trait Dispatcher {
         None
     }
 
+    /// Whether every committed step must equal the plan: true for a plan made on the true
+    /// inputs within every limit, so that what is written is what was planned (the
+    /// simulator checks it after each commit). False where the realised world is meant
+    /// to differ (forecast errors, PV taken as available).
+    fn commits_as_planned(&self) -> bool {
+        false
+    }
+
     /// Errors of the forecasts the strategy planned on, per series, over committed steps.
     fn forecast_errors(&self) -> Vec<ErrorStats> {
         Vec::new()
@@ -127,21 +137,15 @@ pub trait Dispatcher {
 pub fn built_in(strategy: Strategy, scenario: &Scenario) -> Box<dyn Dispatcher> {
     let solver = scenario.dispatch.solver.clone();
     match strategy {
-        Strategy::None => Box::new(RuleDispatcher { rule: Rule::Idle }),
-        Strategy::Rule => Box::new(RuleDispatcher {
-            rule: Rule::SelfConsumption,
-        }),
-        Strategy::Tou => Box::new(RuleDispatcher {
-            rule: Rule::TimeOfUse,
-        }),
+        Strategy::None => Box::new(RuleDispatcher::new(Rule::Idle)),
+        Strategy::Rule => Box::new(RuleDispatcher::new(Rule::SelfConsumption)),
+        Strategy::Tou => Box::new(RuleDispatcher::new(Rule::TimeOfUse)),
         Strategy::Peak => {
             let threshold = scenario
                 .dispatch
                 .peak_threshold_mw
                 .unwrap_or_else(|| RuleDispatcher::default_peak_threshold(scenario));
-            Box::new(RuleDispatcher {
-                rule: Rule::PeakShaving(threshold),
-            })
+            Box::new(RuleDispatcher::new(Rule::PeakShaving(threshold)))
         }
         Strategy::Lp => Box::new(LpDispatcher::new(solver)),
         Strategy::Mpc => Box::new(MpcDispatcher::new(scenario, scenario.dispatch.mpc, solver)),

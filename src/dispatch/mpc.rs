@@ -1,7 +1,7 @@
 //! Receding-horizon MPC: every `replan` steps, plan the next `horizon` steps with the LP on
 //! forecasts of PV availability and fixed loads, and commit the first `replan` steps to the
-//! realised world (PV taken as available, curtailed only at the export limit; battery and
-//! grid absorb the forecast error within their limits). Batteries must end every window at
+//! realised world (PV capped only where the plan curtails it, otherwise taken as available;
+//! battery and grid absorb the forecast error within their limits). Batteries must end every window at
 //! their `soc_final` or above, so a short horizon does not empty them.
 //!
 //! Where the scenario allows it (`PersistentWindow::supports`), one HiGHS model stays alive
@@ -88,6 +88,10 @@ impl Dispatcher for MpcDispatcher {
         self.errors.clone()
     }
 
+    fn commits_as_planned(&self) -> bool {
+        self.settings.forecaster == Forecaster::Perfect
+    }
+
     fn plan(
         &mut self,
         ctx: &Context,
@@ -134,9 +138,16 @@ impl Dispatcher for MpcDispatcher {
         } else {
             solve_window(ctx, &inputs, true, &self.options, plan, times)?
         };
-        // PV is must-take in the realised world: whatever is available is used, and the
-        // commit curtails only what the export limit cannot carry.
-        plan.pv_mw.iter_mut().for_each(|v| v.fill(f64::INFINITY));
+        // PV is capped only where the plan curtails it (the cap is the planned output);
+        // elsewhere whatever turns out to be available is used, the commit curtailing only
+        // what the export limit cannot carry. With perfect forecasts the commit is the plan.
+        for (out, forecast) in plan.pv_mw.iter_mut().zip(&self.pv) {
+            for (p, f) in out.iter_mut().zip(forecast) {
+                if *p >= f - 1e-9 {
+                    *p = f64::INFINITY;
+                }
+            }
+        }
         Ok(Some(objective))
     }
 }

@@ -11,8 +11,15 @@
 //!    - `none`: the battery idles (the do-nothing baseline);
 //! 3. what remains is exported up to the export limit, then curtailed; or imported;
 //! 4. a battery never drops below the level from which it can still reach its end-of-horizon
-//!    requirement by charging at full power, and is charged from the grid when it must.
+//!    requirement, and is charged from the grid when it must. That level is computed
+//!    backwards from the end: `floor[T−1] = soc_final`, `floor[t−1] = max(soc_min,
+//!    floor[t] − η_c·dt·room[t])`, where `room[t]` is what the battery can charge at step t
+//!    without import exceeding its limit: `min(charge_mw, import_limit + PV − fixed loads −
+//!    flexible loads as early as allowed − what earlier batteries may charge)`. So the energy
+//!    still owed at the end is spread over the headroom under the limit, not put into the
+//!    last steps at full power.
 
+use super::lp::Inputs;
 use super::{Context, DispatchError, Dispatcher, Plan};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
@@ -30,9 +37,109 @@ pub enum Rule {
 /// The rule-based strategies (`none`, `rule`, `tou`, `peak`): the yardsticks the LP must beat.
 pub struct RuleDispatcher {
     pub rule: Rule,
+    /// Per battery, the lowest energy (MWh) from which `soc_final` is still reachable,
+    /// before the first step and at the end of each; computed at the first plan.
+    floors: Vec<Vec<f64>>,
 }
 
 impl RuleDispatcher {
+    pub fn new(rule: Rule) -> RuleDispatcher {
+        RuleDispatcher {
+            rule,
+            floors: Vec::new(),
+        }
+    }
+
+    /// Before the first step: where a battery cannot reach its `soc_final` within the import
+    /// limit as the rule runs the site, says whether any dispatch can (the LP): if none can,
+    /// the scenario is infeasible; if one can, this rule cannot keep the limit.
+    fn check_reachable(&self, ctx: &Context) -> Result<(), DispatchError> {
+        let s = ctx.scenario;
+        let short = s
+            .batteries
+            .iter()
+            .zip(&self.floors)
+            .find(|(b, floor)| floor[0] > b.soc_initial_mwh + 1e-9);
+        let Some((b, floor)) = short else {
+            return Ok(());
+        };
+        let whole = Context {
+            scenario: s,
+            state: ctx.state,
+            start: 0,
+            len: s.time.len,
+        };
+        let mut plan = Plan::default();
+        let mut times = StageTimes::default();
+        let options = s.dispatch.solver.clone();
+        super::lp::solve_window(
+            &whole,
+            &Inputs::truth(&whole),
+            true,
+            &options,
+            &mut plan,
+            &mut times,
+        )?;
+        Err(DispatchError::Rule(format!(
+            "the {} rule cannot bring battery '{}' to its soc_final of {:.3} MWh without exceeding the import limit of {} MW: it would have to start with {:.3} MWh, not {:.3} MWh; the LP strategy can (--strategy lp)",
+            self.name(),
+            b.name,
+            b.soc_final_mwh,
+            s.grid.import_limit_mw,
+            floor[0],
+            b.soc_initial_mwh
+        )))
+    }
+
+    /// Each battery's floor (see the module doc): entry 0 before the first step, entry
+    /// `t + 1` at the end of step t.
+    fn floors(s: &Scenario) -> Vec<Vec<f64>> {
+        let (n, dt) = (s.time.len, s.time.dt_hours());
+        // Net load with flexible loads as early as allowed, as the rule runs them.
+        let mut net: Vec<f64> = (0..n)
+            .map(|t| {
+                s.loads.iter().map(|l| l.power_mw[t]).sum::<f64>()
+                    - s.pv.iter().map(|p| p.available_mw[t]).sum::<f64>()
+            })
+            .collect();
+        for f in &s.flexible_loads {
+            let mut owed = f.owed_from(0);
+            for (t, net) in net.iter_mut().enumerate() {
+                let power = f.max_at(t).min(owed.max(0.0) / dt);
+                *net += power * f.bus_factor(t);
+                owed -= power * dt;
+                if f.windows
+                    .get(f.window_of(t))
+                    .is_some_and(|w| w.end == t + 1)
+                {
+                    owed = f
+                        .windows
+                        .get(f.window_of(t) + 1)
+                        .map_or(0.0, |w| w.energy_mwh);
+                }
+            }
+        }
+        let mut headroom: Vec<f64> = net
+            .iter()
+            .map(|x| (s.grid.import_limit_mw - x).max(0.0))
+            .collect();
+        s.batteries
+            .iter()
+            .map(|b| {
+                let mut floor = vec![b.soc_final_mwh; n + 1];
+                for t in (0..n).rev() {
+                    let room = b.charge_mw.min(headroom[t]);
+                    floor[t] = b
+                        .soc_min_mwh
+                        .max(floor[t + 1] - b.charge_efficiency * dt * room);
+                }
+                for room in &mut headroom {
+                    *room = (*room - b.charge_mw).max(0.0);
+                }
+                floor
+            })
+            .collect()
+    }
     /// Peak shaving at the 90th percentile of the net load (load − PV available), the
     /// default threshold when the scenario gives none.
     pub fn default_peak_threshold(s: &Scenario) -> f64 {
@@ -71,6 +178,10 @@ impl Dispatcher for RuleDispatcher {
         (1, 1)
     }
 
+    fn commits_as_planned(&self) -> bool {
+        true
+    }
+
     fn plan(
         &mut self,
         ctx: &Context,
@@ -80,7 +191,10 @@ impl Dispatcher for RuleDispatcher {
         let s = ctx.scenario;
         let t = ctx.start;
         let dt = s.time.dt_hours();
-        let steps_after = (s.time.len - 1 - t) as f64;
+        if self.floors.len() != s.batteries.len() {
+            self.floors = Self::floors(s);
+            self.check_reachable(ctx)?;
+        }
         plan.reset(s, 1);
 
         let mut net = s.loads.iter().map(|l| l.power_mw[t]).sum::<f64>();
@@ -96,9 +210,7 @@ impl Dispatcher for RuleDispatcher {
         for (i, b) in s.batteries.iter().enumerate() {
             let soc = ctx.state.soc_mwh[i];
             // Lowest end-of-step energy from which soc_final is still reachable.
-            let floor = b
-                .soc_min_mwh
-                .max(b.soc_final_mwh - steps_after * b.charge_mw * b.charge_efficiency * dt);
+            let floor = self.floors[i][t + 1];
             // Wanted battery power: positive discharges, negative charges.
             let wanted = match (self.rule, price_band) {
                 (Rule::Idle, _) => 0.0,

@@ -5,6 +5,7 @@ use chrono::DateTime;
 
 use super::built_in;
 use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
+use crate::dispatch::DispatchError;
 use crate::results::Kpis;
 use crate::scenario::{DispatchSettings, Scenario, Strategy};
 use crate::sim::{SimError, simulate};
@@ -190,7 +191,7 @@ fn cost_weight_moves_flexible_energy_to_the_cheap_hour() {
     let mut s = site(2);
     s.flexible_loads = vec![flexible(&[1.0, 1.0], 1.0)];
     s.grid.import_price = vec![2.0, 1.0];
-    s.dispatch.weights = Weights {
+    s.dispatch.objective.weights = Weights {
         import: 0.0,
         cost: 1.0,
         carbon: 0.0,
@@ -206,7 +207,7 @@ fn carbon_weight_and_co2_kpi() {
     let mut s = site(2);
     s.flexible_loads = vec![flexible(&[1.0, 1.0], 1.0)];
     s.grid.carbon_kg_per_mwh = Some(vec![800.0, 200.0]);
-    s.dispatch.weights = Weights {
+    s.dispatch.objective.weights = Weights {
         import: 1.0,
         cost: 0.0,
         carbon: 1.0,
@@ -295,8 +296,10 @@ fn a_demand_charge_flattens_the_monthly_peak() {
     s.grid.demand_charge = Some(crate::assets::grid::DemandCharge {
         cny_per_mw: 100.0,
         month: vec![24_300, 24_300],
+        // As if the month lay wholly inside the horizon (see the pro-rating test in resolve).
+        share: vec![1.0],
     });
-    s.dispatch.weights = Weights {
+    s.dispatch.objective.weights = Weights {
         import: 0.0,
         cost: 1.0,
         carbon: 0.0,
@@ -362,7 +365,7 @@ fn power_capping_pays_where_it_costs_less_than_the_energy_it_saves() {
             price_cny_per_mwh: price,
         }];
         s.grid.import_price = vec![100.0];
-        s.dispatch.weights = Weights {
+        s.dispatch.objective.weights = Weights {
             import: 0.0,
             cost: 1.0,
             carbon: 0.0,
@@ -385,4 +388,165 @@ fn power_capping_pays_where_it_costs_less_than_the_energy_it_saves() {
     // The rules never cap.
     let k = capped(50.0, Strategy::Rule);
     assert!(close(k.grid_import_mwh, 1.25), "{k:?}");
+}
+
+#[test]
+fn rules_spread_the_end_of_horizon_charge_over_the_headroom_under_the_import_limit() {
+    // 4 hourly steps, load 1 MW, import limit 1.5 MW: 0.5 MW of headroom each step. The
+    // battery (η_c 0.9) must end with 1.35 MWh from empty: 1.5 MWh charged, e.g. 0.5 MW in
+    // the last three steps. At full power in the last steps import would reach 2 MW.
+    let mut b = battery();
+    b.soc_final_mwh = 1.35;
+    let mut s = site(4);
+    s.batteries = vec![b];
+    s.loads = vec![load(&[1.0; 4])];
+    s.grid.import_limit_mw = 1.5;
+    for strategy in [
+        Strategy::None,
+        Strategy::Rule,
+        Strategy::Tou,
+        Strategy::Peak,
+    ] {
+        let run = simulate(&s, built_in(strategy, &s).as_mut())
+            .unwrap_or_else(|e| panic!("{strategy:?}: {e}"));
+        let r = &run.results;
+        assert!(
+            r.import_mw.iter().all(|i| *i <= 1.5 + 1e-9),
+            "{strategy:?}: {:?}",
+            r.import_mw
+        );
+        assert!(close(r.batteries[0].soc_mwh[3], 1.35), "{strategy:?}");
+        assert!(
+            close(Kpis::compute(r).grid_import_mwh, 4.0 + 1.5),
+            "{strategy:?}"
+        );
+    }
+}
+
+#[test]
+fn one_meter_never_imports_and_exports_at_once_even_when_export_pays_more() {
+    // A 1 MW load for 24 h, import at 0.2 and export at 0.3 CNY/kWh, cost alone counts.
+    // Buying to sell would pay, but one meter cannot do both: the optimum imports the load,
+    // 1 MW × 24 h × 200 CNY/MWh = 4,800 CNY, and the committed run is that plan.
+    let mut s = site(24);
+    s.loads = vec![load(&[1.0; 24])];
+    s.grid.import_price = vec![200.0; 24];
+    s.grid.export_price = vec![300.0; 24];
+    s.dispatch.objective.weights = Weights {
+        import: 0.0,
+        cost: 1.0,
+        carbon: 0.0,
+    };
+    let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
+    let k = Kpis::compute(&run.results);
+    assert!(close(run.objective.unwrap(), 4800.0), "{:?}", run.objective);
+    assert!(
+        close(k.objective, 4800.0) && close(k.grid_export_mwh, 0.0),
+        "{k:?}"
+    );
+    // With 2 MW of PV: exporting all of it and importing the load would earn 600 − 200 CNY
+    // per hour, but needs both directions at once; so PV serves the load and the 1 MW
+    // surplus is exported: −300 CNY/h.
+    s.pv = vec![pv(&[2.0; 24])];
+    let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
+    let k = Kpis::compute(&run.results);
+    assert!(close(k.objective, -300.0 * 24.0), "{k:?}");
+    assert!(close(k.grid_import_mwh, 0.0), "{k:?}");
+}
+
+#[test]
+fn paid_to_draw_a_battery_charges_but_does_not_burn_energy_by_charging_and_discharging() {
+    // Import pays 0.1 CNY/kWh (a negative price) in both hours; a 1 MW / 2 MWh battery at
+    // 90 % each way, empty, may end anywhere. Charging and discharging at once would draw
+    // more for the same stored energy; one battery cannot. The optimum charges 1 MW in
+    // each hour (1.8 MWh stored): 2 MWh drawn, earning 200 CNY.
+    let mut s = site(2);
+    let mut b = battery();
+    b.soc_final_mwh = 0.0;
+    s.batteries = vec![b];
+    s.grid.import_price = vec![-100.0; 2];
+    s.dispatch.objective.weights = Weights {
+        import: 0.0,
+        cost: 1.0,
+        carbon: 0.0,
+    };
+    let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
+    let r = &run.results;
+    assert!(close(run.objective.unwrap(), -200.0), "{:?}", run.objective);
+    for t in 0..2 {
+        assert!(
+            close(r.batteries[0].charge_mw[t], 1.0),
+            "{:?}",
+            r.batteries[0]
+        );
+        assert!(
+            close(r.batteries[0].discharge_mw[t], 0.0),
+            "{:?}",
+            r.batteries[0]
+        );
+    }
+}
+
+#[test]
+fn ties_in_import_are_broken_by_cost_then_carbon() {
+    // Default objective (import only). PV 2 MW, load 1 MW, export paid 0.3 CNY/kWh: the
+    // surplus is exported, not curtailed (same import, lower cost).
+    let mut s = site(1);
+    s.pv = vec![pv(&[2.0])];
+    s.loads = vec![load(&[1.0])];
+    s.grid.export_price = vec![300.0];
+    let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
+    assert!(
+        close(run.results.export_mw[0], 1.0),
+        "{:?}",
+        run.results.export_mw
+    );
+    // A flexible 1 MWh over two hours, import either way: it runs in the cheaper hour, and
+    // between two equally priced hours in the cleaner one.
+    let mut s = site(2);
+    s.flexible_loads = vec![flexible(&[1.0, 1.0], 1.0)];
+    s.grid.import_price = vec![300.0, 100.0];
+    let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
+    assert_eq!(run.results.flexible[0].power_mw, vec![0.0, 1.0]);
+    s.grid.import_price = vec![100.0, 100.0];
+    s.grid.carbon_kg_per_mwh = Some(vec![500.0, 900.0]);
+    let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
+    assert_eq!(run.results.flexible[0].power_mw, vec![1.0, 0.0]);
+    // Without tie-breaking the solver may pick either: only import is asked for.
+    s.dispatch.objective.tie_break = false;
+    let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
+    assert!(close(run.objective.unwrap(), 1.0));
+}
+
+#[test]
+fn a_rule_that_cannot_keep_the_import_limit_says_so_and_an_infeasible_scenario_is_infeasible() {
+    // As above, but the battery must end with 1.9 MWh: 2.11 MWh charged, more than the
+    // 0.5 MW of headroom in 4 hours gives, whatever the strategy: infeasible (exit 3).
+    let mut b = battery();
+    b.soc_final_mwh = 1.9;
+    let mut s = site(4);
+    s.batteries = vec![b];
+    s.loads = vec![load(&[1.0; 4])];
+    s.grid.import_limit_mw = 1.5;
+    for strategy in [Strategy::Rule, Strategy::Lp] {
+        let e = run(&s, strategy).unwrap_err();
+        assert!(
+            matches!(e, SimError::Dispatch(DispatchError::Infeasible { .. })),
+            "{strategy:?}: {e}"
+        );
+    }
+    // A 2 MWh flexible load the rule runs at once leaves no headroom in hours 0 and 1: the
+    // rule could charge 0.5 MW in hours 2 and 3 only, 0.9 MWh stored; the LP spreads the
+    // load and charges 0.5 MW in three hours (1.35 MWh).
+    s.batteries[0].soc_final_mwh = 1.35;
+    s.batteries[0].charge_mw = 0.5;
+    s.grid.import_limit_mw = 2.0;
+    s.loads = vec![load(&[1.0; 4])];
+    s.flexible_loads = vec![flexible(&[1.0; 4], 2.0)];
+    let e = run(&s, Strategy::Rule).unwrap_err();
+    assert!(
+        matches!(&e, SimError::Dispatch(DispatchError::Rule(m)) if m.contains("the LP strategy can")),
+        "{e}"
+    );
+    assert!(run(&s, Strategy::Lp).is_ok());
 }

@@ -22,7 +22,8 @@ use highs::RowProblem;
 
 use super::lp::{Inputs, check_balance, unserved_penalty};
 use super::{Context, DispatchError, Plan};
-use crate::model::{PersistentLp, SolveError};
+use crate::model::objective::TermCosts;
+use crate::model::{PersistentLp, SolveError, Term};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
@@ -43,6 +44,7 @@ struct FlexibleIndex {
 
 pub struct PersistentWindow {
     lp: PersistentLp,
+    cols: usize,
     horizon: usize,
     pv: Vec<usize>,
     batteries: Vec<BatteryIndex>,
@@ -70,15 +72,20 @@ impl PersistentWindow {
                     .enumerate()
                     .all(|(i, w)| w.end - w.start >= horizon || i == 0 || i + 1 == f.windows.len())
         };
+        let w = &s.dispatch.objective.weights;
+        let binaries = (0..s.time.len).any(|t| {
+            s.grid.exclusive_at(t, w)
+                || (!s.batteries.is_empty() && s.grid.import_weight(t, w) < 0.0)
+        });
         s.grid.demand_charge.is_none()
             && s.curtailable_loads.is_empty()
+            && !binaries
             && s.flexible_loads.iter().all(tiles)
     }
 
     /// Builds the template LP for `horizon` steps.
     pub fn new(s: &Scenario, horizon: usize) -> Result<PersistentWindow, SolveError> {
         let dt = s.time.dt_hours();
-        let w = &s.dispatch.weights;
         let mut p = RowProblem::default();
         // Every column handle, in the order added: the column index is its position.
         let mut handles: Vec<highs::Col> = Vec::new();
@@ -95,10 +102,9 @@ impl PersistentWindow {
             .batteries
             .iter()
             .map(|b| {
-                let wear = w.cost * b.throughput_cost_cny_per_mwh * dt;
                 (
-                    columns(&mut p, wear, 0.0, b.charge_mw),
-                    columns(&mut p, wear, 0.0, b.discharge_mw),
+                    columns(&mut p, 0.0, 0.0, b.charge_mw),
+                    columns(&mut p, 0.0, 0.0, b.discharge_mw),
                     columns(&mut p, 0.0, b.soc_min_mwh, b.soc_max_mwh),
                 )
             })
@@ -110,8 +116,7 @@ impl PersistentWindow {
             .collect();
         let import = columns(&mut p, 0.0, 0.0, s.grid.import_limit_mw);
         let export = columns(&mut p, 0.0, 0.0, s.grid.export_limit_mw);
-        let unserved =
-            unserved_penalty(s).map(|penalty| columns(&mut p, penalty * dt, 0.0, f64::INFINITY));
+        let unserved = unserved_penalty(s).map(|_| columns(&mut p, 0.0, 0.0, f64::INFINITY));
         let col = |first: usize, k: usize| handles[first + k];
         // Rows: bus balance per step.
         let mut row = 0usize;
@@ -173,6 +178,7 @@ impl PersistentWindow {
         }
         // Built with every step switched on.
         Ok(PersistentWindow {
+            cols: handles.len(),
             lp: PersistentLp::new(p)?,
             horizon,
             pv,
@@ -236,11 +242,36 @@ impl PersistentWindow {
         Ok(objective)
     }
 
+    /// The objective's terms for the window of `n` steps from `start` (as the asset files
+    /// state them), solved lexicographically as the rebuilt LP is.
+    fn set_costs(&mut self, s: &Scenario, start: usize, n: usize) -> Result<(), SolveError> {
+        let dt = s.time.dt_hours();
+        let mut terms = TermCosts::default();
+        for k in 0..n {
+            let t = start + k;
+            terms.add(Term::Import, dt, self.import + k);
+            terms.add(Term::Cost, dt * s.grid.import_price[t], self.import + k);
+            if let Some(c) = &s.grid.carbon_kg_per_mwh {
+                terms.add(Term::Carbon, dt * c[t], self.import + k);
+            }
+            terms.add(Term::Cost, -dt * s.grid.export_price[t], self.export + k);
+            for (b, asset) in self.batteries.iter().zip(&s.batteries) {
+                let wear = asset.throughput_cost_cny_per_mwh * dt;
+                terms.add(Term::Cost, wear, b.charge + k);
+                terms.add(Term::Cost, wear, b.discharge + k);
+            }
+            if let (Some(u), Some(cost)) = (self.unserved, unserved_penalty(s)) {
+                cost.add_to(&mut terms, u + k, dt);
+            }
+        }
+        self.lp
+            .set_levels(terms.levels(&s.dispatch.objective, self.cols))
+    }
+
     /// Changes the template into the window of `ctx`.
     fn update(&mut self, ctx: &Context, inputs: &Inputs) -> Result<(), SolveError> {
         let s = ctx.scenario;
         let dt = s.time.dt_hours();
-        let w = &s.dispatch.weights;
         let (start, n) = (ctx.start, ctx.len);
         // Per-step data, one range call per block: load, PV, prices, flexible limits.
         let on = |k: usize| k < n;
@@ -267,16 +298,7 @@ impl PersistentWindow {
             }
             self.lp.set_cols_bounds(f.power, lower, upper)?;
         }
-        for (k, cost) in upper.iter_mut().enumerate().take(n) {
-            let t = start + k;
-            let carbon = s.grid.carbon_kg_per_mwh.as_ref().map_or(0.0, |c| c[t]);
-            *cost = dt * (w.import + w.cost * s.grid.import_price[t] + w.carbon * carbon);
-        }
-        self.lp.set_cols_cost(self.import, &upper[..n])?;
-        for (k, value) in upper.iter_mut().enumerate().take(n) {
-            *value = -dt * w.cost * s.grid.export_price[start + k];
-        }
-        self.lp.set_cols_cost(self.export, &upper[..n])?;
+        self.set_costs(s, start, n)?;
         for k in 0..self.horizon {
             let on = k < n;
             let t = start + k;

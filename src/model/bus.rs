@@ -3,7 +3,49 @@
 
 use good_lp::{Expression, Variable, constraint};
 
-use super::{LpBuilder, VarBlock};
+use super::objective::TermCosts;
+use super::{LpBuilder, Term, VarBlock, Weights};
+
+/// What a MWh of unserved load costs in the objective.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum UnservedCost {
+    /// Load shed where the scenario prices lost load: counted as if imported at the
+    /// dirtiest hour, plus its value (so load is shed only where import cannot serve it).
+    Priced {
+        value_cny_per_mwh: f64,
+        dirtiest_kg_per_mwh: f64,
+    },
+    /// A penalty in objective units (the elastic model that explains infeasibility).
+    Penalty(f64),
+}
+
+impl UnservedCost {
+    /// Adds the cost of unserved power in column `col` for a step of `dt` hours.
+    pub fn add_to(&self, terms: &mut TermCosts, col: usize, dt: f64) {
+        match *self {
+            UnservedCost::Priced {
+                value_cny_per_mwh,
+                dirtiest_kg_per_mwh,
+            } => {
+                terms.add(Term::Import, dt, col);
+                terms.add(Term::Cost, value_cny_per_mwh * dt, col);
+                terms.add(Term::Carbon, dirtiest_kg_per_mwh * dt, col);
+            }
+            UnservedCost::Penalty(penalty) => terms.add(Term::Penalty, penalty * dt, col),
+        }
+    }
+
+    /// Its weight per MWh in the primary objective.
+    pub fn weighted(&self, w: &Weights) -> f64 {
+        match *self {
+            UnservedCost::Priced {
+                value_cny_per_mwh,
+                dirtiest_kg_per_mwh,
+            } => w.import + w.cost * value_cny_per_mwh + w.carbon * dirtiest_kg_per_mwh,
+            UnservedCost::Penalty(penalty) => penalty,
+        }
+    }
+}
 
 /// Injections into the bus for each step of a window.
 pub struct Bus {
@@ -52,20 +94,20 @@ impl Bus {
         self.terms[t] += power_mw;
     }
 
-    /// Adds the rows `bus.balance[t]`: all injections sum to zero. With
-    /// `unserved_penalty` (objective units per MWh), load may go unserved: a column
-    /// `bus.unserved[t] ≥ 0` (MW) injects into each row at that penalty.
+    /// Adds the rows `bus.balance[t]`: all injections sum to zero. With an `unserved`
+    /// cost, load may go unserved: a column `bus.unserved[t] ≥ 0` (MW) injects into each
+    /// row at that cost.
     pub fn add_balance_rows(
         mut self,
         lp: &mut LpBuilder,
-        unserved_penalty: Option<f64>,
+        unserved: Option<UnservedCost>,
     ) -> Option<VarBlock> {
-        let unserved = unserved_penalty.map(|penalty| {
+        let unserved = unserved.map(|cost| {
             let unserved = lp.variables("bus.unserved".into(), self.start, self.len(), |_| {
                 (0.0, f64::INFINITY)
             });
             for t in 0..self.len() {
-                lp.cost(penalty * self.dt, unserved.var(t));
+                cost.add_to(lp.costs_mut(), unserved.col(t), self.dt);
                 self.terms[t].add_mul(1.0, unserved.var(t));
             }
             unserved

@@ -5,16 +5,20 @@
 //! blocks on demand, so building costs no string per column.
 
 mod bus;
+pub mod objective;
 mod persistent;
 mod qp;
 mod solve;
 
-pub use bus::Bus;
+pub use bus::{Bus, UnservedCost};
+pub use objective::{ObjectiveSpec, Term, Weights};
 pub use persistent::{LpData, PersistentLp};
 pub use qp::DiagonalQp;
 pub use solve::{LpSolution, ReadyModel, SolveError, SolverOptions};
 
-use good_lp::{Constraint, Expression, ProblemVariables, Variable, VariableDefinition, variable};
+use good_lp::{Constraint, ProblemVariables, Variable, VariableDefinition, variable};
+
+use objective::TermCosts;
 
 /// A named, contiguous run of LP columns (or rows), indexed from `offset` in its name.
 #[derive(Debug, Clone)]
@@ -38,6 +42,11 @@ impl VarBlock {
     /// Column of local step `t`.
     pub fn var(&self, t: usize) -> Variable {
         self.vars[t]
+    }
+
+    /// Model index of the column of local step `t`.
+    pub fn col(&self, t: usize) -> usize {
+        self.first + t
     }
 
     pub fn len(&self) -> usize {
@@ -64,13 +73,19 @@ impl VarBlock {
     }
 }
 
-/// An LP under construction: minimise `objective` subject to `rows` and column bounds.
+/// An LP under construction: minimise the objective (see [`objective`]) subject to `rows`
+/// and column bounds.
 pub struct LpBuilder {
     vars: ProblemVariables,
+    /// Every column, in model order.
+    handles: Vec<Variable>,
     columns: Vec<Block>,
     constraints: Vec<Constraint>,
     rows: Vec<Block>,
-    objective: Expression,
+    costs: TermCosts,
+    objective: ObjectiveSpec,
+    /// Some column is integer.
+    integer: bool,
     /// Put before every block name, e.g. `park/` when several sites share one model.
     prefix: String,
 }
@@ -82,16 +97,52 @@ impl Default for LpBuilder {
 }
 
 impl LpBuilder {
-    /// An empty LP with room for `columns` columns (and objective terms) and `rows` rows.
+    /// An empty LP with room for `columns` columns and `rows` rows, minimising import with
+    /// ties broken ([`ObjectiveSpec::default`]) until [`LpBuilder::set_objective`].
     pub fn with_capacity(columns: usize, rows: usize) -> LpBuilder {
         LpBuilder {
             vars: ProblemVariables::new(),
+            handles: Vec::with_capacity(columns),
             columns: Vec::new(),
             constraints: Vec::with_capacity(rows),
             rows: Vec::new(),
-            objective: Expression::with_capacity(columns),
+            costs: TermCosts::default(),
+            objective: ObjectiveSpec::default(),
+            integer: false,
             prefix: String::new(),
         }
+    }
+
+    /// How the objective's terms are weighted and ties broken.
+    pub fn set_objective(&mut self, objective: ObjectiveSpec) {
+        self.objective = objective;
+    }
+
+    /// The weights of the objective's terms.
+    pub fn weights(&self) -> Weights {
+        self.objective.weights
+    }
+
+    /// Adds `len` binary columns named `name[offset..offset+len]` (the LP becomes a MIP).
+    pub fn binaries(&mut self, name: String, offset: usize, len: usize) -> VarBlock {
+        let first = self.vars.len();
+        let vars: Vec<Variable> = (0..len)
+            .map(|_| self.vars.add(variable().binary()))
+            .collect();
+        self.handles.extend(&vars);
+        self.integer = true;
+        self.columns.push(Block {
+            name: self.named(name),
+            first,
+            len,
+            offset,
+        });
+        VarBlock { vars, first }
+    }
+
+    /// Whether the LP has integer columns (it is a MIP).
+    pub fn is_mip(&self) -> bool {
+        self.integer
     }
 
     /// Names the blocks added from now on `<prefix><name>`.
@@ -117,13 +168,14 @@ impl LpBuilder {
         bounds: impl Fn(usize) -> (f64, f64),
     ) -> VarBlock {
         let first = self.vars.len();
-        let vars = (0..len)
+        let vars: Vec<Variable> = (0..len)
             .map(|t| {
                 let (lo, hi) = bounds(t);
                 let def: VariableDefinition = variable().min(lo).max(hi);
                 self.vars.add(def)
             })
             .collect();
+        self.handles.extend(&vars);
         self.columns.push(Block {
             name: self.named(name),
             first,
@@ -151,9 +203,15 @@ impl LpBuilder {
         });
     }
 
-    /// Adds `coefficient · var` to the objective.
-    pub fn cost(&mut self, coefficient: f64, var: Variable) {
-        self.objective.add_mul(coefficient, var);
+    /// The objective's terms collected so far, to add to.
+    pub fn costs_mut(&mut self) -> &mut TermCosts {
+        &mut self.costs
+    }
+
+    /// Adds `amount` of `term` per unit of the column of local step `t` of `block` to the
+    /// objective (e.g. `Term::Cost`, `dt·price` CNY per MW imported).
+    pub fn cost(&mut self, term: Term, amount: f64, block: &VarBlock, t: usize) {
+        self.costs.add(term, amount, block.col(t));
     }
 
     pub fn num_columns(&self) -> usize {

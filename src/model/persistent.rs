@@ -6,15 +6,28 @@
 
 use std::time::{Duration, Instant};
 
-use highs::{HighsModelStatus, Model, RowProblem, Sense};
+use highs::{Model, RowProblem, Sense};
 
-use super::SolveError;
+use super::solve::outcome;
+use super::{SolveError, objective};
 
 /// A persistent LP: build once with [`PersistentLp::new`], then change and re-solve.
 pub struct PersistentLp {
     model: Option<Model>,
+    /// Rows and columns of the LP itself (the rows that pin tie-break levels come after).
     rows: usize,
     cols: usize,
+    /// The objectives solved in order, primary first (see `objective`); the model's costs
+    /// are the primary's between solves.
+    levels: Vec<Vec<f64>>,
+    /// Coefficients of each pinning row, `rows + i` pinning level `i`.
+    pins: Vec<Vec<f64>>,
+    /// The solver method and simplex strategy of the primary solve (tie-break levels run
+    /// the primal simplex method from the basis the previous level left).
+    method: String,
+    simplex_strategy: i32,
+    /// HiGHS's objective value of the last solve (used without levels).
+    objective: f64,
 }
 
 // SAFETY: a `PersistentLp` owns its HiGHS instance alone (no other handle to it exists) and
@@ -51,20 +64,49 @@ impl PersistentLp {
         model
             .try_set_option("solver", "simplex")
             .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
-        Ok(PersistentLp {
-            model: Some(model),
+        Ok(PersistentLp::from_model(
+            model,
             rows,
             cols,
-        })
+            ("simplex", 1),
+            Vec::new(),
+        ))
     }
 
-    /// Keeps a model built elsewhere (with its options set) alive for changes and re-solves.
-    pub(super) fn from_model(model: Model, rows: usize, cols: usize) -> PersistentLp {
+    /// Keeps a model built elsewhere (with its options set, solver `method` and HiGHS
+    /// `simplex_strategy`, costs `levels[0]` if any) alive for changes and re-solves.
+    pub(super) fn from_model(
+        model: Model,
+        rows: usize,
+        cols: usize,
+        (method, simplex_strategy): (&str, i32),
+        levels: Vec<Vec<f64>>,
+    ) -> PersistentLp {
         PersistentLp {
             model: Some(model),
             rows,
             cols,
+            levels,
+            pins: Vec::new(),
+            method: method.to_string(),
+            simplex_strategy,
+            objective: 0.0,
         }
+    }
+
+    /// The objectives to solve in order (see `objective`): the model's costs become
+    /// `levels[0]`; each further level breaks the ties of those before it.
+    pub fn set_levels(&mut self, levels: Vec<Vec<f64>>) -> Result<(), SolveError> {
+        if levels.iter().any(|l| l.len() != self.cols) {
+            return Err(SolveError::Solver(
+                "objective levels of the wrong size".into(),
+            ));
+        }
+        if let Some(primary) = levels.first() {
+            self.set_cols_cost(0, primary)?;
+        }
+        self.levels = levels;
+        Ok(())
     }
 
     /// The LP as HiGHS holds it, columns-wise.
@@ -130,6 +172,17 @@ impl PersistentLp {
             .map_or(std::ptr::null_mut(), Model::as_mut_ptr)
     }
 
+    /// Checks `row` is a row of the model, the pinning rows included.
+    fn check_row(&self, row: usize) -> Result<(), SolveError> {
+        if row >= self.rows + self.pins.len() {
+            return Err(SolveError::Solver(format!(
+                "row {row} out of {}",
+                self.rows
+            )));
+        }
+        self.check(None, None)
+    }
+
     fn check(&self, row: Option<usize>, col: Option<usize>) -> Result<(), SolveError> {
         match (row, col) {
             (Some(r), _) if r >= self.rows => {
@@ -165,7 +218,7 @@ impl PersistentLp {
     }
 
     /// Costs of columns `first..first + cost.len()`.
-    pub fn set_cols_cost(&mut self, first: usize, cost: &[f64]) -> Result<(), SolveError> {
+    fn set_cols_cost(&mut self, first: usize, cost: &[f64]) -> Result<(), SolveError> {
         let Some(last) = (first + cost.len()).checked_sub(1) else {
             return Ok(());
         };
@@ -226,7 +279,7 @@ impl PersistentLp {
         let Some(last) = Self::last_of(first, lower, upper)? else {
             return Ok(());
         };
-        self.check(Some(last), None)?;
+        self.check_row(last)?;
         // SAFETY: as above, rows first..=last exist.
         let code = unsafe {
             highs_sys::Highs_changeRowsBoundsByRange(
@@ -254,32 +307,137 @@ impl PersistentLp {
         Self::status(code, "a coefficient")
     }
 
-    /// Solves from the previous basis; returns the column values, the objective and the
+    /// Solves from the previous basis, lexicographically over the objective levels if more
+    /// than one is set; returns the column values, the primary objective's value and the
     /// solve time. The model stays alive for the next change.
     pub fn solve(&mut self) -> Result<(Vec<f64>, f64, Duration), SolveError> {
+        let solving = Instant::now();
+        let mut x = self.solve_once()?;
+        let tie_breaks = self.levels.len().saturating_sub(1);
+        for level in 1..=tie_breaks {
+            let pinned = &self.levels[level - 1];
+            let bound = objective::value(pinned, &x);
+            self.pin(level - 1, bound + objective::tolerance(bound))?;
+            let costs = std::mem::take(&mut self.levels[level]);
+            let changed = self.set_cols_cost(0, &costs);
+            self.levels[level] = costs;
+            changed?;
+            if level == 1 {
+                self.set_option("solver", "simplex")?;
+                self.set_int_option("simplex_strategy", 4)?;
+            }
+            x = self.solve_once()?;
+        }
+        if tie_breaks > 0 {
+            let primary = std::mem::take(&mut self.levels[0]);
+            let restored = self.set_cols_cost(0, &primary);
+            self.levels[0] = primary;
+            restored?;
+            for pin in 0..tie_breaks {
+                self.set_row_bounds(self.rows + pin, f64::NEG_INFINITY, f64::INFINITY)?;
+            }
+            let method = self.method.clone();
+            self.set_option("solver", method.as_str())?;
+            self.set_int_option("simplex_strategy", self.simplex_strategy)?;
+        }
+        let objective = match self.levels.first() {
+            Some(primary) => objective::value(primary, &x),
+            None => self.objective,
+        };
+        Ok((x, objective, solving.elapsed()))
+    }
+
+    /// One solve of the model as it stands; its column values.
+    fn solve_once(&mut self) -> Result<Vec<f64>, SolveError> {
         let model = self
             .model
             .take()
             .ok_or_else(|| SolveError::Solver("the model was lost in a failed solve".into()))?;
-        let solving = Instant::now();
         let solved = model
             .try_solve()
             .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
-        let time = solving.elapsed();
-        let status = solved.status();
-        let result = match status {
-            HighsModelStatus::Optimal => Ok((
-                solved.get_solution().columns().to_vec(),
-                solved.objective_value(),
-                time,
-            )),
-            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-                Err(SolveError::Infeasible)
-            }
-            HighsModelStatus::Unbounded => Err(SolveError::Unbounded),
-            other => Err(SolveError::Solver(format!("HiGHS status {other:?}"))),
-        };
+        let result = outcome(&solved).map(|()| {
+            self.objective = solved.objective_value();
+            solved.get_solution().columns().to_vec()
+        });
         self.model = Some(Model::from(solved));
         result
+    }
+
+    /// Makes row `rows + pin` read `levels[pin]·x ≤ upper`: added the first time (whole),
+    /// afterwards only the coefficients that changed.
+    fn pin(&mut self, pin: usize, upper: f64) -> Result<(), SolveError> {
+        let ptr = self.ptr();
+        let costs = &self.levels[pin];
+        if pin == self.pins.len() {
+            let (index, value): (Vec<highs_sys::HighsInt>, Vec<f64>) = costs
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c != 0.0)
+                .map(|(i, c)| (i as highs_sys::HighsInt, *c))
+                .unzip();
+            // SAFETY: the live model's pointer; `index` and `value` hold `len` entries each,
+            // every index a column of the model, and outlive the call.
+            let code = unsafe {
+                highs_sys::Highs_addRow(
+                    ptr,
+                    f64::NEG_INFINITY,
+                    upper,
+                    index.len() as highs_sys::HighsInt,
+                    index.as_ptr(),
+                    value.as_ptr(),
+                )
+            };
+            Self::status(code, "the rows that pin an objective")?;
+            self.pins.push(costs.clone());
+            return Ok(());
+        }
+        let row = self.rows + pin;
+        for col in 0..self.cols {
+            let new = self.levels[pin][col];
+            if self.pins[pin][col] != new {
+                // SAFETY: as above; `row` is a pinning row added before, `col` a column.
+                let code = unsafe {
+                    highs_sys::Highs_changeCoeff(
+                        ptr,
+                        row as highs_sys::HighsInt,
+                        col as highs_sys::HighsInt,
+                        new,
+                    )
+                };
+                Self::status(code, "a pinning coefficient")?;
+                self.pins[pin][col] = new;
+            }
+        }
+        // SAFETY: as above, the row exists.
+        let code = unsafe {
+            highs_sys::Highs_changeRowBounds(
+                ptr,
+                row as highs_sys::HighsInt,
+                f64::NEG_INFINITY,
+                upper,
+            )
+        };
+        Self::status(code, "a pinning bound")
+    }
+
+    fn set_int_option(&mut self, key: &str, value: i32) -> Result<(), SolveError> {
+        let model = self
+            .model
+            .as_mut()
+            .ok_or_else(|| SolveError::Solver("the model was lost in a failed solve".into()))?;
+        model
+            .try_set_option(key, value)
+            .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
+    }
+
+    fn set_option(&mut self, key: &str, value: &str) -> Result<(), SolveError> {
+        let model = self
+            .model
+            .as_mut()
+            .ok_or_else(|| SolveError::Solver("the model was lost in a failed solve".into()))?;
+        model
+            .try_set_option(key, value)
+            .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
     }
 }

@@ -186,7 +186,7 @@ mod tests {
         // z ∈ [0, 4]: x = 3, y = 0, z = 2, objective −9 without the constant.
         let mut lp = LpBuilder::default();
         let v = lp.variables("v".into(), 0, 3, |t| (0.0, if t == 2 { 4.0 } else { 10.0 }));
-        lp.cost(1.0, v.var(1));
+        lp.cost(crate::model::Term::Penalty, 1.0, &v, 1);
         lp.rows("r".into(), 0, [constraint::geq(v.var(0) + v.var(1), 1.0)]);
         lp.rows("e".into(), 0, [constraint::eq(v.var(0) + v.var(2), 5.0)]);
         let mut persistent = lp.into_persistent("simplex").unwrap();

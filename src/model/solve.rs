@@ -10,6 +10,8 @@ use good_lp::solvers::highs::highs;
 use highs::HighsModelStatus;
 use serde::Serialize;
 
+#[cfg(test)]
+use super::Term;
 use super::{LpBuilder, PersistentLp};
 
 /// HiGHS options used for every solve.
@@ -84,9 +86,17 @@ impl LpBuilder {
     /// so a model is never built twice.
     pub fn into_model(self, options: &SolverOptions) -> Result<ReadyModel, SolveError> {
         let loading = Instant::now();
+        let (rows, cols, integer) = (self.num_rows(), self.num_columns(), self.integer);
+        let levels = self.costs.levels(&self.objective, cols);
+        let mut objective = good_lp::Expression::with_capacity(cols);
+        for (var, c) in self.handles.iter().zip(&levels[0]) {
+            if *c != 0.0 {
+                objective.add_mul(*c, *var);
+            }
+        }
         let problem = self
             .vars
-            .minimise(self.objective)
+            .minimise(objective)
             .using(highs)
             .with_all(self.constraints);
         let mut model = problem
@@ -111,8 +121,22 @@ impl LpBuilder {
         if options.parallel && options.method == "simplex" {
             set_option(&mut model, "simplex_strategy", 2)?;
         }
+        if integer {
+            // Binaries keep one meter from importing and exporting at once (see the grid):
+            // solve them to optimality, not HiGHS's default gap of 1e-4.
+            set_option(&mut model, "mip_rel_gap", 1e-9)?;
+        }
+        let strategy = if options.parallel && options.method == "simplex" {
+            2
+        } else {
+            1
+        };
         Ok(ReadyModel {
             model,
+            rows,
+            cols,
+            method: (options.method.clone(), strategy),
+            levels,
             load_time: loading.elapsed(),
         })
     }
@@ -120,14 +144,13 @@ impl LpBuilder {
     /// Hands the LP to HiGHS as a model to change and re-solve (quiet, one thread, no
     /// presolve, `method` as given: `choose` also solves it once it has a Hessian).
     pub fn into_persistent(self, method: &str) -> Result<PersistentLp, SolveError> {
-        let (rows, cols) = (self.num_rows(), self.num_columns());
         let options = SolverOptions {
             method: method.into(),
             ..SolverOptions::default()
         };
         let mut ready = self.into_model(&options)?;
         set_option(&mut ready.model, "threads", 1)?;
-        Ok(PersistentLp::from_model(ready.model, rows, cols))
+        Ok(ready.into_persistent())
     }
 
     /// Builds the HiGHS model and solves it.
@@ -149,36 +172,46 @@ where
 /// A HiGHS model with its options set, ready to solve.
 pub struct ReadyModel {
     model: highs::Model,
+    rows: usize,
+    cols: usize,
+    /// Solver method and HiGHS simplex strategy.
+    method: (String, i32),
+    /// The objectives in solve order, primary first (see `objective`).
+    levels: Vec<Vec<f64>>,
     load_time: Duration,
 }
 
 impl ReadyModel {
-    /// Solves the model; anything but an optimum is a [`SolveError`].
+    fn into_persistent(self) -> PersistentLp {
+        let method = (self.method.0.as_str(), self.method.1);
+        PersistentLp::from_model(self.model, self.rows, self.cols, method, self.levels)
+    }
+
+    /// Solves the model (lexicographically over its objective levels); anything but an
+    /// optimum is a [`SolveError`].
     pub fn solve(self) -> Result<LpSolution, SolveError> {
-        let solving = Instant::now();
-        let solved = self
-            .model
-            .try_solve()
-            .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
-        let solve_time = solving.elapsed();
-        match solved.status() {
-            HighsModelStatus::Optimal => {}
-            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-                return Err(SolveError::Infeasible);
-            }
-            HighsModelStatus::Unbounded => return Err(SolveError::Unbounded),
-            HighsModelStatus::ReachedTimeLimit => return Err(SolveError::Limit("time".into())),
-            HighsModelStatus::ReachedIterationLimit => {
-                return Err(SolveError::Limit("iterations".into()));
-            }
-            other => return Err(SolveError::Solver(format!("HiGHS status {other:?}"))),
-        }
+        let load_time = self.load_time;
+        let (columns, objective, solve_time) = self.into_persistent().solve()?;
         Ok(LpSolution {
-            columns: solved.get_solution().columns().to_vec(),
-            objective: solved.objective_value(),
-            load_time: self.load_time,
+            columns,
+            objective,
+            load_time,
             solve_time,
         })
+    }
+}
+
+/// HiGHS's outcome of a solve as ours: an optimum, or why not.
+pub(super) fn outcome(solved: &highs::SolvedModel) -> Result<(), SolveError> {
+    match solved.status() {
+        HighsModelStatus::Optimal => Ok(()),
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            Err(SolveError::Infeasible)
+        }
+        HighsModelStatus::Unbounded => Err(SolveError::Unbounded),
+        HighsModelStatus::ReachedTimeLimit => Err(SolveError::Limit("time".into())),
+        HighsModelStatus::ReachedIterationLimit => Err(SolveError::Limit("iterations".into())),
+        other => Err(SolveError::Solver(format!("HiGHS status {other:?}"))),
     }
 }
 
@@ -192,8 +225,8 @@ mod tests {
         // min x + 2y  s.t. x + y ≥ 3, x ≤ 2  →  x = 2, y = 1, objective 4.
         let mut lp = LpBuilder::default();
         let v = lp.variables("v".into(), 0, 2, |t| (0.0, if t == 0 { 2.0 } else { 10.0 }));
-        lp.cost(1.0, v.var(0));
-        lp.cost(2.0, v.var(1));
+        lp.cost(Term::Penalty, 1.0, &v, 0);
+        lp.cost(Term::Penalty, 2.0, &v, 1);
         lp.rows("r".into(), 0, [constraint::geq(v.var(0) + v.var(1), 3.0)]);
         let s = lp.solve(&SolverOptions::default()).unwrap();
         assert!((s.objective - 4.0).abs() < 1e-9);

@@ -8,7 +8,8 @@
 //! - energy cost `Σ (p_imp·import − p_exp·export)·dt` (CNY); wear `Σ c_wear·(charge+discharge)·dt`;
 //! - CO2 `Σ c·import·dt` (t), when a carbon intensity is given;
 //! - battery equivalent full cycles `Σ discharge·dt / energy capacity`;
-//! - demand charge `Σ_months c · max import in the month` (CNY), when the tariff has one;
+//! - demand charge `Σ_months c · share · max import in the month` (CNY), when the tariff has
+//!   one, `share` the part of the month inside the horizon (a week pays a week's share);
 //! - objective `w_import·import + w_cost·(energy cost + demand charge + wear + capping) +
 //!   w_carbon·CO2[kg]`, the quantity the LP minimises; unserved load, where priced, counts
 //!   as imported at the dirtiest hour plus its value of lost load; capping costs its price
@@ -26,8 +27,8 @@ use serde::Serialize;
 
 use super::{DatacenterInfo, Results};
 
-/// Peak of `power` in each calendar month, in month order.
-fn monthly_peaks(power: &[f64], month: &[u32]) -> Vec<f64> {
+/// Peak of `power` in each calendar month, in month order, with the month's key.
+fn monthly_peaks(power: &[f64], month: &[u32]) -> Vec<(u32, f64)> {
     let mut peaks: Vec<(u32, f64)> = Vec::new();
     for (p, m) in power.iter().zip(month) {
         match peaks.last_mut() {
@@ -35,7 +36,7 @@ fn monthly_peaks(power: &[f64], month: &[u32]) -> Vec<f64> {
             _ => peaks.push((*m, *p)),
         }
     }
-    peaks.into_iter().map(|(_, p)| p).collect()
+    peaks
 }
 
 /// A data centre's energies and shares; `onsite` is each step's on-site supply share.
@@ -189,10 +190,13 @@ impl Kpis {
             b.throughput_cost_cny_per_mwh * (energy(&b.charge_mw) + energy(&b.discharge_mw))
         }));
         let co2_kg = r.carbon_kg_per_mwh.as_ref().map(|c| dot(&r.import_mw, c));
-        let demand_charge_cny = r
-            .demand_charge
-            .as_ref()
-            .map(|d| monthly_peaks(&r.import_mw, &d.month).iter().sum::<f64>() * d.cny_per_mw);
+        let demand_charge_cny = r.demand_charge.as_ref().map(|d| {
+            let peaks = monthly_peaks(&r.import_mw, &d.month[..r.len()]);
+            peaks
+                .iter()
+                .map(|(m, p)| p * d.cny_per_mw_in(*m))
+                .sum::<f64>()
+        });
         let modelled: Vec<_> =
             r.pv.iter()
                 .filter_map(|p| Some((p.dc_capacity_mw?, energy(&p.power_mw))))
@@ -285,6 +289,19 @@ impl Kpis {
                 + w.cost * costs
                 + w.carbon * (co2_kg.unwrap_or(0.0) + dirtiest * unserved_mwh.unwrap_or(0.0)),
         }
+    }
+
+    /// Checks the objective of the committed run equals the solver's objective for its
+    /// plan, within 1e-6 relative: what is written is what was solved.
+    pub fn check_objective(&self, solver_objective: f64) -> Result<(), String> {
+        let gap = (self.objective - solver_objective).abs();
+        if gap > 1e-6 * solver_objective.abs().max(1.0) {
+            return Err(format!(
+                "the committed run's objective {:.9} differs from the solver's {solver_objective:.9} (by {gap:.3e}): what is written is not what was solved",
+                self.objective
+            ));
+        }
+        Ok(())
     }
 
     /// Rows `(label, value, unit)` for the printed table, in a fixed order.

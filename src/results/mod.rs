@@ -121,7 +121,7 @@ impl Results {
             scenario: scenario.name.clone(),
             strategy: strategy.to_string(),
             time: scenario.time,
-            weights: scenario.dispatch.weights,
+            weights: scenario.dispatch.objective.weights,
             pv: scenario
                 .pv
                 .iter()

@@ -375,6 +375,8 @@ pub struct ObjectiveTable {
     pub cost: Option<Raw>,
     /// Per kg of CO2 from imports (default 0).
     pub carbon: Option<Raw>,
+    /// Break ties in the weighted objective by cost, then carbon (default true).
+    pub tie_break: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,10 +13,10 @@ use sha2::Digest as _;
 
 use crate::assets::datacenter::Datacenter;
 use crate::assets::ev::EvHub;
-use crate::assets::{Battery, CurtailableLoad, FixedLoad, FlexibleLoad, Grid, Pv, Weights};
+use crate::assets::{Battery, CurtailableLoad, FixedLoad, FlexibleLoad, Grid, Pv};
 use crate::diagnostic::{Location, Problem, Problems};
 use crate::dispatch::MpcSettings;
-use crate::model::SolverOptions;
+use crate::model::{ObjectiveSpec, SolverOptions};
 use crate::solar::spa::Site;
 use crate::solar::weather::Weather;
 use crate::time::TimeGrid;
@@ -70,7 +70,8 @@ impl Strategy {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DispatchSettings {
     pub strategy: Strategy,
-    pub weights: Weights,
+    /// Weights of the objective's terms and whether ties are broken (by cost, then carbon).
+    pub objective: ObjectiveSpec,
     pub solver: SolverOptions,
     /// Value of lost load (CNY/MWh), when load may go unserved.
     pub unserved_cny_per_mwh: Option<f64>,
@@ -87,11 +88,7 @@ impl DispatchSettings {
         let day = ((86_400 / time.step_seconds).max(1) as usize).min(time.len);
         DispatchSettings {
             strategy: Strategy::Lp,
-            weights: Weights {
-                import: 1.0,
-                cost: 0.0,
-                carbon: 0.0,
-            },
+            objective: ObjectiveSpec::default(),
             solver: SolverOptions::default(),
             unserved_cny_per_mwh: None,
             mpc: MpcSettings {
@@ -150,6 +147,8 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// The scenario file first, then every CSV file in path order.
     pub inputs: Vec<InputFile>,
+    /// Valid input that may not mean what was intended.
+    pub warnings: Vec<Problem>,
 }
 
 /// Checks and resolves scenario text as if read from `path` (CSV paths are relative to it).
@@ -164,10 +163,11 @@ pub fn load(path: &Path) -> Result<Loaded, Problems> {
 
 /// Checks and resolves a scenario file already read.
 pub fn load_source(source: Source) -> Result<Loaded, Problems> {
-    let (scenario, csv_files) = resolve::resolve(&source.path, &source.text)?;
+    let (scenario, extras) = resolve::resolve(&source.path, &source.text)?;
     Ok(Loaded {
         scenario,
-        inputs: input_files(source.file, csv_files),
+        inputs: input_files(source.file, extras.csv),
+        warnings: extras.warnings,
     })
 }
 

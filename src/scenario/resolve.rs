@@ -2,14 +2,14 @@
 //! Every problem in the file is collected before giving up.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Datelike, Timelike};
 use toml::Spanned;
 
 use super::file::{self, Raw, ScenarioFile, SiteTables};
 use super::park;
-use super::values::{Checker, SeriesKind};
+use super::values::{Checker, Extras, SeriesKind};
 use super::{DispatchSettings, Scenario, Strategy};
 use crate::assets::grid::DemandCharge;
 use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv};
@@ -22,8 +22,8 @@ use crate::time::{TimeGrid, in_daily_span, parse_clock, parse_duration};
 use crate::units::Dimension;
 
 /// Parses and resolves scenario `source` read from `path`; returns the scenario and the
-/// path and SHA-256 of every CSV file it read.
-pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, String)>), Problems> {
+/// CSV files it read and its warnings.
+pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Extras), Problems> {
     let raw: ScenarioFile = parse(path, source)?;
     let mut c = Checker::new(path, source);
     c.plain_name(&raw.scenario.name, "scenario");
@@ -40,7 +40,7 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Vec<(PathBuf, Str
         time: &time,
     };
     match site_scenario(&mut c, &raw.site_tables(), header, dispatch) {
-        Some(scenario) => Ok((scenario, c.csv.hashes())),
+        Some(scenario) => Ok((scenario, c.extras())),
         None => Err(Problems(c.problems)),
     }
 }
@@ -508,6 +508,20 @@ fn flexible_load(
     let max = c.series(&t.max_power, power_series(None), &f("max_power"), time);
     let energy = c.nonnegative(&t.energy, Dimension::Energy, &f("energy"));
     let period = match &t.window {
+        None if 86_400 % time.step_seconds != 0
+            || time.local_second_of_day(0) % time.step_seconds != 0 =>
+        {
+            c.warn(
+                "window-step",
+                f(&format!(
+                    "{}-minute steps do not tile its default 1-day window: each step counts in the day it starts in, and each window asks energy pro rata to the hours of its steps",
+                    time.step_seconds / 60
+                )),
+                t.name.span(),
+                "give window = a whole number of steps (e.g. \"7d\" for 7-hour steps), or steps that divide a day",
+            );
+            Some(86_400)
+        }
         None => Some(86_400),
         Some(w) => match parse_duration(w.get_ref()) {
             Ok(p)
@@ -535,7 +549,12 @@ fn flexible_load(
         None => Some((0, 86_400)),
         Some(h) => match h.get_ref().as_slice() {
             [from, to] => match (parse_clock(from), parse_clock(to)) {
-                (Ok(a), Ok(b)) if a != b => Some((a, b)),
+                (Ok(a), Ok(b)) if a != b => {
+                    for edge in [a, b] {
+                        c.warn_off_grid(edge, time, &f("hours"), h.span());
+                    }
+                    Some((a, b))
+                }
                 (Ok(_), Ok(_)) => {
                     c.report(
                         "clock-time",
@@ -572,7 +591,6 @@ fn flexible_load(
             *m = 0.0;
         }
     }
-    let steps_per_window = (period / time.step_seconds) as usize;
     let mut windows: Vec<EnergyWindow> = Vec::new();
     for t in 0..time.len {
         let w = time.window_index(t, period);
@@ -585,8 +603,12 @@ fn flexible_load(
             }),
         }
     }
+    // Each window asks energy pro rata to the time its steps cover (a window cut by the
+    // horizon, or one holding more or fewer steps than a period when steps do not divide
+    // it): over the horizon, `energy` per `period` exactly.
     for w in &mut windows {
-        w.energy_mwh = energy * (w.end - w.start) as f64 / steps_per_window as f64;
+        w.energy_mwh =
+            energy * ((w.end - w.start) as f64 * time.step_seconds as f64) / period as f64;
     }
     Some(FlexibleLoad {
         name: name.clone(),
@@ -620,15 +642,10 @@ fn grid(c: &mut Checker, t: &file::GridTable, time: &TimeGrid) -> Option<Grid> {
     };
     let demand_charge = match &t.demand_charge {
         None => None,
-        Some(raw) => Some(DemandCharge {
-            cny_per_mw: c.nonnegative(raw, Dimension::PowerPrice, "grid: demand_charge")?,
-            month: (0..time.len)
-                .map(|t| {
-                    let d = time.instant(t);
-                    d.year() as u32 * 12 + d.month0()
-                })
-                .collect(),
-        }),
+        Some(raw) => Some(demand_charge(
+            c.nonnegative(raw, Dimension::PowerPrice, "grid: demand_charge")?,
+            time,
+        )),
     };
     Some(Grid {
         import_limit_mw: import_limit?,
@@ -638,6 +655,52 @@ fn grid(c: &mut Checker, t: &file::GridTable, time: &TimeGrid) -> Option<Grid> {
         carbon_kg_per_mwh: carbon,
         demand_charge,
     })
+}
+
+/// A monthly demand charge on `time`: each step's calendar month (local time) and the share
+/// of each month inside the horizon (its steps' hours over the month's hours).
+fn demand_charge(cny_per_mw: f64, time: &TimeGrid) -> DemandCharge {
+    let month: Vec<u32> = (0..time.len)
+        .map(|t| {
+            let d = time.instant(t);
+            d.year() as u32 * 12 + d.month0()
+        })
+        .collect();
+    let first = month.first().copied().unwrap_or(0);
+    let months = month.last().map_or(0, |last| (last - first + 1) as usize);
+    let mut hours = vec![0.0; months];
+    for m in &month {
+        hours[(m - first) as usize] += time.dt_hours();
+    }
+    let share = hours
+        .iter()
+        .enumerate()
+        .map(|(k, h)| {
+            let key = first + k as u32;
+            let (year, month0) = ((key / 12) as i32, key % 12);
+            let days = days_in_month(year, month0 + 1);
+            (h / (24.0 * days as f64)).min(1.0)
+        })
+        .collect();
+    DemandCharge {
+        cny_per_mw,
+        month,
+        share,
+    }
+}
+
+/// Days of `month` (1–12) of `year`.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let next = if month == 12 {
+        chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
+    };
+    let first = chrono::NaiveDate::from_ymd_opt(year, month, 1);
+    match (first, next) {
+        (Some(a), Some(b)) => (b - a).num_days() as u32,
+        _ => 30,
+    }
 }
 
 pub fn dispatch_settings(
@@ -671,15 +734,30 @@ pub fn dispatch_settings(
             "an objective weight is a plain number ≥ 0 (MWh-equivalent per unit of its term)";
         let mut weight = |raw: &Option<Raw>, field: &str, slot: &mut f64| {
             if let Some(raw) = raw {
-                match c.number_in(raw, field, 0.0, f64::MAX, what) {
+                match c.number_in(raw, field, 0.0, crate::units::LARGEST, what) {
                     Some(v) => *slot = v,
                     None => ok = false,
                 }
             }
         };
-        weight(&o.import, "objective.import", &mut settings.weights.import);
-        weight(&o.cost, "objective.cost", &mut settings.weights.cost);
-        weight(&o.carbon, "objective.carbon", &mut settings.weights.carbon);
+        weight(
+            &o.import,
+            "objective.import",
+            &mut settings.objective.weights.import,
+        );
+        weight(
+            &o.cost,
+            "objective.cost",
+            &mut settings.objective.weights.cost,
+        );
+        weight(
+            &o.carbon,
+            "objective.carbon",
+            &mut settings.objective.weights.carbon,
+        );
+        if let Some(tie_break) = o.tie_break {
+            settings.objective.tie_break = tie_break;
+        }
     }
     if let Some(s) = &d.solver {
         let mut choice =
@@ -749,7 +827,9 @@ pub fn dispatch_settings(
     }
     if let Some(raw) = &d.unserved_energy {
         match c.nonnegative(raw, Dimension::EnergyPrice, "dispatch.unserved_energy") {
-            Some(v) if settings.weights.cost > 0.0 => settings.unserved_cny_per_mwh = Some(v),
+            Some(v) if settings.objective.weights.cost > 0.0 => {
+                settings.unserved_cny_per_mwh = Some(v)
+            }
             Some(_) => {
                 c.report(
                     "unserved-needs-cost",
@@ -880,4 +960,31 @@ fn mpc_settings(
         forecaster,
         persistent: t.persistent.unwrap_or(default.persistent),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_demand_charge_is_pro_rated_to_the_share_of_each_month_in_the_horizon() {
+        // Two days across the end of June (30 days) into July (31 days), hourly.
+        let time = TimeGrid {
+            start: DateTime::parse_from_rfc3339("2025-06-30T00:00:00+08:00").unwrap(),
+            step_seconds: 3600,
+            len: 48,
+        };
+        let d = demand_charge(30_000.0, &time);
+        assert_eq!(d.share.len(), 2);
+        assert!((d.share[0] - 1.0 / 30.0).abs() < 1e-12, "{:?}", d.share);
+        assert!((d.share[1] - 1.0 / 31.0).abs() < 1e-12, "{:?}", d.share);
+        assert!((d.cny_per_mw_in(d.month[47]) - 30_000.0 / 31.0).abs() < 1e-9);
+        // A whole month pays the whole charge.
+        let june = TimeGrid {
+            start: DateTime::parse_from_rfc3339("2025-06-01T00:00:00+08:00").unwrap(),
+            step_seconds: 900,
+            len: 30 * 96,
+        };
+        assert_eq!(demand_charge(1.0, &june).share, vec![1.0]);
+    }
 }

@@ -15,11 +15,22 @@ use crate::units::{self, Dimension, UnitError};
 /// What a name of a scenario, site, asset or event may be, and why.
 pub const PLAIN_NAME: &str = "use 1 to 64 letters, digits, '_' and '-' (names become folder names and CSV column headers, so they may not hold '/', '.', spaces, commas or quotes)";
 
+/// What resolving a file gives besides its result.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Every CSV file read, with its SHA-256, in path order.
+    pub csv: Vec<(PathBuf, String)>,
+    /// Valid input that may not mean what was intended.
+    pub warnings: Vec<Problem>,
+}
+
 /// State shared by all checks of one scenario file.
 pub struct Checker<'a> {
     pub file: &'a Path,
     pub source: &'a str,
     pub problems: Vec<Problem>,
+    /// Valid input that may not mean what was intended.
+    pub warnings: Vec<Problem>,
     pub csv: CsvCache,
 }
 
@@ -49,12 +60,37 @@ impl<'a> Checker<'a> {
             file,
             source,
             problems: Vec::new(),
+            warnings: Vec::new(),
             csv: CsvCache::default(),
         }
     }
 
     pub fn at(&self, span: Range<usize>) -> Location {
         Location::in_text(self.file, self.source, span)
+    }
+
+    /// What resolving gave besides its result: the CSV files read (path and SHA-256, in
+    /// path order) and the warnings, each once.
+    pub fn extras(&self) -> Extras {
+        let mut warnings: Vec<Problem> = Vec::new();
+        for w in &self.warnings {
+            if !warnings.contains(w) {
+                warnings.push(w.clone());
+            }
+        }
+        Extras {
+            csv: self.csv.hashes(),
+            warnings,
+        }
+    }
+
+    /// Records a warning at `span`.
+    pub fn warn(&mut self, code: &'static str, message: String, span: Range<usize>, hint: &str) {
+        let mut p = Problem::new(code, message, self.at(span)).warning();
+        if !hint.is_empty() {
+            p = p.hint(hint);
+        }
+        self.warnings.push(p);
     }
 
     /// Records a problem at `span`.
@@ -498,6 +534,9 @@ impl<'a> Checker<'a> {
                     );
                 }
             };
+            for edge in [from, to] {
+                self.warn_off_grid(edge * 60, grid, field, span.clone());
+            }
             let minutes: Vec<i64> = if from < to {
                 (from..to).collect()
             } else {
@@ -557,6 +596,25 @@ impl<'a> Checker<'a> {
                 })
                 .collect(),
         )
+    }
+
+    /// Warns when the local clock time `second` (of a TOU period or `hours`) falls inside a
+    /// step rather than on a step's start: the step takes the value at its start.
+    pub fn warn_off_grid(&mut self, second: i64, grid: &TimeGrid, field: &str, span: Range<usize>) {
+        let offset = (second - grid.local_second_of_day(0)).rem_euclid(grid.step_seconds);
+        if second % 86_400 != 0 && offset != 0 {
+            self.warn(
+                "clock-inside-step",
+                format!(
+                    "{field}: {:02}:{:02} falls inside a {}-minute step",
+                    second / 3600,
+                    second % 3600 / 60,
+                    grid.step_seconds / 60
+                ),
+                span,
+                "each step takes the value in force at its start; move the time onto a step boundary, or use shorter steps",
+            );
+        }
     }
 
     /// A path written in the scenario, relative to the scenario file's folder, joined as

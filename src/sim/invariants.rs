@@ -2,6 +2,7 @@
 //! charge recursion and bounds, every power limit, and end-of-horizon requirements.
 //! (Flexible energy per window is checked as each window closes, in `commit`.)
 
+use crate::dispatch::Plan;
 use crate::results::Results;
 use crate::scenario::Scenario;
 
@@ -25,6 +26,86 @@ impl InvariantError {
             what,
         }
     }
+}
+
+/// Largest difference between a planned and a committed power (MW) where they must agree:
+/// the solver's feasibility tolerance (1e-7) magnified by clamping a battery's energy
+/// through `η·dt` at steps down to a minute.
+pub const PLAN_TOLERANCE_MW: f64 = 1e-5;
+
+/// Checks that steps `from..to` of `results` were committed as `plan` (which starts at
+/// step `from`) set them: what is written is what was planned.
+pub fn as_planned(
+    scenario: &Scenario,
+    plan: &Plan,
+    results: &Results,
+    from: usize,
+    to: usize,
+) -> Result<(), InvariantError> {
+    for t in from..to {
+        let k = t - from;
+        let mut pairs: Vec<(String, f64, f64)> = vec![
+            (
+                "grid import".into(),
+                plan.import_mw[k],
+                results.import_mw[t],
+            ),
+            (
+                "grid export".into(),
+                plan.export_mw[k],
+                results.export_mw[t],
+            ),
+            (
+                "unserved load".into(),
+                plan.unserved_mw[k],
+                results.unserved_mw[t],
+            ),
+        ];
+        for (i, b) in results.batteries.iter().enumerate() {
+            pairs.push((
+                format!("battery '{}' charge", b.name),
+                plan.charge_mw[i][k],
+                b.charge_mw[t],
+            ));
+            pairs.push((
+                format!("battery '{}' discharge", b.name),
+                plan.discharge_mw[i][k],
+                b.discharge_mw[t],
+            ));
+        }
+        // A plan may ask for PV "as available" (∞: the MPC where it does not curtail).
+        for (i, p) in results.pv.iter().enumerate() {
+            let planned = plan.pv_mw[i][k].min(p.available_mw[t]);
+            pairs.push((format!("pv '{}' output", p.name), planned, p.power_mw[t]));
+        }
+        for (i, f) in results.flexible.iter().enumerate() {
+            pairs.push((
+                format!("flexible_load '{}'", f.name),
+                plan.flexible_mw[i][k],
+                f.power_mw[t],
+            ));
+        }
+        for (i, c) in results.curtailed.iter().enumerate() {
+            pairs.push((
+                format!("'{}' curtailed", c.name),
+                plan.curtailed_mw[i][k],
+                c.power_mw[t],
+            ));
+        }
+        if let Some((what, planned, committed)) = pairs
+            .into_iter()
+            .find(|(_, p, c)| (p - c).abs() > PLAN_TOLERANCE_MW)
+        {
+            return Err(InvariantError::new(
+                scenario,
+                t,
+                format!(
+                    "the committed dispatch differs from the plan: {what} {committed:.6} MW committed, {planned:.6} MW planned"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks steps `from..to` of `results` against `scenario`.

@@ -119,6 +119,9 @@ pub fn simulate(scenario: &Scenario, dispatcher: &mut dyn Dispatcher) -> Result<
         let committing = Instant::now();
         let steps = commit_len.min(len);
         commit::commit(scenario, &plan, steps, &mut state, &mut results)?;
+        if dispatcher.commits_as_planned() {
+            invariants::as_planned(scenario, &plan, &results, start, start + steps)?;
+        }
         invariants::check(scenario, &results, start, start + steps)?;
         times.commit += committing.elapsed();
     }

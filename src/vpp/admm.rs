@@ -101,6 +101,7 @@ struct Agent {
 impl Agent {
     fn build(site: Arc<Scenario>, coupling: &Coupling) -> Result<Agent, SolveError> {
         let mut lp = LpBuilder::default();
+        lp.set_objective(site.dispatch.objective);
         let model = SiteModel::add(&mut lp, coupling, &site);
         let mut coupled = Vec::new();
         if let Some(import) = &model.event_import {

@@ -14,7 +14,7 @@ use super::model::{Coupling, SiteModel, exchange_load};
 use super::scenario::{Event, VppScenario};
 use super::{Outcome, SiteOutcome, VppError};
 use crate::dispatch::{DispatchError, LpDispatcher, Plan};
-use crate::model::{LpBuilder, SolveError};
+use crate::model::{LpBuilder, SolveError, Term};
 use crate::sim::{SimError, StageTimes, simulate};
 
 /// Objective weight of a MWh of aggregate import above an event's cap: the event's penalty
@@ -22,14 +22,17 @@ use crate::sim::{SimError, StageTimes, simulate};
 /// intensity of any site, so honouring the event never looks dearer than ignoring it
 /// unless the penalty is what makes it so.
 pub fn shortfall_weight(vpp: &VppScenario, event: &Event) -> f64 {
-    let w = &vpp.dispatch.weights;
-    let dirtiest = vpp
-        .sites
+    let w = &vpp.dispatch.objective.weights;
+    w.import + w.carbon * dirtiest(vpp) + w.cost * event.penalty_cny_per_mwh
+}
+
+/// Highest carbon intensity of any site's import at any step (kg/MWh).
+fn dirtiest(vpp: &VppScenario) -> f64 {
+    vpp.sites
         .iter()
         .filter_map(|s| s.grid.carbon_kg_per_mwh.as_ref())
         .flat_map(|c| c.iter().copied())
-        .fold(0.0, f64::max);
-    w.import + w.carbon * dirtiest + w.cost * event.penalty_cny_per_mwh
+        .fold(0.0, f64::max)
 }
 
 /// Why the joint LP is infeasible, site by site. Event caps are soft and moving compute is
@@ -56,6 +59,7 @@ pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Out
     let mut times = StageTimes::default();
     let building = Instant::now();
     let mut lp = LpBuilder::default();
+    lp.set_objective(vpp.dispatch.objective);
     let sites: Vec<SiteModel> = vpp
         .sites
         .iter()
@@ -69,7 +73,9 @@ pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Out
         });
         for (k, &t) in steps.iter().enumerate() {
             let event = vpp.event_at(t).expect("event steps come from events");
-            lp.cost(shortfall_weight(vpp, event) * dt, shortfall.var(k));
+            lp.cost(Term::Import, dt, &shortfall, k);
+            lp.cost(Term::Carbon, dirtiest(vpp) * dt, &shortfall, k);
+            lp.cost(Term::Cost, event.penalty_cny_per_mwh * dt, &shortfall, k);
         }
         let rows = (0..steps.len()).map(|k| {
             let mut total = Expression::with_capacity(sites.len() + 1);

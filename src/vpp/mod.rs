@@ -241,7 +241,7 @@ fn baseline(vpp: &VppScenario, times: &mut StageTimes) -> Result<Vec<f64>, VppEr
         }
         Baseline::Idle => {
             for site in &vpp.sites {
-                let mut idle = RuleDispatcher { rule: Rule::Idle };
+                let mut idle = RuleDispatcher::new(Rule::Idle);
                 let run = simulate(site, &mut idle).map_err(|source| VppError::Site {
                     site: site.name.clone(),
                     source,

@@ -17,7 +17,7 @@ use good_lp::{Expression, constraint};
 
 use super::scenario::VppScenario;
 use crate::dispatch::{Context, Inputs, Softening, WindowVars, unserved_penalty};
-use crate::model::{LpBuilder, VarBlock};
+use crate::model::{LpBuilder, Term, VarBlock};
 use crate::scenario::Scenario;
 use crate::sim::SimState;
 
@@ -92,7 +92,7 @@ impl SiteModel {
         let dt = site.time.dt_hours();
         let mut compute = Vec::new();
         if let Some(migration) = coupling.migration_cny_per_mwh {
-            let cost = site.dispatch.weights.cost * migration * dt;
+            let cost = migration * dt;
             for (d, dc) in site.datacenters.iter().enumerate() {
                 let group = format!("{}.ai_jobs", dc.name);
                 let jobs: Vec<_> = site
@@ -138,7 +138,7 @@ impl SiteModel {
                     .map(|(t, jobs_power)| constraint::leq(sent.var(t) - jobs_power, 0.0));
                 lp.rows(format!("{}.compute_sent_limit", dc.name), first, rows);
                 for t in 0..n {
-                    lp.cost(cost, received.var(t));
+                    lp.cost(Term::Cost, cost, &received, t);
                     bus.inject(t, -dc.pue[t], received.var(t));
                     bus.inject(t, dc.pue[t], sent.var(t));
                 }

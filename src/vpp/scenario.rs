@@ -10,9 +10,9 @@ use serde::Serialize;
 use toml::Spanned;
 
 use super::file::{EventTable, VppFile, VppTable};
-use crate::diagnostic::Problems;
+use crate::diagnostic::{Problem, Problems};
 use crate::scenario::resolve::{Header, dispatch_settings, parse, site_scenario, time_grid};
-use crate::scenario::values::Checker;
+use crate::scenario::values::{Checker, Extras};
 use crate::scenario::{DispatchSettings, InputFile, Scenario, Source, Strategy, input_files};
 use crate::time::TimeGrid;
 use crate::units::Dimension;
@@ -122,6 +122,8 @@ pub struct LoadedVpp {
     pub vpp: VppScenario,
     /// The VPP file first, then every CSV file in path order.
     pub inputs: Vec<InputFile>,
+    /// Valid input that may not mean what was intended.
+    pub warnings: Vec<Problem>,
 }
 
 /// Reads, checks and resolves the VPP file at `path`.
@@ -131,10 +133,11 @@ pub fn load(path: &Path) -> Result<LoadedVpp, Problems> {
 
 /// Checks and resolves a VPP file already read.
 pub fn load_source(source: Source) -> Result<LoadedVpp, Problems> {
-    let (vpp, csv_files) = resolve(&source.path, &source.text)?;
+    let (vpp, extras) = resolve(&source.path, &source.text)?;
     Ok(LoadedVpp {
         vpp,
-        inputs: input_files(source.file, csv_files),
+        inputs: input_files(source.file, extras.csv),
+        warnings: extras.warnings,
     })
 }
 
@@ -150,7 +153,7 @@ pub fn site_seed(seed: u64, index: usize) -> u64 {
     seed ^ (index as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03)
 }
 
-type Resolved = (VppScenario, Vec<(std::path::PathBuf, String)>);
+type Resolved = (VppScenario, Extras);
 
 fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
     let raw: VppFile = parse(path, source)?;
@@ -290,7 +293,7 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
         events: events.into_iter().flatten().collect(),
         sites: sites.into_iter().flatten().collect(),
     };
-    Ok((scenario, c.csv.hashes()))
+    Ok((scenario, c.extras()))
 }
 
 /// One of `options` by name: `Some(None)` when absent, `None` after a reported problem.
@@ -493,7 +496,7 @@ fn check_events(
         }
     }
     if let (Some(d), Some(first)) = (dispatch, vpp.event.first())
-        && d.weights.cost <= 0.0
+        && d.objective.weights.cost <= 0.0
     {
         c.report(
             "event-needs-cost",

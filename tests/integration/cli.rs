@@ -109,3 +109,53 @@ fn an_interrupted_run_leaves_the_earlier_results_intact_and_nothing_half_written
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn validate_warns_of_clock_times_inside_a_step_and_of_steps_that_do_not_tile_a_day() {
+    let dir = temp_dir("warnings");
+    let scenario =
+        std::fs::read_to_string(crate::support::root().join("scenarios/small-site.toml"))
+            .unwrap()
+            .replace(
+                "../data/",
+                &format!("{}/data/", crate::support::root().display()),
+            )
+            .replace(
+                "hours = [\"08:00\", \"18:00\"]",
+                "hours = [\"08:30\", \"18:00\"]",
+            );
+    std::fs::write(dir.join("site.toml"), &scenario).unwrap();
+    let o = vppsim(&["validate", dir.join("site.toml").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stderr = text(&o.stderr);
+    assert!(
+        stderr.contains("warning[clock-inside-step]: flexible_load 'ev_hub': hours: 08:30 falls inside a 60-minute step"),
+        "{stderr}"
+    );
+    // 7-hour steps over two days with the default 1-day window.
+    let seven = scenario
+        .replace("step = \"1h\"", "step = \"7h\"")
+        .replace("duration = \"1d\"", "duration = \"42h\"")
+        .replace("{ file = \"", "{ repeat = true, file = \"")
+        .replace(", time_column = \"timestamp\"", "")
+        .replace("window = \"1d\"\n", "");
+    std::fs::write(dir.join("seven.toml"), &seven).unwrap();
+    let o = vppsim(&["validate", dir.join("seven.toml").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("warning[window-step]: flexible_load 'ev_hub': 420-minute steps do not tile its default 1-day window"),
+        "{}",
+        text(&o.stderr)
+    );
+    // Day one holds four 7-hour steps (28 h), day two two (14 h): 6 MWh a day asks
+    // 7 + 3.5 MWh, 6 MWh × 42 h / 24 h in all (whole days for partial ones gave 12).
+    let s = vppsim::scenario::load(&dir.join("seven.toml"))
+        .unwrap()
+        .scenario;
+    let energies: Vec<f64> = s.flexible_loads[0]
+        .windows
+        .iter()
+        .map(|w| w.energy_mwh)
+        .collect();
+    assert_eq!(energies, [7.0, 3.5]);
+}

@@ -5,6 +5,7 @@
 
 mod compare;
 mod vpp;
+mod weather;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -87,6 +88,18 @@ enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Write the weather a scenario runs on as CSV: GHI, DNI, DHI, temperature, wind and the
+    /// plane-of-array irradiance of each PV modelled from physics.
+    Weather {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Output CSV file [default: standard output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Runs the parsed command and returns the process exit code.
@@ -94,6 +107,11 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Validate { scenario } if vpp::is_vpp_file(&scenario) => vpp::validate(&scenario),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Weather {
+            scenario,
+            out,
+            force,
+        } => weather::run(&scenario, out, force),
         Command::Run {
             scenario,
             strategy: Some(_),

@@ -2,10 +2,12 @@
 
 mod kpis;
 pub mod manifest;
+mod weather;
 mod write;
 
 pub use kpis::{DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
+pub use weather::weather_csv;
 pub use write::{RunOutput, Staging, WriteError, pretty, timeseries_csv, write_results, write_run};
 
 use serde::Serialize;

@@ -6,22 +6,28 @@ pub mod charts;
 pub mod fleet;
 pub mod page;
 pub mod view;
+pub mod weather;
 
 use serde_json::Value;
 
 use crate::results::{Staging, WriteError};
 use view::View;
 
-/// Draws the charts and writes them with both reports into `staging`.
+/// Draws the charts (with the weather chart when `weather`, the text of `weather.csv`, is
+/// given) and writes them with both reports into `staging`.
 pub fn write_report(
     staging: &Staging,
     timeseries: &str,
+    weather: Option<&str>,
     summary: &Value,
     manifest: &Value,
 ) -> Result<(), WriteError> {
     let failed = |reason: String| WriteError::Report(reason);
     let view = View::from_csv(timeseries).map_err(failed)?;
-    let charts = charts::render_all(&view, Some(staging.path())).map_err(failed)?;
+    let mut charts = charts::render_all(&view, Some(staging.path())).map_err(failed)?;
+    if let Some(text) = weather {
+        charts.push(weather::weather_chart(text, Some(staging.path())).map_err(failed)?);
+    }
     for c in &charts {
         staging.write(&format!("{}.svg", c.name), c.svg.as_bytes())?;
     }
@@ -67,10 +73,20 @@ pub fn rebuild(dir: &std::path::Path) -> Result<(), WriteError> {
         parse("summary.json", &summary)?,
         parse("manifest.json", &manifest)?,
     );
+    let weather = std::fs::read_to_string(dir.join("weather.csv")).ok();
     let staging = Staging::create(dir)?;
     staging.write("timeseries.csv", timeseries.as_bytes())?;
     staging.write("summary.json", summary.as_bytes())?;
     staging.write("manifest.json", manifest.as_bytes())?;
-    write_report(&staging, &timeseries, &summary_value, &manifest_value)?;
+    if let Some(text) = &weather {
+        staging.write("weather.csv", text.as_bytes())?;
+    }
+    write_report(
+        &staging,
+        &timeseries,
+        weather.as_deref(),
+        &summary_value,
+        &manifest_value,
+    )?;
     staging.commit()
 }

@@ -251,7 +251,7 @@ fn meaning(column: &str) -> String {
         "temp_mean_c" | "temp_half_range_c" | "wind_ms" => "monthly weather normal".into(),
         "month" => "calendar month, 1–12".into(),
         q => {
-            let p = q.trim_start_matches("kc_p");
+            let p = q.trim_start_matches("kc_p").trim_start_matches('0');
             format!("the {p}th percentile of daily kc")
         }
     }

@@ -90,11 +90,13 @@ impl Clouds {
                 + EDGE_BRIGHTENING * 4.0 * o * (1.0 - o) * sun;
             (k * clear[t]).min(cap[t])
         };
+        let lit: Vec<usize> = (0..clear.len()).filter(|&t| clear[t] > 0.0).collect();
         let target = kc * clear.iter().sum::<f64>();
-        let total = |theta: f64| (0..clear.len()).map(|t| ghi_at(theta, t)).sum::<f64>();
-        // Σ GHI falls from the all-sun to the all-cloud total as θ rises: bisect on θ.
+        let total = |theta: f64| lit.iter().map(|&t| ghi_at(theta, t)).sum::<f64>();
+        // Σ GHI falls from the all-sun to the all-cloud total as θ rises: bisect on θ to
+        // 1e-6 of its range; `fit_total` then closes the last gap exactly.
         let (mut lo, mut hi) = (-12.0, 12.0);
-        for _ in 0..40 {
+        for _ in 0..25 {
             let mid = (lo + hi) / 2.0;
             if total(mid) > target {
                 lo = mid;
@@ -102,9 +104,10 @@ impl Clouds {
                 hi = mid;
             }
         }
-        let mut ghi: Vec<f64> = (0..clear.len())
-            .map(|t| ghi_at((lo + hi) / 2.0, t))
-            .collect();
+        let mut ghi = vec![0.0; clear.len()];
+        for &t in &lit {
+            ghi[t] = ghi_at((lo + hi) / 2.0, t);
+        }
         fit_total(&mut ghi, &cap, target);
         ghi
     }

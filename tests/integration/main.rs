@@ -11,3 +11,4 @@ mod report;
 mod strategies;
 mod support;
 mod vpp;
+mod weather;

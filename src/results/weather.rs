@@ -4,25 +4,23 @@
 //! as `weather.csv` in a results folder (where the report charts it).
 
 use crate::scenario::Scenario;
+use crate::solar::weather::Weather;
 
 /// The weather of `s` as CSV text, or `None` when the scenario has no weather.
 pub fn weather_csv(s: &Scenario) -> Option<Result<Vec<u8>, csv::Error>> {
-    let (w, site) = (s.weather.as_ref()?, s.site.as_ref()?);
+    let w = s.weather.as_ref()?;
     let planes: Vec<(String, Vec<f64>)> =
         s.pv.iter()
             .filter_map(|p| {
-                let model = p.model.as_ref()?;
+                let (model, site) = (p.model.as_ref()?, s.site.as_ref()?);
                 let poa = model.plane_of_array(site, w, &s.time);
                 Some((p.name.clone(), poa.iter().map(|x| x.total()).collect()))
             })
             .collect();
-    Some(write(s, &planes))
+    Some(write(s, w, &planes))
 }
 
-fn write(s: &Scenario, planes: &[(String, Vec<f64>)]) -> Result<Vec<u8>, csv::Error> {
-    let Some(w) = s.weather.as_ref() else {
-        return Ok(Vec::new());
-    };
+fn write(s: &Scenario, w: &Weather, planes: &[(String, Vec<f64>)]) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::with_capacity(s.time.len * 64));
     let mut header: Vec<String> = [
         "timestamp",

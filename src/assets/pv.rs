@@ -16,6 +16,8 @@ pub struct Pv {
     pub dc_capacity_mw: Option<f64>,
     /// Power the plant could deliver in each step (MW), `≤ capacity_mw`.
     pub available_mw: Vec<f64>,
+    /// The physics model `available_mw` came from, if any.
+    pub model: Option<crate::solar::PvModel>,
 }
 
 impl Pv {
@@ -51,6 +53,7 @@ mod tests {
             capacity_mw: 2.0,
             dc_capacity_mw: None,
             available_mw: vec![0.0, 1.5],
+            model: None,
         };
         assert_eq!(pv.realise(0, 0.3), 0.0);
         assert_eq!(pv.realise(1, 1.0), 1.0);

@@ -13,6 +13,7 @@ macro_rules! outln {
 
 mod compare;
 mod vpp;
+mod weather;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -95,6 +96,18 @@ enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Write the weather a scenario runs on as CSV: GHI, DNI, DHI, temperature, wind and the
+    /// plane-of-array irradiance of each PV modelled from physics.
+    Weather {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Output CSV file [default: standard output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Writes one line to stdout; on a closed pipe, exits with 0 at once (nothing more can be
@@ -118,6 +131,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Validate { scenario } => match read_scenario(&scenario) {
             Ok(source) if source.is_vpp() => vpp::validate(source),
             Ok(source) => validate(source),
+            Err(code) => code,
+        },
+        Command::Weather {
+            scenario,
+            out,
+            force,
+        } => match read_scenario(&scenario) {
+            Ok(source) => weather::run(source, out, force),
             Err(code) => code,
         },
         Command::Run {

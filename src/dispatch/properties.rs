@@ -35,6 +35,7 @@ fn site() -> impl Strategy<Value = Scenario> {
                         name: "pv".into(),
                         capacity_mw: 3.0,
                         dc_capacity_mw: None,
+                        model: None,
                         available_mw: pv,
                     }];
                     s.loads = vec![FixedLoad {

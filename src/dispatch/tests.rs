@@ -52,6 +52,7 @@ fn pv(available: &[f64]) -> Pv {
         name: "pv".into(),
         capacity_mw: 10.0,
         dc_capacity_mw: None,
+        model: None,
         available_mw: available.to_vec(),
     }
 }

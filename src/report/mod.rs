@@ -6,6 +6,7 @@ pub mod charts;
 pub mod fleet;
 pub mod page;
 pub mod view;
+pub mod weather;
 
 use std::path::Path;
 
@@ -21,16 +22,21 @@ pub struct Rendered {
     pub markdown: String,
 }
 
-/// Draws the charts and reports from a folder's `timeseries.csv`, `summary.json` and
-/// `manifest.json`; with `png_dir`, the charts' PNGs are written there too.
+/// Draws the charts and reports from a folder's `timeseries.csv`, `weather.csv` (if the run
+/// has one: the weather chart), `summary.json` and `manifest.json`; with `png_dir`, the
+/// charts' PNGs are written there too.
 pub fn render(
     timeseries: &str,
+    weather: Option<&str>,
     summary: &Value,
     manifest: &Value,
     png_dir: Option<&Path>,
 ) -> Result<Rendered, String> {
     let view = View::from_csv(timeseries)?;
-    let charts = charts::render_all(&view, png_dir)?;
+    let mut charts = charts::render_all(&view, png_dir)?;
+    if let Some(text) = weather {
+        charts.push(weather::weather_chart(text, png_dir)?);
+    }
     Ok(Rendered {
         html: page::html(summary, manifest, &charts),
         markdown: page::markdown(summary, manifest, &charts),
@@ -40,7 +46,12 @@ pub fn render(
 
 /// [`render`] from the three files' text as read from a folder (JSON parsed here), without
 /// PNGs: what `vppsim report` does to a folder, in memory (for the fuzzer).
-pub fn render_files(timeseries: &str, summary: &str, manifest: &str) -> Result<Rendered, String> {
+pub fn render_files(
+    timeseries: &str,
+    weather: Option<&str>,
+    summary: &str,
+    manifest: &str,
+) -> Result<Rendered, String> {
     let parse = |file: &str, text: &str| {
         serde_json::from_str::<Value>(text).map_err(|e| format!("{file}: {e}"))
     };
@@ -48,7 +59,7 @@ pub fn render_files(timeseries: &str, summary: &str, manifest: &str) -> Result<R
         parse("summary.json", summary)?,
         parse("manifest.json", manifest)?,
     );
-    render(timeseries, &summary, &manifest, None)
+    render(timeseries, weather, &summary, &manifest, None)
 }
 
 /// Draws the charts and writes them with both reports into the folder `dir`; returns the
@@ -56,10 +67,12 @@ pub fn render_files(timeseries: &str, summary: &str, manifest: &str) -> Result<R
 pub fn write_report(
     dir: &Path,
     timeseries: &str,
+    weather: Option<&str>,
     summary: &Value,
     manifest: &Value,
 ) -> Result<Vec<String>, WriteError> {
-    let rendered = render(timeseries, summary, manifest, Some(dir)).map_err(WriteError::Report)?;
+    let rendered =
+        render(timeseries, weather, summary, manifest, Some(dir)).map_err(WriteError::Report)?;
     let mut written = Vec::new();
     for c in &rendered.charts {
         write_file(dir, &format!("{}.svg", c.name), c.svg.as_bytes())?;
@@ -117,9 +130,16 @@ fn rebuild_claimed(claim: &Claim, folder: &Path, prefix: &str) -> Result<(), Wri
         parse("summary.json", &summary)?,
         parse("manifest.json", &manifest)?,
     );
+    let weather = std::fs::read_to_string(folder.join("weather.csv")).ok();
     // Drawn into a staging folder: a folder that cannot be drawn is left untouched.
     let staging = claim.stage("report")?;
-    let written = write_report(staging.path(), &timeseries, &summary, &manifest)?;
+    let written = write_report(
+        staging.path(),
+        &timeseries,
+        weather.as_deref(),
+        &summary,
+        &manifest,
+    )?;
     let moved: Vec<(String, String)> = written
         .into_iter()
         .map(|f| (f.clone(), format!("{prefix}{f}")))

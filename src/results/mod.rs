@@ -3,11 +3,13 @@
 pub mod folder;
 mod kpis;
 pub mod manifest;
+mod weather;
 mod write;
 
 pub use folder::{Claim, Staging, write_file};
 pub use kpis::{DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
+pub use weather::weather_csv;
 pub use write::{RunOutput, WriteError, pretty, timeseries_csv, write_results, write_run};
 
 use serde::Serialize;

@@ -190,8 +190,19 @@ pub fn write_run(
     let manifest =
         serde_json::to_value(manifest(writing.elapsed())).expect("a manifest serialises");
     write_file(dir, "manifest.json", &pretty(&manifest))?;
+    // Synthetic weather is part of the run's outcome: kept beside it, and charted.
+    let weather = match scenario.weather.as_ref().filter(|w| w.synthetic) {
+        Some(_) => super::weather_csv(scenario)
+            .transpose()
+            .map_err(|e| WriteError::Report(format!("weather.csv: {e}")))?,
+        None => None,
+    };
+    if let Some(bytes) = &weather {
+        write_file(dir, "weather.csv", bytes)?;
+    }
     if with_report {
-        crate::report::write_report(dir, &csv, &summary, &manifest)?;
+        let weather = weather.as_deref().map(String::from_utf8_lossy);
+        crate::report::write_report(dir, &csv, weather.as_deref(), &summary, &manifest)?;
     }
     Ok(())
 }

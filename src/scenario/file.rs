@@ -127,6 +127,10 @@ pub struct WeatherFileTable {
 pub struct SyntheticWeatherTable {
     /// Monthly climate statistics CSV (see data/solar/xining_climate.csv).
     pub climate: Spanned<String>,
+    /// Observed annual statistics CSV whose `ghi_sd_detrended_kwh_m2` sets the year-to-year
+    /// spread (see data/solar/xining_52866_annual_stats.csv); without it, only the daily
+    /// weather varies from year to year.
+    pub annual: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,10 +1,11 @@
-//! Scenarios: the file as written (`file`), its checks and resolution (`resolve`, `park`) and
+//! Scenarios: the file as written (`file`), its checks and resolution (`resolve`, `park`, `weather`) and
 //! the immutable, fully resolved [`Scenario`] the engine runs.
 
 pub mod file;
 mod park;
 pub(crate) mod resolve;
 pub(crate) mod values;
+mod weather;
 
 use std::path::{Path, PathBuf};
 

@@ -1,22 +1,20 @@
-//! Resolution of the park's physical models: site and weather, PV from physics, data
-//! centres and EV hubs. Like the rest of `resolve`, every problem is recorded and checking
+//! Resolution of the park's physical models: site, PV from physics, data centres and EV
+//! hubs (weather: [`weather`](super::weather)). Like the rest of `resolve`, every problem is recorded and checking
 //! goes on.
 
 use chrono::DateTime;
 use toml::Spanned;
 
 use super::file::{self, Raw};
-use super::values::{Checker, ColumnRef, SeriesKind};
+use super::values::{Checker, SeriesKind};
 use crate::assets::datacenter::{AiJob, Cooling, Datacenter, JobGenerator, PowerCapping};
 use crate::assets::ev::{ChargerClass, EvHub, Session, generate_sessions};
 use crate::rng::Rng;
-use crate::solar::clearsky::SOLAR_CONSTANT;
 use crate::solar::irradiance::Transposition;
-use crate::solar::irradiance::erbs;
 use crate::solar::pvsystem::{CellTemperature, Electrical};
-use crate::solar::spa::{Site, SunTrack};
+use crate::solar::spa::Site;
 use crate::solar::tracking::SingleAxis;
-use crate::solar::weather::{MonthClimate, Weather, synthetic};
+use crate::solar::weather::Weather;
 use crate::solar::{Mount, PvModel};
 use crate::time::{TimeGrid, parse_duration};
 use crate::units::Dimension;
@@ -44,162 +42,6 @@ pub fn site(c: &mut Checker, s: &Spanned<file::SiteTable>) -> Option<Site> {
     );
     let elevation = c.quantity(&s.elevation, Dimension::Length, "site.elevation");
     Some(Site::new(lat?, lon?, elevation?))
-}
-
-pub fn weather(
-    c: &mut Checker,
-    w: &Spanned<file::WeatherTable>,
-    site: Option<&Site>,
-    time: &TimeGrid,
-    seed: u64,
-) -> Option<Weather> {
-    let hint = "give [weather] either file = { ... } or synthetic = { climate = \"...\" }";
-    match (&w.get_ref().file, &w.get_ref().synthetic) {
-        (Some(f), None) => weather_file(c, f, site, time),
-        (None, Some(s)) => {
-            let Some(site) = site else {
-                c.report(
-                    "missing-key",
-                    "synthetic weather needs a [site] with latitude, longitude and elevation"
-                        .into(),
-                    w.span(),
-                    "add [site]",
-                );
-                return None;
-            };
-            let climate = climate(c, &s.get_ref().climate)?;
-            Some(synthetic(time, site, &climate, stream(seed, 1).next_u64()))
-        }
-        _ => {
-            c.report(
-                "weather-source",
-                "weather needs exactly one of file and synthetic".into(),
-                w.span(),
-                hint,
-            );
-            None
-        }
-    }
-}
-
-fn weather_file(
-    c: &mut Checker,
-    f: &Spanned<file::WeatherFileTable>,
-    site: Option<&Site>,
-    time: &TimeGrid,
-) -> Option<Weather> {
-    let spec = f.get_ref();
-    // Irradiance (W/m²), temperature (°C) and wind (m/s) have fixed units: no scaling.
-    let mut column = |name: &str| {
-        let at = ColumnRef {
-            file: spec.file.get_ref(),
-            column: name,
-            time_column: spec.time_column.as_deref(),
-        };
-        c.csv_column(at, 1.0, f.span(), &format!("weather column '{name}'"), time)
-    };
-    let ghi = column(&spec.ghi);
-    let temp = column(&spec.temperature);
-    let wind = column(&spec.wind);
-    let (dni, dhi) = match (&spec.dni, &spec.dhi) {
-        (Some(a), Some(b)) => (Some(column(a)?), Some(column(b)?)),
-        (None, None) => (None, None),
-        _ => {
-            c.report(
-                "weather-source",
-                "give both dni and dhi columns, or neither (then Erbs decomposition is used)"
-                    .into(),
-                f.span(),
-                "",
-            );
-            return None;
-        }
-    };
-    let ghi = ghi?;
-    let (dni, dhi) = match (dni, dhi, site) {
-        (Some(dni), Some(dhi), _) => (dni, dhi),
-        (_, _, Some(site)) => decompose(&ghi, site, time),
-        _ => {
-            c.report(
-                "missing-key",
-                "splitting GHI into DNI and DHI needs the sun's position: add [site]".into(),
-                f.span(),
-                "add [site], or give dni and dhi columns",
-            );
-            return None;
-        }
-    };
-    Some(Weather {
-        ghi,
-        dni,
-        dhi,
-        temp_air: temp?,
-        wind: wind?,
-    })
-}
-
-/// DNI and DHI from GHI by Erbs decomposition, the sun at the middle of each step.
-fn decompose(ghi: &[f64], site: &Site, time: &TimeGrid) -> (Vec<f64>, Vec<f64>) {
-    let mut track = SunTrack::new(*site);
-    (0..time.len)
-        .map(|t| {
-            let sun = track.at(time.instant(t).timestamp() as f64 + time.step_seconds as f64 / 2.0);
-            let sky = erbs(
-                ghi[t],
-                sun.zenith,
-                SOLAR_CONSTANT / (sun.radius_au * sun.radius_au),
-            );
-            (sky.dni, sky.dhi)
-        })
-        .unzip()
-}
-
-/// Monthly climate statistics from a CSV with one row per month.
-fn climate(c: &mut Checker, path: &Spanned<String>) -> Option<[MonthClimate; 12]> {
-    let file = c.csv_file(path.get_ref(), path.span(), "weather climate")?;
-    let table = c.csv.get(&file).ok()?;
-    let names = [
-        "kc_mean",
-        "kc_p10",
-        "kc_p50",
-        "kc_p90",
-        "kc_p98",
-        "frac_clear",
-        "frac_partly",
-        "frac_overcast",
-        "kc_lag1_autocorr",
-        "linke_turbidity",
-        "temp_mean_c",
-        "temp_half_range_c",
-        "wind_ms",
-    ];
-    let mut columns = Vec::new();
-    let mut problems = Vec::new();
-    for name in names {
-        match table.numbers(name) {
-            Ok(v) if v.len() == 12 => columns.push(v),
-            Ok(v) => problems.push(crate::diagnostic::Problem::new(
-                "csv-length",
-                format!("climate file has {} rows, one per month is needed", v.len()),
-                crate::diagnostic::Location::File(file.clone()),
-            )),
-            Err(ps) => problems.extend(ps),
-        }
-    }
-    if !problems.is_empty() {
-        c.problems.extend(problems);
-        return None;
-    }
-    Some(std::array::from_fn(|m| MonthClimate {
-        kc_mean: columns[0][m],
-        kc_quantiles: [columns[1][m], columns[2][m], columns[3][m], columns[4][m]],
-        fractions: [columns[5][m], columns[6][m], columns[7][m]],
-        kc_lag1: columns[8][m],
-        linke_turbidity: columns[9][m],
-        temp_mean_c: columns[10][m],
-        temp_half_range_c: columns[11][m],
-        wind_ms: columns[12][m],
-    }))
 }
 
 pub fn pv_model(

@@ -8,9 +8,9 @@ use chrono::{DateTime, Datelike, Timelike};
 use toml::Spanned;
 
 use super::file::{self, Raw, ScenarioFile, SiteTables};
-use super::park;
 use super::values::{Checker, Extras, SeriesKind};
 use super::{DispatchSettings, Scenario, Strategy};
+use super::{park, weather};
 use crate::assets::grid::DemandCharge;
 use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv};
 use crate::diagnostic::{Location, Problem, Problems};
@@ -75,7 +75,7 @@ pub fn site_scenario(
     let site = raw.location.and_then(|s| park::site(c, s));
     let weather = raw
         .weather
-        .and_then(|w| park::weather(c, w, site.as_ref(), time, header.weather_seed));
+        .and_then(|w| weather::weather(c, w, site.as_ref(), time, header.weather_seed));
     let physics = Physics {
         declared: raw.location.is_some() && raw.weather.is_some(),
         site: site.as_ref(),
@@ -312,7 +312,7 @@ fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid, physics: &Physics) ->
         &format!("pv '{name}': capacity"),
     );
     let field = format!("pv '{name}': availability");
-    let (available, dc_capacity) = match (&t.availability, &t.model) {
+    let (available, model) = match (&t.availability, &t.model) {
         (Some(a), None) => {
             let available = c.series(a, power_series(Some(capacity)), &field, time)?;
             let capacity = capacity?;
@@ -344,10 +344,7 @@ fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid, physics: &Physics) ->
                 }
                 return None;
             };
-            (
-                model.ac_power(site, weather, time),
-                Some(model.electrical.dc_mw),
-            )
+            (model.ac_power(site, weather, time), Some(model))
         }
         _ => {
             c.report(
@@ -362,8 +359,9 @@ fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid, physics: &Physics) ->
     Some(Pv {
         name: name.clone(),
         capacity_mw: capacity?,
-        dc_capacity_mw: dc_capacity,
+        dc_capacity_mw: model.as_ref().map(|m| m.electrical.dc_mw),
         available_mw: available,
+        model,
     })
 }
 

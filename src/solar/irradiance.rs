@@ -1,9 +1,7 @@
-//! From horizontal irradiance to the plane of the array (W/m²).
+//! From horizontal irradiance to the plane of the array (W/m²). (GHI is split into DNI and
+//! DHI in [`decomposition`](super::decomposition).)
 //!
 //! - Extraterrestrial normal irradiance `E0 = S / R²` with R the Earth–sun distance (AU).
-//! - Decomposition: D. G. Erbs, S. A. Klein, J. A. Duffie, "Estimation of the diffuse
-//!   radiation fraction for hourly, daily and monthly-average global radiation",
-//!   Solar Energy 28(4), 293–302 (1982).
 //! - Transposition of sky diffuse: isotropic (Liu & Jordan 1963); J. E. Hay and J. A.
 //!   Davies (1980), "Calculation of the solar radiation incident on an inclined surface";
 //!   R. Perez et al., "Modeling daylight availability and irradiance components from direct
@@ -35,33 +33,6 @@ pub struct PlaneOfArray {
 impl PlaneOfArray {
     pub fn total(&self) -> f64 {
         self.beam + self.sky_diffuse + self.ground_diffuse
-    }
-}
-
-/// Erbs (1982): DNI and DHI from GHI, with the clearness index `kt = GHI / (E0·cos z)`.
-/// Below cos z = 0.065 all irradiance is taken as diffuse.
-pub fn erbs(ghi: f64, zenith_deg: f64, dni_extra: f64) -> Irradiance {
-    let cos_z = zenith_deg.to_radians().cos();
-    if ghi <= 0.0 || cos_z < 0.065 {
-        return Irradiance {
-            ghi: ghi.max(0.0),
-            dni: 0.0,
-            dhi: ghi.max(0.0),
-        };
-    }
-    let kt = (ghi / (dni_extra * cos_z)).clamp(0.0, 1.0);
-    let diffuse_fraction = if kt <= 0.22 {
-        1.0 - 0.09 * kt
-    } else if kt <= 0.80 {
-        0.9511 - 0.1604 * kt + 4.388 * kt.powi(2) - 16.638 * kt.powi(3) + 12.336 * kt.powi(4)
-    } else {
-        0.165
-    };
-    let dhi = diffuse_fraction * ghi;
-    Irradiance {
-        ghi,
-        dni: (ghi - dhi) / cos_z,
-        dhi,
     }
 }
 
@@ -170,19 +141,6 @@ fn perez(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn erbs_diffuse_fraction_by_hand() {
-        // E0 = 1361, z = 0: kt = GHI/1361. kt = 0.1 → DF = 1 − 0.009 = 0.991;
-        // kt = 0.5 → DF = 0.9511 − 0.0802 + 1.097 − 2.07975 + 0.771 = 0.65915; kt > 0.8 → 0.165.
-        let low = erbs(136.1, 0.0, 1361.0);
-        assert!((low.dhi / low.ghi - 0.991).abs() < 1e-9);
-        let mid = erbs(680.5, 0.0, 1361.0);
-        assert!((mid.dhi / mid.ghi - 0.65915).abs() < 1e-9);
-        assert!((mid.dni - (680.5 - mid.dhi)).abs() < 1e-9);
-        let high = erbs(1200.0, 0.0, 1361.0);
-        assert!((high.dhi / high.ghi - 0.165).abs() < 1e-12);
-    }
 
     #[test]
     fn incidence_angle_by_hand() {

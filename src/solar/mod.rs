@@ -1,9 +1,15 @@
 //! Solar physics: sun position ([`spa`]), clear sky ([`clearsky`]), plane-of-array
 //! irradiance ([`irradiance`]), single-axis trackers ([`tracking`]), module and inverter
-//! ([`pvsystem`]) and weather ([`weather`]). [`PvModel::ac_power`] chains them into a PV
+//! ([`pvsystem`]) and weather ([`weather`]: from a file, or synthetic from the monthly
+//! [`climate`] through the [`daily_sky`], the [`clouds`] within each day and the
+//! [`decomposition`] of GHI). [`PvModel::ac_power`] chains them into a PV
 //! plant's AC output per step.
 
 pub mod clearsky;
+pub mod climate;
+pub mod clouds;
+pub mod daily_sky;
+pub mod decomposition;
 pub mod irradiance;
 pub mod pvsystem;
 pub mod spa;
@@ -13,7 +19,7 @@ pub mod weather;
 use serde::Serialize;
 
 use clearsky::{Irradiance, SOLAR_CONSTANT};
-use irradiance::{Plane, Transposition};
+use irradiance::{Plane, PlaneOfArray, Transposition};
 use pvsystem::{CellTemperature, Electrical, iam_ashrae};
 use spa::{Site, SunTrack};
 use tracking::SingleAxis;
@@ -45,6 +51,32 @@ pub struct PvModel {
 impl PvModel {
     /// AC output (MW) per step; the sun is taken at the middle of each step.
     pub fn ac_power(&self, site: &Site, weather: &Weather, time: &TimeGrid) -> Vec<f64> {
+        self.plane_of_array(site, weather, time)
+            .iter()
+            .enumerate()
+            .map(|(t, poa)| {
+                if weather.ghi[t] <= 0.0 {
+                    return 0.0;
+                }
+                let effective = poa.beam * iam_ashrae(poa.aoi, self.iam_b0)
+                    + poa.sky_diffuse
+                    + poa.ground_diffuse;
+                let tc =
+                    self.cell_temperature
+                        .cell(poa.total(), weather.temp_air[t], weather.wind[t]);
+                self.electrical.ac_power(effective, tc)
+            })
+            .collect()
+    }
+
+    /// Irradiance on the modules' plane per step (W/m²), the sun at the middle of each step;
+    /// zero where GHI is.
+    pub fn plane_of_array(
+        &self,
+        site: &Site,
+        weather: &Weather,
+        time: &TimeGrid,
+    ) -> Vec<PlaneOfArray> {
         let mut track = SunTrack::new(*site);
         (0..time.len)
             .map(|t| {
@@ -56,7 +88,7 @@ impl PvModel {
                     dhi: weather.dhi[t],
                 };
                 if sky.ghi <= 0.0 {
-                    return 0.0;
+                    return PlaneOfArray::default();
                 }
                 let (tilt, azimuth) = match self.mount {
                     Mount::Fixed { tilt, azimuth } => (tilt, azimuth),
@@ -72,14 +104,7 @@ impl PvModel {
                     model: self.transposition,
                 };
                 let extra = SOLAR_CONSTANT / (sun.radius_au * sun.radius_au);
-                let poa = plane.irradiance(sun.zenith, sun.azimuth, sky, extra);
-                let effective = poa.beam * iam_ashrae(poa.aoi, self.iam_b0)
-                    + poa.sky_diffuse
-                    + poa.ground_diffuse;
-                let tc =
-                    self.cell_temperature
-                        .cell(poa.total(), weather.temp_air[t], weather.wind[t]);
-                self.electrical.ac_power(effective, tc)
+                plane.irradiance(sun.zenith, sun.azimuth, sky, extra)
             })
             .collect()
     }

@@ -14,3 +14,4 @@ mod robustness;
 mod strategies;
 mod support;
 mod vpp;
+mod weather;

@@ -1,0 +1,284 @@
+//! Resolution of the weather: a CSV file (GHI split by BRL where DNI and DHI are not
+//! given) or the synthetic generator calibrated to a climate file. Like the rest of
+//! `resolve`, every problem is recorded and checking goes on.
+
+use toml::Spanned;
+
+use super::file;
+use super::park::stream;
+use super::values::{Checker, ColumnRef};
+use crate::diagnostic::{Location, Problem};
+use crate::solar::climate::MonthClimate;
+use crate::solar::daily_sky::DailySky;
+use crate::solar::decomposition::brl;
+use crate::solar::spa::Site;
+use crate::solar::weather::{Weather, sun_steps, synthetic};
+use crate::time::TimeGrid;
+
+pub fn weather(
+    c: &mut Checker,
+    w: &Spanned<file::WeatherTable>,
+    site: Option<&Site>,
+    time: &TimeGrid,
+    seed: u64,
+) -> Option<Weather> {
+    let hint = "give [weather] either file = { ... } or synthetic = { climate = \"...\" }";
+    match (&w.get_ref().file, &w.get_ref().synthetic) {
+        (Some(f), None) => weather_file(c, f, site, time),
+        (None, Some(s)) => {
+            let Some(site) = site else {
+                c.report(
+                    "missing-key",
+                    "synthetic weather needs a [site] with latitude, longitude and elevation"
+                        .into(),
+                    w.span(),
+                    "add [site]",
+                );
+                return None;
+            };
+            let spec = s.get_ref();
+            let climate = climate(c, &spec.climate);
+            let annual = match &spec.annual {
+                Some(path) => Some(annual_sd(c, path)?),
+                None => None,
+            };
+            let climate = climate?;
+            let sky = match DailySky::new(&climate, annual) {
+                Ok(sky) => sky,
+                Err(e) => {
+                    c.report(
+                        "climate-statistics",
+                        format!("weather climate {}: {e}", spec.climate.get_ref()),
+                        spec.climate.span(),
+                        "the kc quantiles must increase with p, and share_overcast and 1 − share_clear must fall where kc crosses 0.55 and 0.80",
+                    );
+                    return None;
+                }
+            };
+            Some(synthetic(
+                time,
+                site,
+                &climate,
+                &sky,
+                stream(seed, 1).next_u64(),
+            ))
+        }
+        _ => {
+            c.report(
+                "weather-source",
+                "weather needs exactly one of file and synthetic".into(),
+                w.span(),
+                hint,
+            );
+            None
+        }
+    }
+}
+
+fn weather_file(
+    c: &mut Checker,
+    f: &Spanned<file::WeatherFileTable>,
+    site: Option<&Site>,
+    time: &TimeGrid,
+) -> Option<Weather> {
+    let spec = f.get_ref();
+    // Irradiance (W/m²), temperature (°C) and wind (m/s) have fixed units: no scaling.
+    let mut column = |name: &str| {
+        let at = ColumnRef {
+            file: spec.file.get_ref(),
+            column: name,
+            time_column: spec.time_column.as_deref(),
+        };
+        c.csv_column(at, 1.0, f.span(), &format!("weather column '{name}'"), time)
+    };
+    let ghi = column(&spec.ghi);
+    let temp = column(&spec.temperature);
+    let wind = column(&spec.wind);
+    let (dni, dhi) = match (&spec.dni, &spec.dhi) {
+        (Some(a), Some(b)) => (Some(column(a)?), Some(column(b)?)),
+        (None, None) => (None, None),
+        _ => {
+            c.report(
+                "weather-source",
+                "give both dni and dhi columns, or neither (then the BRL decomposition is used)"
+                    .into(),
+                f.span(),
+                "",
+            );
+            return None;
+        }
+    };
+    let ghi = ghi?;
+    let (dni, dhi) = match (dni, dhi, site) {
+        (Some(dni), Some(dhi), _) => (dni, dhi),
+        (_, _, Some(site)) => decompose(&ghi, site, time),
+        _ => {
+            c.report(
+                "missing-key",
+                "splitting GHI into DNI and DHI needs the sun's position: add [site]".into(),
+                f.span(),
+                "add [site], or give dni and dhi columns",
+            );
+            return None;
+        }
+    };
+    Some(Weather {
+        ghi,
+        dni,
+        dhi,
+        temp_air: temp?,
+        wind: wind?,
+        synthetic: false,
+    })
+}
+
+/// DNI and DHI from GHI by the BRL decomposition, the sun at the middle of each step.
+fn decompose(ghi: &[f64], site: &Site, time: &TimeGrid) -> (Vec<f64>, Vec<f64>) {
+    brl(ghi, &sun_steps(time, site))
+}
+
+/// Columns of the climate CSV: the observed daily-sky statistics (named as in
+/// data/solar/xining_52866_daily_kc_stats.csv), then the site's turbidity and weather normals.
+const CLIMATE_COLUMNS: [&str; 21] = [
+    "kc_p05",
+    "kc_p10",
+    "kc_p20",
+    "kc_p30",
+    "kc_p40",
+    "kc_p50",
+    "kc_p60",
+    "kc_p70",
+    "kc_p80",
+    "kc_p90",
+    "kc_p95",
+    "kc_p98",
+    "share_clear",
+    "share_overcast",
+    "kc_lag1",
+    "ghi_clearsky_kwh_m2_day",
+    "linke_turbidity",
+    "temp_mean_c",
+    "temp_half_range_c",
+    "wind_ms",
+    "month",
+];
+
+/// Monthly climate statistics from a CSV with one row per month (January first).
+fn climate(c: &mut Checker, path: &Spanned<String>) -> Option<[MonthClimate; 12]> {
+    let file = c.csv_file(path.get_ref(), path.span(), "weather climate")?;
+    let table = c.csv.get(&file).ok()?;
+    let mut columns = Vec::new();
+    let mut problems = Vec::new();
+    for name in CLIMATE_COLUMNS {
+        match table.numbers(name) {
+            Ok(v) if v.len() == 12 => columns.push(v),
+            Ok(v) => problems.push(Problem::new(
+                "csv-length",
+                format!("climate file has {} rows, one per month is needed", v.len()),
+                Location::File(file.clone()),
+            )),
+            Err(ps) => problems.extend(ps.into_iter().map(|p| {
+                if p.code == "csv-column-missing" {
+                    let message = format!("weather climate: {} ({})", p.message, meaning(name));
+                    Problem { message, ..p }.hint(format!(
+                        "add column '{name}' with one value per month; the daily clear-sky statistics are columns of the same name in data/solar/xining_52866_daily_kc_stats.csv, and data/solar/xining_climate.csv shows the whole format"
+                    ))
+                } else {
+                    p
+                }
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        c.problems.extend(problems);
+        return None;
+    }
+    let months: Vec<f64> = (1..=12).map(f64::from).collect();
+    if columns[20] != months {
+        c.report(
+            "climate-statistics",
+            format!(
+                "weather climate {}: the months must be 1 to 12 in order",
+                path.get_ref()
+            ),
+            path.span(),
+            "one row per calendar month, January first",
+        );
+        return None;
+    }
+    let bad = (0..12).find(|&m| {
+        let fractions = [columns[12][m], columns[13][m], columns[14][m].abs()];
+        fractions.iter().any(|f| !(0.0..=1.0).contains(f))
+            || columns[12][m] + columns[13][m] > 1.0
+            || columns[..12].iter().any(|q| q[m] < 0.0)
+            || columns[15][m] <= 0.0
+            || columns[16][m] < 1.0
+    });
+    if let Some(m) = bad {
+        c.report(
+            "climate-statistics",
+            format!(
+                "weather climate {}: month {} has a value out of range",
+                path.get_ref(),
+                m + 1
+            ),
+            path.span(),
+            "shares and kc_lag1 lie in 0..1 (the shares summing to at most 1), kc quantiles are non-negative, the clear-sky sum is positive and the Linke turbidity at least 1",
+        );
+        return None;
+    }
+    Some(std::array::from_fn(|m| MonthClimate {
+        kc_quantiles: std::array::from_fn(|i| columns[i][m]),
+        share_clear: columns[12][m],
+        share_overcast: columns[13][m],
+        kc_lag1: columns[14][m],
+        ghi_clearsky_kwh_m2_day: columns[15][m],
+        linke_turbidity: columns[16][m],
+        temp_mean_c: columns[17][m],
+        temp_half_range_c: columns[18][m],
+        wind_ms: columns[19][m],
+    }))
+}
+
+/// What a climate column holds, for the message when it is missing.
+fn meaning(column: &str) -> String {
+    match column {
+        "share_clear" => "share of days with daily clear-sky index kc ≥ 0.80".into(),
+        "share_overcast" => "share of days with kc < 0.55".into(),
+        "kc_lag1" => "lag-1 autocorrelation of daily kc within the month".into(),
+        "ghi_clearsky_kwh_m2_day" => "mean daily clear-sky GHI, kWh/m²".into(),
+        "linke_turbidity" => "monthly Linke turbidity".into(),
+        "temp_mean_c" | "temp_half_range_c" | "wind_ms" => "monthly weather normal".into(),
+        "month" => "calendar month, 1–12".into(),
+        q => {
+            let p = q.trim_start_matches("kc_p").trim_start_matches('0');
+            format!("the {p}th percentile of daily kc")
+        }
+    }
+}
+
+/// The observed standard deviation of annual GHI (kWh/m²): column `ghi_sd_detrended_kwh_m2`
+/// of a one-row CSV (data/solar/xining_52866_annual_stats.csv).
+fn annual_sd(c: &mut Checker, path: &Spanned<String>) -> Option<f64> {
+    let file = c.csv_file(path.get_ref(), path.span(), "weather annual statistics")?;
+    let table = c.csv.get(&file).ok()?;
+    match table.numbers("ghi_sd_detrended_kwh_m2") {
+        Ok(v) if v.len() == 1 && v[0] > 0.0 => Some(v[0]),
+        Ok(_) => {
+            c.report(
+                "climate-statistics",
+                format!(
+                    "weather annual statistics {}: need one row with a positive ghi_sd_detrended_kwh_m2",
+                    path.get_ref()
+                ),
+                path.span(),
+                "the standard deviation of annual GHI (kWh/m²) over the observed years, trend removed",
+            );
+            None
+        }
+        Err(ps) => {
+            c.problems.extend(ps);
+            None
+        }
+    }
+}

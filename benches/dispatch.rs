@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use vppsim::dispatch::{Context, Inputs, WindowModel, built_in};
-use vppsim::model::SolverOptions;
+use vppsim::model::{Method, Presolve, Solver, SolverOptions};
 use vppsim::scenario::{self, Scenario, Strategy};
 use vppsim::sim::{SimState, simulate};
 
@@ -26,21 +26,20 @@ fn reference(steps: usize) -> Scenario {
         .scenario
 }
 
-fn ready_model(
-    s: &Scenario,
-    state: &SimState,
-    options: &SolverOptions,
-) -> vppsim::model::ReadyModel {
+/// The whole horizon's LP built and handed to a new HiGHS model.
+fn ready_model(s: &Scenario, state: &SimState, options: &SolverOptions) -> Solver {
     let ctx = Context {
         scenario: s,
         state,
         start: 0,
         len: s.time.len,
     };
-    WindowModel::build(&ctx, Default::default(), &Inputs::truth(&ctx), true)
+    let lp = WindowModel::build(&ctx, Default::default(), &Inputs::truth(&ctx), true)
         .lp
-        .into_model(options)
-        .expect("model builds")
+        .finish();
+    let mut solver = Solver::new(options).expect("HiGHS starts");
+    solver.load(lp).expect("model loads");
+    solver
 }
 
 fn dispatch(c: &mut Criterion) {
@@ -58,7 +57,7 @@ fn dispatch(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("solve", steps), &steps, |b, _| {
             b.iter_batched(
                 || ready_model(&s, &state, &options),
-                |m| m.solve().expect("optimal"),
+                |mut m| m.solve().expect("optimal"),
                 BatchSize::PerIteration,
             )
         });
@@ -79,20 +78,21 @@ fn highs_options(c: &mut Criterion) {
     let s = reference(35040);
     let state = SimState::initial(&s);
     for (method, presolve) in [
-        ("ipm", "off"),
-        ("ipm", "on"),
-        ("simplex", "on"),
-        ("simplex", "off"),
+        (Method::Ipm, Presolve::Off),
+        (Method::Ipm, Presolve::On),
+        (Method::Simplex, Presolve::On),
+        (Method::Simplex, Presolve::Off),
     ] {
         let options = SolverOptions {
-            method: method.into(),
-            presolve: presolve.into(),
+            method,
+            presolve,
             ..SolverOptions::default()
         };
-        group.bench_function(format!("{method}-presolve-{presolve}"), |b| {
+        let name = format!("{}-presolve-{}", method.name(), presolve.name());
+        group.bench_function(name, |b| {
             b.iter_batched(
                 || ready_model(&s, &state, &options),
-                |m| m.solve().expect("optimal"),
+                |mut m| m.solve().expect("optimal"),
                 BatchSize::PerIteration,
             )
         });

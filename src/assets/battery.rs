@@ -16,10 +16,9 @@
 //!   (`charge ≤ charge_mw·mode`, `discharge ≤ discharge_mw·(1 − mode)`; rows
 //!   `charge_mode[t]`, `discharge_mode[t]`). Elsewhere doing both never lowers the objective.
 
-use good_lp::{Expression, constraint};
 use serde::Serialize;
 
-use crate::model::{Bus, LpBuilder, Term, VarBlock};
+use crate::model::{Bus, Linear, LpBuilder, Term, VarBlock};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Battery {
@@ -74,55 +73,59 @@ impl Battery {
             (self.soc_min_mwh, self.soc_max_mwh)
         });
         let rows = (0..n).map(|t| {
-            let previous = if t == 0 {
-                Expression::from(soc_start_mwh)
+            let mut row = Linear::with_capacity(4)
+                .plus(1.0, soc.col(t))
+                .plus(-self.charge_efficiency * dt, charge.col(t))
+                .plus(dt / self.discharge_efficiency, discharge.col(t));
+            if t == 0 {
+                row.add_constant(-soc_start_mwh);
             } else {
-                Expression::from(soc.var(t - 1))
-            };
-            constraint::eq(
-                soc.var(t) - previous - self.charge_efficiency * dt * charge.var(t)
-                    + (dt / self.discharge_efficiency) * discharge.var(t),
-                0.0,
-            )
+                row.add(-1.0, soc.col(t - 1));
+            }
+            row.eq(0.0)
         });
         lp.rows(format!("{name}.soc_balance"), start, rows);
         let mut final_shortfall = None;
         if ends_horizon {
-            let mut last = Expression::from(soc.var(n - 1));
+            let mut last = Linear::default().plus(1.0, soc.col(n - 1));
             if let Some(penalty) = shortfall_penalty {
                 let short = lp.variables(format!("{name}.soc_final_shortfall"), 0, 1, |_| {
                     (0.0, self.soc_final_mwh)
                 });
                 lp.cost(Term::Penalty, penalty, &short, 0);
-                last += short.var(0);
+                last.add(1.0, short.col(0));
                 final_shortfall = Some(short);
             }
             lp.rows(
                 format!("{name}.soc_final"),
                 0,
-                [constraint::geq(last, self.soc_final_mwh)],
+                [last.geq(self.soc_final_mwh)],
             );
         }
         let wear = self.throughput_cost_cny_per_mwh * dt;
         for t in 0..n {
             lp.cost(Term::Cost, wear, &charge, t);
             lp.cost(Term::Cost, wear, &discharge, t);
-            bus.inject(t, 1.0, discharge.var(t));
-            bus.inject(t, -1.0, charge.var(t));
+            bus.inject(t, 1.0, discharge.col(t));
+            bus.inject(t, -1.0, charge.col(t));
         }
         for run in exclusive.chunk_by(|a, b| b == &(a + 1)) {
             let first = start + run[0];
             let mode = lp.binaries(format!("{name}.mode"), first, run.len());
             let (cmax, dmax) = (self.charge_mw, self.discharge_mw);
-            let rows = run
-                .iter()
-                .enumerate()
-                .map(|(k, &t)| constraint::leq(charge.var(t) - cmax * mode.var(k), 0.0));
+            let rows = run.iter().enumerate().map(|(k, &t)| {
+                Linear::default()
+                    .plus(1.0, charge.col(t))
+                    .plus(-cmax, mode.col(k))
+                    .leq(0.0)
+            });
             lp.rows(format!("{name}.charge_mode"), first, rows);
-            let rows = run
-                .iter()
-                .enumerate()
-                .map(|(k, &t)| constraint::leq(discharge.var(t) + dmax * mode.var(k), dmax));
+            let rows = run.iter().enumerate().map(|(k, &t)| {
+                Linear::default()
+                    .plus(1.0, discharge.col(t))
+                    .plus(dmax, mode.col(k))
+                    .leq(dmax)
+            });
             lp.rows(format!("{name}.discharge_mode"), first, rows);
         }
         BatteryVars {

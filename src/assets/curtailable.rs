@@ -32,7 +32,7 @@ impl CurtailableLoad {
         let cost = self.price_cny_per_mwh * dt;
         for k in 0..n {
             lp.cost(Term::Cost, cost, &curtailed, k);
-            bus.inject(k, self.overhead[start + k], curtailed.var(k));
+            bus.inject(k, self.overhead[start + k], curtailed.col(k));
         }
         curtailed
     }

@@ -19,10 +19,9 @@
 //! columns and no energy row; its power enters the bus as a constant. The optimum is the
 //! same, the LP smaller (on the park year: 1,951 such sessions, 6,179 columns).
 
-use good_lp::{Constraint, Expression, constraint};
 use serde::Serialize;
 
-use crate::model::{Bus, LpBuilder, Term, VarBlock};
+use crate::model::{Bus, Linear, LpBuilder, Row, Term, VarBlock};
 
 /// A span of steps `start..end` in which `energy_mwh` must be delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -136,17 +135,17 @@ impl FlexibleLoad {
             let power = lp.variables(format!("{}.power", self.name), from, to - from, |k| {
                 (0.0, self.max_at(from + k))
             });
-            let mut delivered = Expression::with_capacity(to - from);
+            let mut delivered = Linear::with_capacity(to - from + 1);
             for t in from..to {
-                delivered.add_mul(dt, power.var(t - from));
-                bus.inject(t - start, -self.bus_factor(t), power.var(t - from));
+                delivered.add(dt, power.col(t - from));
+                bus.inject(t - start, -self.bus_factor(t), power.col(t - from));
             }
             if let (Some(penalty), true) = (shortfall_penalty, window.end <= end) {
                 let short = lp.variables(format!("{}.shortfall", self.name), w, 1, |_| {
                     (0.0, owed.max(0.0))
                 });
                 lp.cost(Term::Penalty, penalty, &short, 0);
-                delivered += short.var(0);
+                delivered.add(1.0, short.col(0));
                 shortfalls.push((w, short));
             }
             if window.end > end {
@@ -154,15 +153,15 @@ impl FlexibleLoad {
                 let later: f64 = (end..window.end).map(|t| self.max_at(t)).sum::<f64>() * dt;
                 if owed - later > 1e-9 {
                     let lower = (delivered.clone(), owed - later);
-                    must_now.push((w, constraint::geq(lower.0, lower.1)));
+                    must_now.push((w, lower.0.geq(lower.1)));
                 }
             }
             rows.push((
                 w,
                 if window.end <= end {
-                    constraint::eq(delivered, owed)
+                    delivered.eq(owed)
                 } else {
-                    constraint::leq(delivered, owed)
+                    delivered.leq(owed)
                 },
             ));
             blocks.push((from - start, power));
@@ -184,7 +183,7 @@ impl FlexibleLoad {
 
 /// Adds rows given with their window index, one named block per run of consecutive
 /// windows, so that row `name[w]` belongs to window w.
-fn add_window_rows(lp: &mut LpBuilder, name: &str, rows: Vec<(usize, Constraint)>) {
+fn add_window_rows(lp: &mut LpBuilder, name: &str, rows: Vec<(usize, Row)>) {
     let mut rows = rows.into_iter().peekable();
     while let Some((first, row)) = rows.next() {
         let mut run = vec![row];
@@ -242,12 +241,12 @@ mod tests {
         assert_eq!(vars.blocks.len(), 1);
         assert_eq!(lp.num_columns(), 2, "window 1's steps 2 and 3 only");
         assert_eq!(lp.num_rows(), 1);
-        assert_eq!(lp.row_name(0), "ev.energy[1]");
+        assert_eq!(lp.finish().row_name(0), "ev.energy[1]");
         // Softened (explaining infeasibility), the window keeps its columns and row.
         let mut lp = LpBuilder::default();
         let vars = f.add_to_lp(&mut lp, &mut Bus::new(0, 4, 1.0), 2.0, Some(1e4));
         assert!(vars.fixed.is_empty());
-        assert_eq!(lp.row_name(0), "ev.energy[0]");
+        assert_eq!(lp.finish().row_name(0), "ev.energy[0]");
     }
 
     #[test]

@@ -31,7 +31,7 @@ impl Pv {
             |t| (0.0, available[t]),
         );
         for t in 0..bus.len() {
-            bus.inject(t, 1.0, power.var(t));
+            bus.inject(t, 1.0, power.col(t));
         }
         power
     }

@@ -8,7 +8,9 @@ use crate::assets::FixedLoad;
 use crate::assets::battery::BatteryVars;
 use crate::assets::flexible::FlexibleVars;
 use crate::assets::grid::GridVars;
-use crate::model::{Bus, LpBuilder, LpSolution, SolveError, SolverOptions, UnservedCost, VarBlock};
+use crate::model::{
+    Bus, LpBuilder, LpSolution, SolveError, Solver, SolverOptions, UnservedCost, VarBlock,
+};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
@@ -50,11 +52,16 @@ impl Dispatcher for LpDispatcher {
         times: &mut StageTimes,
     ) -> Result<Option<f64>, DispatchError> {
         let ends_horizon = ctx.start + ctx.len == ctx.scenario.time.len;
+        let mut solver = Solver::new(&self.options).map_err(|source| DispatchError::Solve {
+            source,
+            from: ctx.scenario.time.timestamp(ctx.start),
+            to: ctx.scenario.time.timestamp(ctx.start + ctx.len),
+        })?;
         solve_window(
             ctx,
             &Inputs::truth(ctx),
             ends_horizon,
-            &self.options,
+            &mut solver,
             plan,
             times,
         )
@@ -62,14 +69,15 @@ impl Dispatcher for LpDispatcher {
     }
 }
 
-/// Builds, solves and extracts the LP of one window into `plan`, made on `inputs`; with
+/// Builds the LP of one window, made on `inputs`, loads it into `solver` (changing in place
+/// the model it holds where only values moved), solves it and extracts it into `plan`; with
 /// `terminal`, batteries must end the window at their `soc_final` or above. Returns the
 /// objective value. An infeasible window is explained (see [`explain`]).
 pub(super) fn solve_window(
     ctx: &Context,
     inputs: &Inputs,
     terminal: bool,
-    options: &SolverOptions,
+    solver: &mut Solver,
     plan: &mut Plan,
     times: &mut StageTimes,
 ) -> Result<f64, DispatchError> {
@@ -80,14 +88,16 @@ pub(super) fn solve_window(
         shortfall: None,
     };
     let WindowModel { lp, vars } = WindowModel::build(ctx, softening, inputs, terminal);
+    let lp = lp.finish();
     times.build += building.elapsed();
-    let solution = match lp.solve(options) {
+    let options = solver.options().clone();
+    let solution = match solver.load(lp).and_then(|()| solver.solve()) {
         Ok(solution) => solution,
         Err(SolveError::Infeasible) => {
             return Err(DispatchError::Infeasible {
                 from: s.time.timestamp(ctx.start),
                 to: s.time.timestamp(ctx.start + ctx.len),
-                reasons: explain(ctx, inputs, terminal, options),
+                reasons: explain(ctx, inputs, terminal, &options),
             });
         }
         Err(source) => {

@@ -8,7 +8,6 @@ mod properties;
 mod rule;
 #[cfg(test)]
 mod tests;
-mod window;
 
 pub use lp::{
     BALANCE_TOLERANCE_MW, Inputs, LpDispatcher, Softening, WindowModel, WindowVars, check_balance,

@@ -4,15 +4,18 @@
 //! battery and grid absorb the forecast error within their limits). Batteries must end every window at
 //! their `soc_final` or above, so a short horizon does not empty them.
 //!
-//! Where the scenario allows it (`PersistentWindow::supports`), one HiGHS model stays alive
-//! across windows and is changed in place, the dual simplex warm-starting from the previous
-//! basis; otherwise, or with `persistent = false`, each window's LP is built anew.
+//! Each window's LP is built by the same asset code as any other; by default
+//! (`persistent = true`) one HiGHS model stays alive across windows and each window's LP is
+//! loaded into it — changed in place where only values moved (prices, forecasts, states,
+//! coefficients), passed whole where the shape changed (see `model::solve`) — so the dual
+//! simplex warm-starts from the previous basis. With `persistent = false` every window gets
+//! a new HiGHS model.
 
 use super::lp::{Inputs, solve_window};
-use super::window::PersistentWindow;
 use super::{Context, DispatchError, Dispatcher, Plan};
 use crate::forecast::{ErrorStats, Forecaster};
-use crate::model::SolverOptions;
+use crate::model::Solver;
+use crate::model::{Method, Presolve, SolverOptions};
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
@@ -24,8 +27,9 @@ pub struct MpcSettings {
     /// Steps committed between plans.
     pub replan: usize,
     pub forecaster: Forecaster,
-    /// Keep one HiGHS model alive across windows where the scenario allows it (see
-    /// `window.rs`); `false` rebuilds each window's LP.
+    /// Keep one HiGHS model alive across windows, solved by the dual simplex method without
+    /// presolve from the previous window's basis; `false` gives every window a new model
+    /// with the scenario's solver options.
     pub persistent: bool,
 }
 
@@ -36,8 +40,8 @@ pub struct MpcDispatcher {
     pv: Vec<Vec<f64>>,
     loads: Vec<Vec<f64>>,
     errors: Vec<ErrorStats>,
-    /// The live model, once built (persistent mode only).
-    window: Option<PersistentWindow>,
+    /// The live model, once made (persistent mode only).
+    solver: Option<Solver>,
 }
 
 impl MpcDispatcher {
@@ -55,7 +59,7 @@ impl MpcDispatcher {
             options,
             pv: vec![Vec::new(); scenario.pv.len()],
             loads: vec![Vec::new(); scenario.loads.len()],
-            window: None,
+            solver: None,
             errors: scenario
                 .pv
                 .iter()
@@ -116,28 +120,26 @@ impl Dispatcher for MpcDispatcher {
             pv: self.pv.iter().map(Vec::as_slice).collect(),
             loads: self.loads.iter().map(Vec::as_slice).collect(),
         };
-        let persistent =
-            self.settings.persistent && PersistentWindow::supports(s, self.settings.horizon);
-        let objective = if persistent {
-            if self.window.is_none() {
-                let building = std::time::Instant::now();
-                let window = PersistentWindow::new(s, self.settings.horizon).map_err(|source| {
-                    DispatchError::Solve {
-                        source,
-                        from: s.time.timestamp(ctx.start),
-                        to: s.time.timestamp(ctx.start + ctx.len),
-                    }
-                })?;
-                self.window = Some(window);
-                times.build += building.elapsed();
-            }
-            match self.window.as_mut() {
-                Some(window) => window.solve(ctx, &inputs, plan, times)?,
-                None => solve_window(ctx, &inputs, true, &self.options, plan, times)?,
-            }
-        } else {
-            solve_window(ctx, &inputs, true, &self.options, plan, times)?
-        };
+        if self.solver.is_none() || !self.settings.persistent {
+            let options = if self.settings.persistent {
+                SolverOptions {
+                    method: Method::Simplex,
+                    presolve: Presolve::Off,
+                    parallel: false,
+                    ..self.options.clone()
+                }
+            } else {
+                self.options.clone()
+            };
+            let solver = Solver::new(&options).map_err(|source| DispatchError::Solve {
+                source,
+                from: s.time.timestamp(ctx.start),
+                to: s.time.timestamp(ctx.start + ctx.len),
+            })?;
+            self.solver = Some(solver);
+        }
+        let solver = self.solver.as_mut().expect("made above");
+        let objective = solve_window(ctx, &inputs, true, solver, plan, times)?;
         // PV is capped only where the plan curtails it (the cap is the planned output);
         // elsewhere whatever turns out to be available is used, the commit curtailing only
         // what the export limit cannot carry. With perfect forecasts the commit is the plan.

@@ -21,6 +21,7 @@
 
 use super::lp::Inputs;
 use super::{Context, DispatchError, Dispatcher, Plan};
+use crate::model::Solver;
 use crate::scenario::Scenario;
 use crate::sim::StageTimes;
 
@@ -71,12 +72,17 @@ impl RuleDispatcher {
         };
         let mut plan = Plan::default();
         let mut times = StageTimes::default();
-        let options = s.dispatch.solver.clone();
+        let mut solver =
+            Solver::new(&s.dispatch.solver).map_err(|source| DispatchError::Solve {
+                source,
+                from: s.time.timestamp(0),
+                to: s.time.timestamp(s.time.len),
+            })?;
         super::lp::solve_window(
             &whole,
             &Inputs::truth(&whole),
             true,
-            &options,
+            &mut solver,
             &mut plan,
             &mut times,
         )?;

@@ -16,6 +16,7 @@ use crate::assets::{Battery, EnergyWindow, FixedLoad, FlexibleLoad, Grid, Pv};
 use crate::diagnostic::{Location, Problem, Problems};
 use crate::dispatch::MpcSettings;
 use crate::forecast::Forecaster;
+use crate::model::{Method, Presolve};
 use crate::solar::spa::Site;
 use crate::solar::weather::Weather;
 use crate::time::{TimeGrid, in_daily_span, parse_clock, parse_duration};
@@ -758,37 +759,30 @@ pub fn dispatch_settings(
         }
     }
     if let Some(s) = &d.solver {
-        let mut choice =
-            |v: &Option<Spanned<String>>, field: &str, allowed: &[&str], slot: &mut String| {
-                if let Some(v) = v {
-                    if allowed.contains(&v.get_ref().as_str()) {
-                        *slot = v.get_ref().clone();
-                    } else {
-                        c.report(
-                            "solver-option",
-                            format!("solver.{field} '{}' is not supported", v.get_ref()),
-                            v.span(),
-                            &format!("use one of: {}", allowed.join(", ")),
-                        );
-                        ok = false;
-                    }
-                }
-            };
-        choice(
-            &s.method,
-            "method",
-            &["ipm", "simplex", "choose"],
-            &mut settings.solver.method,
-        );
-        choice(
-            &s.presolve,
-            "presolve",
-            &["off", "on", "light"],
-            &mut settings.solver.presolve,
-        );
+        let mut unsupported = |v: &Spanned<String>, field: &str, allowed: &[&str]| {
+            c.report(
+                "solver-option",
+                format!("solver.{field} '{}' is not supported", v.get_ref()),
+                v.span(),
+                &format!("use one of: {}", allowed.join(", ")),
+            );
+            ok = false;
+        };
+        if let Some(v) = &s.method {
+            match Method::parse(v.get_ref()) {
+                Some(m) => settings.solver.method = m,
+                None => unsupported(v, "method", &Method::NAMES),
+            }
+        }
+        if let Some(v) = &s.presolve {
+            match Presolve::parse(v.get_ref()) {
+                Some(p) => settings.solver.presolve = p,
+                None => unsupported(v, "presolve", &Presolve::NAMES),
+            }
+        }
         if let Some(parallel) = &s.parallel {
             settings.solver.parallel = *parallel.get_ref();
-            if settings.solver.parallel && settings.solver.method != "simplex" {
+            if settings.solver.parallel && settings.solver.method != Method::Simplex {
                 c.report(
                     "solver-option",
                     "solver.parallel runs HiGHS's parallel dual simplex, but the method is not simplex".into(),

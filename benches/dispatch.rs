@@ -11,10 +11,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
-use vppsim::dispatch::{Context, Inputs, WindowModel, built_in};
+use vppsim::dispatch::{Context, Inputs, State, WindowModel, built_in};
 use vppsim::model::{Method, Presolve, Solver, SolverOptions};
 use vppsim::scenario::{self, Scenario, Strategy};
-use vppsim::sim::{SimState, simulate};
+use vppsim::sim::simulate;
 
 const SIZES: [usize; 4] = [96, 672, 8736, 35040];
 
@@ -27,9 +27,11 @@ fn reference(steps: usize) -> Scenario {
 }
 
 /// The whole horizon's LP built and handed to a new HiGHS model.
-fn ready_model(s: &Scenario, state: &SimState, options: &SolverOptions) -> Solver {
+fn ready_model(s: &Scenario, state: &State, options: &SolverOptions) -> Solver {
+    let devices = s.devices();
     let ctx = Context {
         scenario: s,
+        devices: &devices,
         state,
         start: 0,
         len: s.time.len,
@@ -49,7 +51,7 @@ fn dispatch(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(20));
     for steps in SIZES {
         let s = reference(steps);
-        let state = SimState::initial(&s);
+        let state = State::initial(&s);
         let options = s.dispatch.solver.clone();
         group.bench_with_input(BenchmarkId::new("build", steps), &steps, |b, _| {
             b.iter(|| ready_model(&s, &state, &options))
@@ -76,7 +78,7 @@ fn highs_options(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(40));
     let s = reference(35040);
-    let state = SimState::initial(&s);
+    let state = State::initial(&s);
     for (method, presolve) in [
         (Method::Ipm, Presolve::Off),
         (Method::Ipm, Presolve::On),

@@ -390,7 +390,7 @@ fn run_scenario(
         return EXIT_FAILED;
     }
     let manifest = |write| {
-        let times = sim::StageTimes { write, ..run.times };
+        let times = vppsim::results::StageTimes { write, ..run.times };
         Manifest::new(
             s,
             dispatcher.name(),

@@ -11,13 +11,13 @@
 //! simplex warm-starts from the previous basis. With `persistent = false` every window gets
 //! a new HiGHS model.
 
-use super::lp::{Inputs, solve_window};
-use super::{Context, DispatchError, Dispatcher, Plan};
+use super::lp::{Inputs, solve_error, solve_window};
+use super::{Context, DispatchError, Dispatcher, Plan, PlanOutcome};
+use crate::assets::Role;
 use crate::forecast::{ErrorStats, Forecaster};
 use crate::model::Solver;
 use crate::model::{Method, Presolve, SolverOptions};
 use crate::scenario::Scenario;
-use crate::sim::StageTimes;
 
 /// How the MPC plans.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -37,8 +37,9 @@ pub struct MpcDispatcher {
     settings: MpcSettings,
     options: SolverOptions,
     /// Forecast buffers per PV plant and per fixed load, reused between windows.
-    pv: Vec<Vec<f64>>,
-    loads: Vec<Vec<f64>>,
+    /// Forecast buffers of the assets with an uncertain input (PV availability, fixed
+    /// loads), in asset order, reused between windows; `None` for the others.
+    forecasts: Vec<Option<Vec<f64>>>,
     errors: Vec<ErrorStats>,
     /// The live model, once made (persistent mode only).
     solver: Option<Solver>,
@@ -50,27 +51,32 @@ impl MpcDispatcher {
         settings: MpcSettings,
         options: SolverOptions,
     ) -> MpcDispatcher {
-        let series = |name: &str| ErrorStats {
-            series: name.to_string(),
-            ..ErrorStats::default()
-        };
+        let devices = scenario.devices();
+        let forecasts = devices
+            .iter()
+            .map(|d| d.input().map(|_| Vec::new()))
+            .collect();
+        let errors = devices
+            .iter()
+            .filter(|d| d.input().is_some())
+            .map(|d| {
+                // What is forecast: a supply's availability, a load's power.
+                let what = match d.series()[0].role {
+                    Role::Supply => "available",
+                    _ => "power",
+                };
+                ErrorStats {
+                    series: format!("{}.{what}", d.name()),
+                    ..ErrorStats::default()
+                }
+            })
+            .collect();
         MpcDispatcher {
             settings,
             options,
-            pv: vec![Vec::new(); scenario.pv.len()],
-            loads: vec![Vec::new(); scenario.loads.len()],
+            forecasts,
             solver: None,
-            errors: scenario
-                .pv
-                .iter()
-                .map(|p| series(&format!("{}.available", p.name)))
-                .chain(
-                    scenario
-                        .loads
-                        .iter()
-                        .map(|l| series(&format!("{}.power", l.name))),
-                )
-                .collect(),
+            errors,
         }
     }
 }
@@ -96,29 +102,22 @@ impl Dispatcher for MpcDispatcher {
         self.settings.forecaster == Forecaster::Perfect
     }
 
-    fn plan(
-        &mut self,
-        ctx: &Context,
-        plan: &mut Plan,
-        times: &mut StageTimes,
-    ) -> Result<Option<f64>, DispatchError> {
-        let s = ctx.scenario;
+    fn plan(&mut self, ctx: &Context, plan: &mut Plan) -> Result<PlanOutcome, DispatchError> {
         let f = self.settings.forecaster;
-        let truths =
-            s.pv.iter()
-                .map(|p| &p.available_mw)
-                .chain(s.loads.iter().map(|l| &l.power_mw));
-        let buffers = self.pv.iter_mut().chain(self.loads.iter_mut());
         let committed = self.settings.replan.min(ctx.len);
-        for (k, ((truth, out), stats)) in truths.zip(buffers).zip(&mut self.errors).enumerate() {
+        let forecast = ctx
+            .devices
+            .iter()
+            .zip(&mut self.forecasts)
+            .filter_map(|(d, out)| Some((d.input()?, out.as_mut()?)));
+        for (k, ((truth, out), stats)) in forecast.zip(&mut self.errors).enumerate() {
             f.forecast(truth, ctx.start, ctx.len, k as u64, out);
             for h in 0..committed {
                 stats.add(out[h], truth[ctx.start + h]);
             }
         }
         let inputs = Inputs {
-            pv: self.pv.iter().map(Vec::as_slice).collect(),
-            loads: self.loads.iter().map(Vec::as_slice).collect(),
+            assets: self.forecasts.iter().map(|f| f.as_deref()).collect(),
         };
         if self.solver.is_none() || !self.settings.persistent {
             let options = if self.settings.persistent {
@@ -131,25 +130,28 @@ impl Dispatcher for MpcDispatcher {
             } else {
                 self.options.clone()
             };
-            let solver = Solver::new(&options).map_err(|source| DispatchError::Solve {
-                source,
-                from: s.time.timestamp(ctx.start),
-                to: s.time.timestamp(ctx.start + ctx.len),
-            })?;
-            self.solver = Some(solver);
+            self.solver = Some(Solver::new(&options).map_err(|e| solve_error(ctx, e))?);
         }
         let solver = self.solver.as_mut().expect("made above");
-        let objective = solve_window(ctx, &inputs, true, solver, plan, times)?;
-        // PV is capped only where the plan curtails it (the cap is the planned output);
-        // elsewhere whatever turns out to be available is used, the commit curtailing only
-        // what the export limit cannot carry. With perfect forecasts the commit is the plan.
-        for (out, forecast) in plan.pv_mw.iter_mut().zip(&self.pv) {
-            for (p, f) in out.iter_mut().zip(forecast) {
-                if *p >= f - 1e-9 {
-                    *p = f64::INFINITY;
+        let outcome = solve_window(ctx, &inputs, true, solver, plan)?;
+        // Supply with an uncertain input (PV) is capped only where the plan curtails it (the
+        // cap is the planned output); elsewhere whatever turns out to be available is used,
+        // the commit curtailing only what the export limit cannot carry. With perfect
+        // forecasts the commit is the plan.
+        for ((device, series), forecast) in ctx
+            .devices
+            .iter()
+            .zip(&mut plan.assets)
+            .zip(&self.forecasts)
+        {
+            if let (Some(forecast), Role::Supply) = (forecast, device.series()[0].role) {
+                for (p, f) in series[0].iter_mut().zip(forecast) {
+                    if *p >= f - 1e-9 {
+                        *p = f64::INFINITY;
+                    }
                 }
             }
         }
-        Ok(Some(objective))
+        Ok(outcome)
     }
 }

@@ -40,8 +40,8 @@ use super::scenario::VppScenario;
 use super::{Outcome, SiteOutcome, VppError};
 use crate::dispatch::{DispatchError, Plan};
 use crate::model::{DiagonalQp, LpBuilder, SolveError, Solver, SolverOptions};
+use crate::results::StageTimes;
 use crate::scenario::Scenario;
-use crate::sim::StageTimes;
 
 /// How far residual balancing may move ρ from its initial value, either way.
 const RHO_RANGE: f64 = 1e4;
@@ -174,7 +174,9 @@ impl Agent {
         let solution = self.lp.solve()?;
         let objective = solution.objective;
         let mut plan = Plan::default();
-        self.model.vars.extract(&self.site, &solution, &mut plan);
+        self.model
+            .vars
+            .extract(&self.site.devices(), &solution, &mut plan);
         let outcome = SiteOutcome {
             plan,
             exchange_mw: exchange_load(&self.site, &self.model.compute, &solution.columns),

@@ -13,7 +13,8 @@ use super::scenario::{Event, VppScenario};
 use super::{Outcome, SiteOutcome, VppError};
 use crate::dispatch::{DispatchError, LpDispatcher, Plan};
 use crate::model::{Linear, LpBuilder, SolveError, Term};
-use crate::sim::{SimError, StageTimes, simulate};
+use crate::results::StageTimes;
+use crate::sim::{SimError, simulate};
 
 /// Objective weight of a MWh of aggregate import above an event's cap: the event's penalty
 /// (`w_cost · penalty`) on top of what that MWh would weigh if imported at the dirtiest
@@ -116,7 +117,7 @@ pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Out
         .zip(&sites)
         .map(|(site, model)| {
             let mut plan = Plan::default();
-            model.vars.extract(site, &solution, &mut plan);
+            model.vars.extract(&site.devices(), &solution, &mut plan);
             SiteOutcome {
                 plan,
                 exchange_mw: exchange_load(site, &model.compute, &solution.columns),

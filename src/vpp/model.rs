@@ -14,10 +14,10 @@
 //!   costs `w_cost · migration · dt` per MW.
 
 use super::scenario::VppScenario;
-use crate::dispatch::{Context, Inputs, Softening, WindowVars, unserved_penalty};
+use crate::assets::Segment;
+use crate::dispatch::{Context, Inputs, Softening, State, WindowVars, unserved_penalty};
 use crate::model::{Linear, LpBuilder, Term, VarBlock};
 use crate::scenario::Scenario;
-use crate::sim::SimState;
 
 /// Where the VPP couples sites: the event steps, in time order, and whether compute moves
 /// (with its migration cost, CNY/MWh).
@@ -73,9 +73,11 @@ impl SiteModel {
     /// names are prefixed with `<site>/`.
     pub fn add(lp: &mut LpBuilder, coupling: &Coupling, site: &Scenario) -> SiteModel {
         lp.set_prefix(&format!("{}/", site.name));
-        let state = SimState::initial(site);
+        let state = State::initial(site);
+        let devices = site.devices();
         let ctx = Context {
             scenario: site,
+            devices: &devices,
             state: &state,
             start: 0,
             len: site.time.len,
@@ -93,10 +95,11 @@ impl SiteModel {
             let cost = migration * dt;
             for (d, dc) in site.datacenters.iter().enumerate() {
                 let group = format!("{}.ai_jobs", dc.name);
+                let first = site.offsets().flexible;
                 let jobs: Vec<_> = site
                     .flexible_loads
                     .iter()
-                    .zip(&vars.flexible)
+                    .zip(&vars.assets[first..])
                     .filter(|(f, _)| f.group.as_deref() == Some(group.as_str()))
                     .collect();
                 let jobs_max: Vec<f64> = (0..n)
@@ -112,15 +115,17 @@ impl SiteModel {
                     (0.0, jobs_max[t])
                 });
                 let mut running: Vec<Linear> = (0..n).map(|_| Linear::default()).collect();
-                for (_, job) in &jobs {
-                    for (offset, block) in &job.blocks {
-                        for k in 0..block.len() {
-                            running[offset + k].add(1.0, block.col(k));
+                for segment in jobs.iter().flat_map(|(_, job)| &job.series[0]) {
+                    match segment {
+                        Segment::Columns { offset, block } => {
+                            for k in 0..block.len() {
+                                running[offset + k].add(1.0, block.col(k));
+                            }
                         }
-                    }
-                    for (offset, power) in &job.fixed {
-                        for (k, p) in power.iter().enumerate() {
-                            running[offset + k].add_constant(*p);
+                        Segment::Fixed { offset, values } => {
+                            for (k, p) in values.iter().enumerate() {
+                                running[offset + k].add_constant(*p);
+                            }
                         }
                     }
                 }

@@ -1,9 +1,14 @@
-//! Scenarios: the file as written (`file`), its checks and resolution (`resolve`, `park`, `weather`) and
-//! the immutable, fully resolved [`Scenario`] the engine runs.
+//! Scenarios: the file as written (`file`), its checks and resolution (`resolve` over
+//! `time`, `dispatch`, `location`, `weather` and one resolver per asset kind in `assets`)
+//! and the immutable, fully resolved [`Scenario`] the engine runs.
 
+mod assets;
+pub(crate) mod dispatch;
 pub mod file;
-mod park;
+mod location;
 pub(crate) mod resolve;
+pub(crate) mod time;
+mod tou;
 pub(crate) mod values;
 mod weather;
 

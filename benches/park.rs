@@ -47,9 +47,14 @@ fn park(c: &mut Criterion) {
     });
     let run = simulate(&s, built_in(s.dispatch.strategy, &s).as_mut()).expect("runs");
     let csv = vppsim::results::timeseries_csv(&run.results);
+    let roles = vppsim::results::series_roles(&run.results);
+    let roles: Vec<(&str, &str)> = roles
+        .iter()
+        .map(|(column, role)| (column.as_str(), role.as_str().expect("a role name")))
+        .collect();
     group.bench_function("charts_for_a_year", |b| {
         b.iter(|| {
-            let view = vppsim::report::view::View::from_csv(&csv).expect("parses");
+            let view = vppsim::report::view::View::from_csv(&csv, &roles).expect("parses");
             vppsim::report::charts::render_all(&view, None).expect("draws")
         })
     });

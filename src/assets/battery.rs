@@ -178,6 +178,15 @@ impl Battery {
 }
 
 impl Asset for Battery {
+    fn most_supply(&self, _t: usize) -> f64 {
+        self.discharge_mw
+    }
+
+    /// Charge, discharge and stored energy per step; the energy balance per step.
+    fn lp_size(&self, len: usize) -> (usize, usize) {
+        (3 * len, len)
+    }
+
     fn name(&self) -> &str {
         &self.name
     }

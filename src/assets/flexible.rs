@@ -180,6 +180,12 @@ impl FlexibleLoad {
 }
 
 impl Asset for FlexibleLoad {
+    /// A column per step inside a window; a row per window.
+    fn lp_size(&self, _len: usize) -> (usize, usize) {
+        let steps = self.windows.iter().map(|w| w.end - w.start).sum();
+        (steps, self.windows.len())
+    }
+
     fn name(&self) -> &str {
         &self.name
     }

@@ -24,6 +24,11 @@ pub struct FixedLoad {
 }
 
 impl Asset for FixedLoad {
+    /// Fixed values, no columns.
+    fn lp_size(&self, _len: usize) -> (usize, usize) {
+        (0, 0)
+    }
+
     fn name(&self) -> &str {
         &self.name
     }

@@ -32,8 +32,10 @@ use crate::time::TimeGrid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// Power produced on site (PV output).
+    /// Power produced on site from the sun (PV output).
     Supply,
+    /// Power produced on site from fuel (a dispatchable generator).
+    Generation,
     /// Supply available but not taken (PV curtailment).
     Curtailment,
     /// Power into storage.
@@ -145,6 +147,9 @@ pub struct Contribution {
     pub cost_cny: f64,
     /// CO2 it emits (kg).
     pub co2_kg: f64,
+    /// Energy it supplies that the objective's import term counts as drawn (MWh): not
+    /// grid import, but not local renewable energy either (a generator's fuel).
+    pub drawn_mwh: f64,
     pub totals: Vec<(Total, f64)>,
     /// Figures of its own, listed under its name.
     pub figures: Vec<Figure>,
@@ -181,6 +186,26 @@ pub trait Asset {
     /// The uncertain input a forecaster predicts for it (PV availability, a fixed load).
     fn input(&self) -> Option<&[f64]> {
         None
+    }
+
+    /// Most power it can put into the bus at step `t` (MW), for the cheap proof that a
+    /// step's load cannot be met (see `sim::presolve`).
+    fn most_supply(&self, _t: usize) -> f64 {
+        0.0
+    }
+
+    /// Columns and rows of its LP over `len` steps, for the memory estimate: by default one
+    /// column per planned series and step, no rows.
+    fn lp_size(&self, len: usize) -> (usize, usize) {
+        (len * self.series().iter().filter(|s| s.planned).count(), 0)
+    }
+
+    /// For the rule strategies, which plan one step at a time: covers up to `deficit_mw`
+    /// (≥ 0) of the bus at step `t` from its `state`, within its limits, writing its planned
+    /// series into `planned` (one value each), and returns the MW it puts into the bus. Only
+    /// dispatchable sources (a generator) do; by default an asset covers nothing.
+    fn cover(&self, _t: usize, _state: f64, _deficit_mw: f64, _planned: &mut [Vec<f64>]) -> f64 {
+        0.0
     }
 
     /// MW into the site bus per unit of series `i` at step `t` (negative: out of the bus).

@@ -47,6 +47,10 @@ impl Pv {
 }
 
 impl Asset for Pv {
+    fn most_supply(&self, t: usize) -> f64 {
+        self.available_mw[t]
+    }
+
     fn name(&self) -> &str {
         &self.name
     }

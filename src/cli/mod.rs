@@ -226,16 +226,27 @@ fn validate(source: Source) -> u8 {
     warn_unmet_sessions(s);
     let jobs: usize = s.datacenters.iter().map(|d| d.jobs.len()).sum();
     let sessions: usize = s.ev_hubs.iter().map(|h| h.sessions().count()).sum();
+    // Assets counted by kind, in the order the kinds first appear.
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for d in s.devices() {
+        let kind = d.describe(&s.time).0;
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
     outln!(
-        "{}: valid ({} steps of {} min from {}; {} PV, {} batteries, {} fixed and {} flexible loads, {} data centres with {jobs} AI jobs, {} EV hubs with {sessions} sessions)",
+        "{}: valid ({} steps of {} min from {}; assets: {}; {} data centres with {jobs} AI jobs, {} EV hubs with {sessions} sessions)",
         path.display(),
         s.time.len,
         s.time.step_seconds / 60,
         s.time.timestamp(0),
-        s.pv.len(),
-        s.batteries.len(),
-        s.loads.len(),
-        s.flexible_loads.len(),
+        if kinds.is_empty() {
+            "none".to_string()
+        } else {
+            kinds.join(", ")
+        },
         s.datacenters.len(),
         s.ev_hubs.len(),
     );

@@ -9,8 +9,9 @@
 //!    - `peak` (peak shaving): it discharges what the net load has above the threshold, and
 //!      below it charges up to the threshold (import never exceeds it while it can help);
 //!    - `none`: the battery idles (the do-nothing baseline);
-//! 3. what remains is exported up to the export limit, then curtailed; or imported;
-//! 4. a battery never drops below the level from which it can still reach its end-of-horizon
+//! 3. dispatchable sources (generators) cover what exceeds the import limit;
+//! 4. what remains is exported up to the export limit, then curtailed; or imported;
+//! 5. a battery never drops below the level from which it can still reach its end-of-horizon
 //!    requirement, and is charged from the grid when it must. That level is computed
 //!    backwards from the end: `floor[T−1] = soc_final`, `floor[t−1] = max(soc_min,
 //!    floor[t] − η_c·dt·room[t])`, where `room[t]` is what the battery can charge at step t
@@ -242,6 +243,13 @@ impl Dispatcher for RuleDispatcher {
                 net += top_up;
             }
             stored[0] = b.next_soc(soc, charge[0], discharge[0], dt);
+        }
+
+        // Dispatchable sources (generators) cover what the grid cannot carry, the last
+        // resort before load goes unserved; a must-run one runs at its minimum anyway.
+        for (k, d) in ctx.devices.iter().enumerate() {
+            let deficit = (net - s.grid.import_limit_mw).max(0.0);
+            net -= d.cover(t, ctx.state.assets[k], deficit, &mut plan.assets[k]);
         }
 
         let export = (-net).clamp(0.0, s.grid.export_limit_mw);

@@ -173,11 +173,14 @@ fn dispatch<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &View) -> Resu
     );
     root.fill(&WHITE).map_err(err)?;
     let xs: Vec<f64> = (a..b).map(|t| (t - a) as f64 * v.dt / 24.0).collect();
-    let above = [
-        ("PV output", &v.pv, ORANGE),
+    let mut above = vec![("PV output", &v.pv, ORANGE)];
+    if let Some(generation) = &v.generation {
+        above.push(("generator output", generation, PURPLE));
+    }
+    above.extend([
         ("battery discharge", &v.discharge, GREEN),
         ("grid import", &v.import, BLUE),
-    ];
+    ]);
     let below = [
         ("battery charge", &v.charge, SKY),
         ("grid export", &v.export, VERMILLION),
@@ -196,13 +199,13 @@ fn dispatch<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &View) -> Resu
             .collect()
     };
     let (up, down) = (stack(&above, 1.0), stack(&below, -1.0));
-    let top = up[2]
+    let top = up[up.len() - 1]
         .iter()
         .chain(&v.consumption[a..b])
         .fold(0.0f64, |m, x| m.max(*x))
         * 1.05
         + 1e-6;
-    let bottom = down[2].iter().fold(0.0f64, |m, x| m.min(*x)) * 1.05 - 1e-6;
+    let bottom = down[down.len() - 1].iter().fold(0.0f64, |m, x| m.min(*x)) * 1.05 - 1e-6;
     let days = xs.last().copied().unwrap_or(1.0) + v.dt / 24.0;
     let mut chart = ChartBuilder::on(root)
         .caption(&title, (FONT, 20))
@@ -221,7 +224,7 @@ fn dispatch<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &View) -> Resu
         .draw()
         .map_err(err)?;
     // Each layer is the band between the cumulative sums below and above it.
-    for (layers, cumulative) in [(&above, &up), (&below, &down)] {
+    for (layers, cumulative) in [(&above[..], &up), (&below[..], &down)] {
         for (i, (name, _, colour)) in layers.iter().enumerate() {
             let colour = *colour;
             let lower = |k: usize| if i == 0 { 0.0 } else { cumulative[i - 1][k] };
@@ -620,7 +623,11 @@ mod tests {
                 &[pv, 0.0, 1.0, (1.0 - pv).max(0.0), (pv - 1.0).max(0.0)],
             );
         }
-        let view = View::from_csv(&csv).unwrap();
+        let roles = [
+            ("pv.power [MW]", "supply"),
+            ("pv.curtailment [MW]", "curtailment"),
+        ];
+        let view = View::from_csv(&csv, &roles).unwrap();
         let charts = render_all(&view, None).unwrap();
         let names: Vec<_> = charts.iter().map(|c| c.name).collect();
         assert_eq!(

@@ -32,7 +32,15 @@ pub fn render(
     manifest: &Value,
     png_dir: Option<&Path>,
 ) -> Result<Rendered, String> {
-    let view = View::from_csv(timeseries)?;
+    let roles = summary
+        .get("series")
+        .and_then(Value::as_object)
+        .ok_or("summary.json has no 'series' map of the columns' roles (written by an older vppsim? run the scenario again)")?;
+    let roles: Vec<(&str, &str)> = roles
+        .iter()
+        .map(|(column, role)| (column.as_str(), role.as_str().unwrap_or_default()))
+        .collect();
+    let view = View::from_csv(timeseries, &roles)?;
     let mut charts = charts::render_all(&view, png_dir)?;
     if let Some(text) = weather {
         charts.push(weather::weather_chart(text, png_dir)?);

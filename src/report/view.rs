@@ -1,5 +1,6 @@
-//! A results folder read back for plotting: the columns of `timeseries.csv` summed by
-//! role (PV, battery, grid, consumption), with local time of every step.
+//! A results folder read back for plotting: the asset columns of `timeseries.csv` summed by
+//! the role `summary.json` gives each (PV, generation, storage, curtailment), the site's
+//! and the grid's columns by name, with local time of every step.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +16,10 @@ pub struct View {
     pub time: Vec<DateTime<FixedOffset>>,
     /// Step length (hours).
     pub dt: f64,
+    /// PV output (role `supply`).
     pub pv: Vec<f64>,
+    /// Output of dispatchable generators (role `generation`), when there are any.
+    pub generation: Option<Vec<f64>>,
     pub curtailment: Vec<f64>,
     pub charge: Vec<f64>,
     pub discharge: Vec<f64>,
@@ -27,11 +31,12 @@ pub struct View {
 }
 
 impl View {
-    /// Parses `timeseries.csv` as written by `vppsim run`. A file changed by hand is
-    /// checked like any input: every row has every column, every cell is a finite number
-    /// no larger than [`LARGEST`], timestamps step evenly forward; otherwise an error says
-    /// where.
-    pub fn from_csv(text: &str) -> Result<View, String> {
+    /// Parses `timeseries.csv` as written by `vppsim run`, with the role of each asset
+    /// column (`("pv.power [MW]", "supply")`, as `summary.json` lists them). A file changed
+    /// by hand is checked like any input: every row has every column, every cell is a
+    /// finite number no larger than [`LARGEST`], timestamps step evenly forward; otherwise
+    /// an error says where.
+    pub fn from_csv(text: &str, roles: &[(&str, &str)]) -> Result<View, String> {
         let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
         let header: Vec<String> = reader
             .headers()
@@ -89,40 +94,38 @@ impl View {
         }
         let dt = (time[1] - time[0]).num_seconds() as f64 / 3600.0;
         let n = time.len();
-        let sum = |suffix: &str, skip: &dyn Fn(&str) -> bool| -> Vec<f64> {
+        let sum = |role: &str| -> Option<Vec<f64>> {
+            let mut found = false;
             let mut total = vec![0.0; n];
-            for (h, v) in columns
-                .iter()
-                .filter(|(h, _)| h.ends_with(suffix) && !skip(h))
-            {
-                let _ = h;
-                for (t, x) in total.iter_mut().zip(v) {
+            for (column, _) in roles.iter().filter(|(_, r)| *r == role) {
+                let values = columns.get(column)?;
+                found = true;
+                for (t, x) in total.iter_mut().zip(values) {
                     *t += x;
                 }
             }
-            total
+            found.then_some(total)
         };
-        // PV plants are the assets with a curtailment column.
-        let pv_names: Vec<&str> = header
-            .iter()
-            .filter_map(|h| h.strip_suffix(".curtailment [MW]"))
-            .collect();
-        let is_pv_power = |h: &str| pv_names.iter().any(|p| h == format!("{p}.power [MW]"));
-        let pv = sum(".power [MW]", &|h| !is_pv_power(h));
-        let has_soc = header.iter().any(|h| h.ends_with(".soc [MWh]"));
+        if let Some((column, _)) = roles.iter().find(|(c, _)| !columns.contains_key(c)) {
+            return Err(format!(
+                "timeseries.csv has no column '{column}', which summary.json lists"
+            ));
+        }
         let column = |name: &str| {
             columns
                 .get(name)
                 .cloned()
                 .ok_or(format!("timeseries.csv has no column '{name}'"))
         };
+        let zero = || vec![0.0; n];
         Ok(View {
             dt,
-            pv,
-            curtailment: sum(".curtailment [MW]", &|_| false),
-            charge: sum(".charge [MW]", &|_| false),
-            discharge: sum(".discharge [MW]", &|_| false),
-            soc: has_soc.then(|| sum(".soc [MWh]", &|_| false)),
+            pv: sum("supply").unwrap_or_else(zero),
+            generation: sum("generation"),
+            curtailment: sum("curtailment").unwrap_or_else(zero),
+            charge: sum("charge").unwrap_or_else(zero),
+            discharge: sum("discharge").unwrap_or_else(zero),
+            soc: sum("stored"),
             import: column("grid.import [MW]")?,
             export: column("grid.export [MW]")?,
             consumption: column("site.consumption [MW]")?,
@@ -182,30 +185,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_roles_from_the_written_columns() {
-        let csv = "timestamp,pv.power [MW],pv.curtailment [MW],b.charge [MW],b.discharge [MW],b.soc [MWh],office.power [MW],site.consumption [MW],grid.import [MW],grid.export [MW]\n\
-                   2025-01-01T00:00:00+08:00,1,0.5,0.2,0,1,2,2,1.2,0\n\
-                   2025-01-01T01:00:00+08:00,0,0,0,0.3,0.7,2,2,1.7,0\n";
-        let v = View::from_csv(csv).unwrap();
+    fn sums_the_columns_by_their_roles() {
+        let csv = "timestamp,pv.power [MW],pv.curtailment [MW],b.charge [MW],b.discharge [MW],b.soc [MWh],office.power [MW],gen.power [MW],site.consumption [MW],grid.import [MW],grid.export [MW]\n\
+                   2025-01-01T00:00:00+08:00,1,0.5,0.2,0,1,2,0.25,2,0.95,0\n\
+                   2025-01-01T01:00:00+08:00,0,0,0,0.3,0.7,2,0.5,2,1.2,0\n";
+        let roles = [
+            ("pv.power [MW]", "supply"),
+            ("pv.curtailment [MW]", "curtailment"),
+            ("b.charge [MW]", "charge"),
+            ("b.discharge [MW]", "discharge"),
+            ("b.soc [MWh]", "stored"),
+            ("office.power [MW]", "load"),
+            ("gen.power [MW]", "generation"),
+        ];
+        let v = View::from_csv(csv, &roles).unwrap();
         assert_eq!(v.pv, vec![1.0, 0.0]);
+        assert_eq!(v.generation, Some(vec![0.25, 0.5]));
         assert_eq!(v.curtailment, vec![0.5, 0.0]);
         assert_eq!(v.soc, Some(vec![1.0, 0.7]));
         assert_eq!(v.dt, 1.0);
         assert_eq!(v.busiest_week(), (0, 2));
-        assert!(View::from_csv("timestamp\n").is_err());
+        assert!(View::from_csv("timestamp\n", &roles).is_err());
+        // A column summary.json lists but the CSV lacks is named.
+        let e = View::from_csv(csv, &[("wind.power [MW]", "supply")]).unwrap_err();
+        assert!(e.contains("'wind.power [MW]'"), "{e}");
         // Truncated, non-finite, huge or out-of-order rows are errors, not panics later.
         let lines: Vec<&str> = csv.lines().collect();
         let truncated = format!(
             "{}\n{}\n2025-01-01T01:00:00+08:00,0,0\n",
             lines[0], lines[1]
         );
-        assert!(View::from_csv(&truncated).unwrap_err().contains("row 3"));
+        assert!(
+            View::from_csv(&truncated, &roles)
+                .unwrap_err()
+                .contains("row 3")
+        );
         for bad in ["inf", "NaN", "1.72e308"] {
-            let edited = csv.replacen(",1.2,0\n", &format!(",{bad},0\n"), 1);
-            let e = View::from_csv(&edited).unwrap_err();
+            let edited = csv.replacen(",0.95,0\n", &format!(",{bad},0\n"), 1);
+            let e = View::from_csv(&edited, &roles).unwrap_err();
             assert!(e.contains("row 2, column 'grid.import [MW]'"), "{e}");
         }
         let swapped = format!("{}\n{}\n{}\n", lines[0], lines[2], lines[1]);
-        assert!(View::from_csv(&swapped).unwrap_err().contains("not after"));
+        assert!(
+            View::from_csv(&swapped, &roles)
+                .unwrap_err()
+                .contains("not after")
+        );
     }
 }

@@ -13,7 +13,8 @@
 //! - objective `w_import·import + w_cost·(energy cost + demand charge + wear + capping) +
 //!   w_carbon·CO2[kg]`, the quantity the LP minimises; unserved load, where priced, counts
 //!   as imported at the dirtiest hour plus its value of lost load; capping costs its price
-//!   per IT MWh capped;
+//!   per IT MWh capped; assets add their own costs, emissions and energy counted as drawn
+//!   (a generator's fuel cost, CO2 and output);
 //! - PV specific yield `Σ PV output·dt / DC nameplate` (kWh/kWp), for modelled plants;
 //! - per data centre: IT and facility energy (less what power capping gave up, which is
 //!   reported), realised PUE = facility/IT, AI compute
@@ -276,6 +277,7 @@ impl Kpis {
             })
             .then(|| sum(&Total::CurtailmentCostCny));
         let other_costs = total(&mut r.contributions.iter().map(|c| c.cost_cny));
+        let drawn_mwh = total(&mut r.contributions.iter().map(|c| c.drawn_mwh));
         let costs = energy_cost_cny
             + battery_wear_cost_cny
             + demand_charge_cny.unwrap_or(0.0)
@@ -339,7 +341,7 @@ impl Kpis {
                     figures: c.figures.clone(),
                 })
                 .collect(),
-            objective: w.import * (grid_import_mwh + unserved_mwh.unwrap_or(0.0))
+            objective: w.import * (grid_import_mwh + unserved_mwh.unwrap_or(0.0) + drawn_mwh)
                 + w.cost * costs
                 + w.carbon * (co2_kg.unwrap_or(0.0) + dirtiest * unserved_mwh.unwrap_or(0.0)),
         }

@@ -11,7 +11,8 @@ pub use kpis::{AssetKpi, DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
 pub use weather::weather_csv;
 pub use write::{
-    RunOutput, WriteError, csv_table, fixed, pretty, timeseries_csv, write_results, write_run,
+    RunOutput, WriteError, csv_table, fixed, pretty, series_roles, timeseries_csv, write_results,
+    write_run,
 };
 
 use std::time::Duration;

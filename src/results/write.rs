@@ -145,6 +145,7 @@ pub fn write_run(
         "step_minutes": results.time.step_seconds as f64 / 60.0,
         "description": scenario.description,
         "assets": describe(scenario),
+        "series": series_roles(results),
         "kpis": kpis,
         "solver_objective": solver_objective,
         "forecast_errors": forecast_errors,
@@ -205,6 +206,29 @@ pub fn csv_table(header: &[String], rows: impl IntoIterator<Item = Vec<String>>)
     String::from_utf8(out.into_inner().expect("flushed above")).expect("the CSV is UTF-8")
 }
 
+/// The `timeseries.csv` header of an asset's series: `<asset>.<series> [<unit>]`.
+fn series_header(column: &str, unit: &str) -> String {
+    format!("{column} [{unit}]")
+}
+
+/// The role of each asset column of `timeseries.csv` (`{"pv.power [MW]": "supply", …}`):
+/// what the report sums into PV, generation, storage and curtailment.
+pub fn series_roles(r: &Results) -> serde_json::Map<String, serde_json::Value> {
+    r.assets
+        .iter()
+        .flat_map(|a| {
+            a.columns
+                .iter()
+                .zip(&a.units)
+                .zip(&a.roles)
+                .map(|((c, u), role)| {
+                    let role = serde_json::to_value(role).expect("a role serialises");
+                    (series_header(c, u), role)
+                })
+        })
+        .collect()
+}
+
 /// One row per step: timestamp with UTC offset, then every asset's series with its unit
 /// (series sharing a column, like an EV hub's chargers, summed into it, at its first
 /// place), each data centre's PUE, the site's and the grid's. Powers have 6 decimals, PUE 4,
@@ -214,7 +238,7 @@ pub fn timeseries_csv(r: &Results) -> String {
     let mut columns: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
     for (a, asset) in r.assets.iter().enumerate() {
         for (s, column) in asset.columns.iter().enumerate() {
-            let header = format!("{column} [{}]", asset.units[s]);
+            let header = series_header(column, asset.units[s]);
             match columns.iter_mut().find(|c| c.0 == header) {
                 Some(c) => c.1.push((a, s)),
                 None => columns.push((header, vec![(a, s)])),

@@ -13,8 +13,8 @@ pub struct Infeasibility {
 
 /// Every infeasibility these checks can prove:
 /// - a flexible load whose window energy exceeds `Σ max_power · dt` over the window;
-/// - a step whose fixed load exceeds import limit + all PV available + all battery
-///   discharge power.
+/// - a step whose fixed load exceeds the import limit plus the most every asset can supply
+///   ([`Asset::most_supply`]: PV available, battery discharge power, …).
 pub fn check(scenario: &Scenario) -> Vec<Infeasibility> {
     let time = &scenario.time;
     let dt = time.dt_hours();
@@ -38,21 +38,26 @@ pub fn check(scenario: &Scenario) -> Vec<Infeasibility> {
             }
         }
     }
-    let discharge: f64 = scenario.batteries.iter().map(|b| b.discharge_mw).sum();
     // Where lost load is priced, load beyond the supply goes unserved instead.
     let must_serve = scenario.dispatch.unserved_cny_per_mwh.is_none();
+    let devices = scenario.devices();
     for t in (0..time.len).filter(|_| must_serve) {
         let load: f64 = scenario.loads.iter().map(|l| l.power_mw[t]).sum();
-        let pv: f64 = scenario.pv.iter().map(|p| p.available_mw[t]).sum();
-        let supply = scenario.grid.import_limit_mw + pv + discharge;
-        if load > supply + 1e-9 {
+        let on_site: f64 = devices.iter().map(|d| d.most_supply(t)).sum();
+        if load > scenario.grid.import_limit_mw + on_site + 1e-9 {
+            let parts: Vec<String> = devices
+                .iter()
+                .filter(|d| d.most_supply(t) > 0.0)
+                .map(|d| format!("'{}' {:.3} MW", d.name(), d.most_supply(t)))
+                .collect();
             found.push(Infeasibility {
                 asset: "grid".into(),
                 from: time.timestamp(t),
                 message: format!(
-                    "at {} the fixed load of {load:.3} MW exceeds the grid import limit ({} MW) plus PV available ({pv:.3} MW) plus battery discharge power ({discharge:.3} MW)",
+                    "at {} the fixed load of {load:.3} MW exceeds the grid import limit ({} MW) plus the most the site's assets can supply ({on_site:.3} MW{})",
                     time.timestamp(t),
-                    scenario.grid.import_limit_mw
+                    scenario.grid.import_limit_mw,
+                    if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
                 ),
             });
             break;
@@ -77,25 +82,20 @@ pub const MAX_MEMORY_BYTES: u64 = 64 << 30;
 /// The LP size of `scenario` over its whole horizon, counted as the assets build it.
 pub fn lp_size(scenario: &Scenario) -> LpSize {
     let n = scenario.time.len;
-    let flexible: usize = scenario
-        .flexible_loads
+    let (assets_columns, assets_rows) = scenario
+        .devices()
         .iter()
-        .map(|f| f.windows.iter().map(|w| w.end - w.start).sum::<usize>())
-        .sum();
-    let windows: usize = scenario
-        .flexible_loads
-        .iter()
-        .map(|f| f.windows.len())
-        .sum();
-    let columns = n
-        * (scenario.pv.len() + 3 * scenario.batteries.len() + scenario.curtailable_loads.len() + 2)
-        + flexible;
+        .map(|d| d.lp_size(n))
+        .fold((0, 0), |(c, r), (dc, dr)| (c + dc, r + dr));
+    // The grid: import and export per step; the bus balance per step, and the peak rows of
+    // a demand charge.
     let peaks = if scenario.grid.demand_charge.is_some() {
         n
     } else {
         0
     };
-    let rows = n * (scenario.batteries.len() + 1) + windows + peaks;
+    let columns = assets_columns + 2 * n;
+    let rows = assets_rows + n + peaks;
     LpSize {
         columns,
         rows,

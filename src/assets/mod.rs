@@ -201,10 +201,18 @@ pub trait Asset {
     }
 
     /// For the rule strategies, which plan one step at a time: covers up to `deficit_mw`
-    /// (≥ 0) of the bus at step `t` from its `state`, within its limits, writing its planned
-    /// series into `planned` (one value each), and returns the MW it puts into the bus. Only
-    /// dispatchable sources (a generator) do; by default an asset covers nothing.
-    fn cover(&self, _t: usize, _state: f64, _deficit_mw: f64, _planned: &mut [Vec<f64>]) -> f64 {
+    /// (≥ 0) of the bus at step `t` (of `dt` hours) from its `state`, within its limits,
+    /// writing its planned series into `planned` (one value each), and returns the MW it
+    /// puts into the bus. Only dispatchable sources (a generator) do; by default an asset
+    /// covers nothing.
+    fn cover(
+        &self,
+        _t: usize,
+        _dt: f64,
+        _state: f64,
+        _deficit_mw: f64,
+        _planned: &mut [Vec<f64>],
+    ) -> f64 {
         0.0
     }
 

@@ -249,7 +249,7 @@ impl Dispatcher for RuleDispatcher {
         // resort before load goes unserved; a must-run one runs at its minimum anyway.
         for (k, d) in ctx.devices.iter().enumerate() {
             let deficit = (net - s.grid.import_limit_mw).max(0.0);
-            net -= d.cover(t, ctx.state.assets[k], deficit, &mut plan.assets[k]);
+            net -= d.cover(t, dt, ctx.state.assets[k], deficit, &mut plan.assets[k]);
         }
 
         let export = (-net).clamp(0.0, s.grid.export_limit_mw);

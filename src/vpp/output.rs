@@ -125,11 +125,10 @@ fn fleet_import<'a>(vpp: &VppScenario, run: &'a VppRun) -> FleetImport<'a> {
     }
 }
 
-/// A site's series that play `role` (of assets of `kind`, if given).
-fn role<'a>(r: &'a crate::Results, role: Role, kind: Option<&str>) -> Vec<&'a [f64]> {
+/// A site's series that play `role`.
+fn role(r: &crate::Results, role: Role) -> Vec<&[f64]> {
     r.assets
         .iter()
-        .filter(|a| kind.is_none_or(|k| a.kind == k))
         .flat_map(|a| a.roles.iter().zip(&a.values))
         .filter(|(r, _)| **r == role)
         .map(|(_, v)| &v[..])
@@ -140,9 +139,15 @@ fn aggregate_csv(vpp: &VppScenario, run: &VppRun) -> String {
     let import = run.total(|r| &r.import_mw);
     let export = run.total(|r| &r.export_mw);
     let consumption = run.total(|r| &r.consumption_mw);
-    let pv = sum_sites(run, |r| role(r, Role::Supply, Some("PV")));
-    let charge = sum_sites(run, |r| role(r, Role::Charge, None));
-    let discharge = sum_sites(run, |r| role(r, Role::Discharge, None));
+    let pv = sum_sites(run, |r| role(r, Role::Supply));
+    let charge = sum_sites(run, |r| role(r, Role::Charge));
+    let discharge = sum_sites(run, |r| role(r, Role::Discharge));
+    // Generation from fuel, where any site has a generator.
+    let generation = run
+        .sites
+        .iter()
+        .any(|site| !role(&site.run.results, Role::Generation).is_empty())
+        .then(|| sum_sites(run, |r| role(r, Role::Generation)));
     let mut header: Vec<String> = [
         "timestamp",
         "import_mw",
@@ -154,6 +159,9 @@ fn aggregate_csv(vpp: &VppScenario, run: &VppRun) -> String {
     ]
     .map(String::from)
     .to_vec();
+    if generation.is_some() {
+        header.push("generation_mw".into());
+    }
     header.extend(
         run.sites
             .iter()
@@ -176,6 +184,7 @@ fn aggregate_csv(vpp: &VppScenario, run: &VppRun) -> String {
             ]
             .map(|v| fixed(v, 6)),
         );
+        row.extend(generation.as_ref().map(|g| fixed(g[t], 6)));
         row.extend(
             run.sites
                 .iter()

@@ -29,6 +29,7 @@ pub(super) fn site(len: usize) -> Scenario {
         loads: vec![],
         flexible_loads: vec![],
         curtailable_loads: vec![],
+        generators: vec![],
         datacenters: vec![],
         ev_hubs: vec![],
         grid: Grid {

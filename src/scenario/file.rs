@@ -29,6 +29,8 @@ pub struct ScenarioFile {
     pub datacenter: Vec<DatacenterTable>,
     #[serde(default)]
     pub ev_hub: Vec<EvHubTable>,
+    #[serde(default)]
+    pub generator: Vec<GeneratorTable>,
     pub grid: GridTable,
     #[serde(default)]
     pub dispatch: Option<Spanned<DispatchTable>>,
@@ -45,6 +47,7 @@ pub struct SiteTables<'a> {
     pub flexible_load: &'a [FlexibleLoadTable],
     pub datacenter: &'a [DatacenterTable],
     pub ev_hub: &'a [EvHubTable],
+    pub generator: &'a [GeneratorTable],
     pub grid: &'a GridTable,
 }
 
@@ -59,6 +62,7 @@ impl ScenarioFile {
             flexible_load: &self.flexible_load,
             datacenter: &self.datacenter,
             ev_hub: &self.ev_hub,
+            generator: &self.generator,
             grid: &self.grid,
         }
     }
@@ -200,6 +204,23 @@ pub struct BatteryTable {
     pub soc_final: Option<Raw>,
     /// Cost per MWh charged plus per MWh discharged (wear), e.g. `"0.1 CNY/kWh"`.
     pub throughput_cost: Option<Raw>,
+}
+
+/// A dispatchable generator (diesel or gas genset).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratorTable {
+    pub name: Spanned<String>,
+    /// Most output, e.g. `"2 MW"`.
+    pub capacity: Raw,
+    /// Must-run output in every step (default: none, it may stop).
+    pub min_power: Option<Raw>,
+    /// Fuel cost per energy produced, e.g. `"1.6 CNY/kWh"`.
+    pub fuel_cost: Raw,
+    /// CO2 per energy produced, e.g. `"750 g/kWh"`.
+    pub carbon_intensity: Raw,
+    /// Largest change of output within an hour, e.g. `"1 MW"` (default: unlimited).
+    pub ramp_per_hour: Option<Raw>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -19,7 +19,9 @@ use sha2::Digest as _;
 
 use crate::assets::datacenter::Datacenter;
 use crate::assets::ev::EvHub;
-use crate::assets::{Asset, Battery, CurtailableLoad, FixedLoad, FlexibleLoad, Grid, Pv};
+use crate::assets::{
+    Asset, Battery, CurtailableLoad, FixedLoad, FlexibleLoad, Generator, Grid, Pv,
+};
 use crate::diagnostic::{Location, Problem, Problems};
 use crate::dispatch::MpcSettings;
 use crate::model::{ObjectiveSpec, SolverOptions};
@@ -127,6 +129,7 @@ pub struct Scenario {
     pub flexible_loads: Vec<FlexibleLoad>,
     /// Loads that may be curtailed at a price: each data centre's power capping.
     pub curtailable_loads: Vec<CurtailableLoad>,
+    pub generators: Vec<Generator>,
     pub datacenters: Vec<Datacenter>,
     pub ev_hubs: Vec<EvHub>,
     pub grid: Grid,
@@ -141,6 +144,7 @@ pub struct DeviceOffsets {
     pub loads: usize,
     pub flexible: usize,
     pub curtailable: usize,
+    pub generators: usize,
 }
 
 impl Scenario {
@@ -155,11 +159,12 @@ impl Scenario {
             loads,
             flexible,
             curtailable: flexible + self.flexible_loads.len(),
+            generators: flexible + self.flexible_loads.len() + self.curtailable_loads.len(),
         }
     }
 
     /// Every primitive asset, in the one order plans, results and outputs follow: PV,
-    /// batteries, fixed loads, flexible loads, curtailable loads.
+    /// batteries, fixed loads, flexible loads, curtailable loads, generators.
     pub fn devices(&self) -> Vec<&dyn Asset> {
         let mut out: Vec<&dyn Asset> = Vec::new();
         out.extend(self.pv.iter().map(|a| a as &dyn Asset));
@@ -167,6 +172,7 @@ impl Scenario {
         out.extend(self.loads.iter().map(|a| a as &dyn Asset));
         out.extend(self.flexible_loads.iter().map(|a| a as &dyn Asset));
         out.extend(self.curtailable_loads.iter().map(|a| a as &dyn Asset));
+        out.extend(self.generators.iter().map(|a| a as &dyn Asset));
         out
     }
 }

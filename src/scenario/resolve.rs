@@ -118,6 +118,11 @@ pub fn site_scenario(
         .enumerate()
         .map(|(i, t)| assets::ev_hub::ev_hub(c, t, time, &mut stream(seed, 200 + i as u64)))
         .collect();
+    let generators: Vec<_> = raw
+        .generator
+        .iter()
+        .map(|t| assets::generator::generator(c, t))
+        .collect();
     let grid = assets::grid::grid(c, raw.grid, time);
     let (Some(grid), Some(dispatch), true, true) = (grid, dispatch, names, c.problems.is_empty())
     else {
@@ -152,6 +157,7 @@ pub fn site_scenario(
         loads,
         flexible_loads: flexible,
         curtailable_loads: curtailable,
+        generators: generators.into_iter().flatten().collect(),
         datacenters,
         ev_hubs,
         grid,
@@ -194,7 +200,8 @@ fn check_names(c: &mut Checker, raw: &SiteTables) -> bool {
         .chain(raw.load.iter().map(|a| &a.name))
         .chain(raw.flexible_load.iter().map(|a| &a.name))
         .chain(raw.datacenter.iter().map(|a| &a.name))
-        .chain(raw.ev_hub.iter().map(|a| &a.name));
+        .chain(raw.ev_hub.iter().map(|a| &a.name))
+        .chain(raw.generator.iter().map(|a| &a.name));
     let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
     let before = c.problems.len();
     for name in names {

@@ -6,8 +6,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::scenario::file::{
-    BatteryTable, DatacenterTable, DispatchTable, EvHubTable, FlexibleLoadTable, GridTable,
-    LoadTable, PvTable, Raw, ScenarioSection, SiteTable, SiteTables, TimeSection, WeatherTable,
+    BatteryTable, DatacenterTable, DispatchTable, EvHubTable, FlexibleLoadTable, GeneratorTable,
+    GridTable, LoadTable, PvTable, Raw, ScenarioSection, SiteTable, SiteTables, TimeSection,
+    WeatherTable,
 };
 
 #[derive(Debug, Deserialize)]
@@ -91,6 +92,8 @@ pub struct SiteEntry {
     pub datacenter: Vec<DatacenterTable>,
     #[serde(default)]
     pub ev_hub: Vec<EvHubTable>,
+    #[serde(default)]
+    pub generator: Vec<GeneratorTable>,
     pub grid: GridTable,
 }
 
@@ -105,6 +108,7 @@ impl SiteEntry {
             flexible_load: &self.flexible_load,
             datacenter: &self.datacenter,
             ev_hub: &self.ev_hub,
+            generator: &self.generator,
             grid: &self.grid,
         }
     }

@@ -4,6 +4,7 @@ mod cli;
 mod determinism;
 mod ev_sessions;
 mod folders;
+mod generator;
 mod golden;
 mod infeasible;
 mod invalid;

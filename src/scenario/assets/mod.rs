@@ -6,6 +6,7 @@ pub mod battery;
 pub mod datacenter;
 pub mod ev_hub;
 pub mod flexible;
+pub mod generator;
 pub mod grid;
 pub mod load;
 pub mod pv;

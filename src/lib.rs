@@ -1,12 +1,12 @@
 //! # vppsim: a discrete-time simulator and LP dispatcher for microgrids and VPPs
 //!
 //! ```text
-//! scenario TOML ─▶ scenario::file (serde mirror, spans) ─▶ scenario::resolve + park (checks,
+//! scenario TOML ─▶ scenario::file (serde mirror, spans) ─▶ scenario::resolve (checks,
 //! CSV series on one TimeGrid, units, solar physics and weather, data centres, EV hubs)
 //! ─▶ Scenario (immutable) ─▶ sim::simulate:
 //!     for each window: Dispatcher::plan (lp, mpc on forecasts, rules) ─▶ commit (asset
 //!     physics) ─▶ invariants
-//! ─▶ Results (columns) ─▶ Kpis ─▶ results::write_results (CSV, JSON, charts and reports
+//! ─▶ Results (columns) ─▶ Kpis ─▶ output::write_results (CSV, JSON, charts and reports
 //!    from report::, all atomic)
 //!
 //! VPP file ─▶ vpp::scenario (each [[site]] resolved as above, events, compute shifting)
@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod dispatch;
 pub mod forecast;
 pub mod model;
+pub mod output;
 pub mod report;
 pub mod results;
 pub mod rng;

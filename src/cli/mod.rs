@@ -22,7 +22,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use vppsim::dispatch::{self, DispatchError};
-use vppsim::results::{Claim, Kpis, Manifest, RunOutput, WriteError, folder, write_results};
+use vppsim::output::{RunOutput, write_results};
+use vppsim::results::{Claim, Kpis, Manifest, WriteError, folder};
 use vppsim::scenario::{self, Source, Strategy};
 use vppsim::sim::{self, SimError, presolve};
 

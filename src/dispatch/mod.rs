@@ -13,7 +13,7 @@ pub use lp::{
     BALANCE_TOLERANCE_MW, Inputs, LpDispatcher, Softening, WindowModel, WindowVars, check_balance,
     unserved_penalty,
 };
-pub use mpc::{MpcDispatcher, MpcSettings};
+pub use mpc::MpcDispatcher;
 pub use rule::{Rule, RuleDispatcher};
 
 use std::time::Duration;

@@ -17,21 +17,7 @@ use crate::assets::Role;
 use crate::forecast::{ErrorStats, Forecaster};
 use crate::model::Solver;
 use crate::model::{Method, Presolve, SolverOptions};
-use crate::scenario::Scenario;
-
-/// How the MPC plans.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct MpcSettings {
-    /// Steps planned each time.
-    pub horizon: usize,
-    /// Steps committed between plans.
-    pub replan: usize,
-    pub forecaster: Forecaster,
-    /// Keep one HiGHS model alive across windows, solved by the dual simplex method without
-    /// presolve from the previous window's basis; `false` gives every window a new model
-    /// with the scenario's solver options.
-    pub persistent: bool,
-}
+use crate::scenario::{MpcSettings, Scenario};
 
 pub struct MpcDispatcher {
     settings: MpcSettings,

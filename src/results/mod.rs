@@ -10,10 +10,7 @@ pub use folder::{Claim, Staging, write_file};
 pub use kpis::{AssetKpi, DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
 pub use weather::weather_csv;
-pub use write::{
-    RunOutput, WriteError, csv_table, fixed, pretty, series_roles, timeseries_csv, write_results,
-    write_run,
-};
+pub use write::{WriteError, csv_table, fixed, pretty, series_roles, timeseries_csv};
 
 use std::time::Duration;
 

@@ -3,10 +3,10 @@
 
 use toml::Spanned;
 
+use super::MpcSettings;
 use super::file::{self, Raw};
 use super::values::Checker;
 use super::{DispatchSettings, Strategy};
-use crate::dispatch::MpcSettings;
 use crate::forecast::Forecaster;
 use crate::model::{Method, Presolve};
 use crate::time::{TimeGrid, parse_duration};

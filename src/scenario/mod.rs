@@ -23,7 +23,6 @@ use crate::assets::{
     Asset, Battery, CurtailableLoad, FixedLoad, FlexibleLoad, Generator, Grid, Pv,
 };
 use crate::diagnostic::{Location, Problem, Problems};
-use crate::dispatch::MpcSettings;
 use crate::model::{ObjectiveSpec, SolverOptions};
 use crate::solar::spa::Site;
 use crate::solar::weather::Weather;
@@ -72,6 +71,20 @@ impl Strategy {
             Strategy::Mpc => "mpc",
         }
     }
+}
+
+/// How the MPC plans.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct MpcSettings {
+    /// Steps planned each time.
+    pub horizon: usize,
+    /// Steps committed between plans.
+    pub replan: usize,
+    pub forecaster: crate::forecast::Forecaster,
+    /// Keep one HiGHS model alive across windows, solved by the dual simplex method without
+    /// presolve from the previous window's basis; `false` gives every window a new model
+    /// with the scenario's solver options.
+    pub persistent: bool,
 }
 
 /// How the scenario asks to be dispatched.

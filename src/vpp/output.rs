@@ -16,9 +16,10 @@ use sha2::{Digest, Sha256};
 
 use super::{EXCHANGE_LOAD, VppRun, VppScenario};
 use crate::assets::Role;
+use crate::output::{RunOutput, write_run};
 use crate::report::fleet::{FleetImport, aggregate_import};
 use crate::results::StageTimes;
-use crate::results::{Claim, Manifest, RunOutput, WriteError, csv_table, fixed, pretty, write_run};
+use crate::results::{Claim, Manifest, WriteError, csv_table, fixed, pretty};
 use crate::scenario::InputFile;
 use crate::series::hex;
 

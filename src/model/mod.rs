@@ -180,6 +180,56 @@ impl Lp {
         name_in(&self.row_blocks, index)
     }
 
+    /// The LP as text, every column and row by name, for review and golden files:
+    /// the objective levels in solve order (`minimise level k: +c name …`), the rows
+    /// (`name: lower <= +a name … <= upper`), the column bounds and the binary columns. Zero
+    /// coefficients are left out; numbers are written in their shortest exact form.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let names: Vec<String> = (0..self.num_columns())
+            .map(|c| self.column_name(c))
+            .collect();
+        let mut out = format!(
+            "\\ vppsim LP: {} columns, {} rows, {} objective level(s), minimised in order\n",
+            self.num_columns(),
+            self.num_rows(),
+            self.levels.len()
+        );
+        for (k, level) in self.levels.iter().enumerate() {
+            let _ = write!(out, "minimise level {k}:");
+            for (c, v) in level.iter().enumerate().filter(|(_, v)| **v != 0.0) {
+                let _ = write!(out, " {v:+} {}", names[c]);
+            }
+            out.push('\n');
+        }
+        out.push_str("subject to\n");
+        for r in 0..self.num_rows() {
+            let _ = write!(out, " {}: {} <=", self.row_name(r), self.row_lower[r]);
+            for e in self.a_start[r]..self.a_start[r + 1] {
+                let _ = write!(out, " {:+} {}", self.a_value[e], names[self.a_index[e]]);
+            }
+            let _ = writeln!(out, " <= {}", self.row_upper[r]);
+        }
+        out.push_str("bounds\n");
+        for (c, name) in names.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                " {} <= {name} <= {}",
+                self.col_lower[c], self.col_upper[c]
+            );
+        }
+        let binaries: Vec<&str> = names
+            .iter()
+            .zip(&self.integer)
+            .filter(|(_, b)| **b)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if !binaries.is_empty() {
+            let _ = writeln!(out, "binaries\n {}", binaries.join(" "));
+        }
+        out
+    }
+
     /// Whether `other` has the same columns, rows and integer columns (values may differ).
     pub fn same_shape(&self, other: &Lp) -> bool {
         self.num_columns() == other.num_columns()

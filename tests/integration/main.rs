@@ -8,6 +8,7 @@ mod generator;
 mod golden;
 mod infeasible;
 mod invalid;
+mod lp_files;
 mod park;
 mod reference;
 mod report;

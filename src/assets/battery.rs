@@ -19,7 +19,9 @@
 
 use serde::Serialize;
 
-use super::{Asset, Columns, Contribution, Role, Series, Total, Window, energy, within};
+use super::{
+    Asset, At, Columns, Contribution, Role, Series, Total, Verdict, Window, energy, within,
+};
 use crate::model::{Linear, LpBuilder, Term, VarBlock};
 use crate::time::TimeGrid;
 
@@ -236,28 +238,15 @@ impl Asset for Battery {
         planned
     }
 
-    fn realise(
-        &self,
-        _t: usize,
-        planned: &[f64],
-        state: &mut f64,
-        time: &TimeGrid,
-        out: &mut [f64],
-    ) -> Result<(), String> {
-        let (charge, discharge, soc) = self.step(*state, planned[0], planned[1], time.dt_hours());
+    fn realise(&self, at: At, planned: &[f64], state: &mut f64, out: &mut [f64]) -> Verdict {
+        let (charge, discharge, soc) = self.step(*state, planned[0], planned[1], at.dt());
         *state = soc;
         out.copy_from_slice(&[charge, discharge, soc]);
         Ok(())
     }
 
-    fn check(
-        &self,
-        _t: usize,
-        values: &[f64],
-        before: f64,
-        after: f64,
-        dt: f64,
-    ) -> Result<(), String> {
+    fn check(&self, at: At, values: &[f64], before: f64, after: f64) -> Verdict {
+        let dt = at.dt();
         let (c, d, soc) = (values[0], values[1], values[2]);
         if !within(c, 0.0, self.charge_mw) || !within(d, 0.0, self.discharge_mw) {
             return Err(format!(
@@ -281,7 +270,7 @@ impl Asset for Battery {
         Ok(())
     }
 
-    fn check_end(&self, state: f64) -> Result<(), String> {
+    fn check_end(&self, state: f64) -> Verdict {
         if state < self.soc_final_mwh - 1e-6 {
             return Err(format!(
                 "battery '{}' ends with {state:.6} MWh, below its soc_final of {:.6} MWh",

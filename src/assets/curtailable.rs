@@ -9,7 +9,9 @@
 
 use serde::Serialize;
 
-use super::{Asset, Columns, Contribution, Role, Series, Total, Window, energy, within};
+use super::{
+    Asset, At, Columns, Contribution, Role, Series, Total, Verdict, Window, energy, within,
+};
 use crate::model::{LpBuilder, Term};
 use crate::time::TimeGrid;
 
@@ -66,19 +68,13 @@ impl Asset for CurtailableLoad {
         Columns::whole(&[curtailed])
     }
 
-    fn realise(
-        &self,
-        t: usize,
-        planned: &[f64],
-        _state: &mut f64,
-        _time: &TimeGrid,
-        out: &mut [f64],
-    ) -> Result<(), String> {
-        out[0] = planned[0].clamp(0.0, self.max_mw[t]);
+    fn realise(&self, at: At, planned: &[f64], _state: &mut f64, out: &mut [f64]) -> Verdict {
+        out[0] = planned[0].clamp(0.0, self.max_mw[at.t]);
         Ok(())
     }
 
-    fn check(&self, t: usize, values: &[f64], _: f64, _: f64, _: f64) -> Result<(), String> {
+    fn check(&self, at: At, values: &[f64], _: f64, _: f64) -> Verdict {
+        let t = at.t;
         if within(values[0], 0.0, self.max_mw[t]) {
             Ok(())
         } else {

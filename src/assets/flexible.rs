@@ -21,7 +21,9 @@
 
 use serde::Serialize;
 
-use super::{Asset, Columns, Contribution, Role, Segment, Series, Total, Window, energy, within};
+use super::{
+    Asset, At, Columns, Contribution, Role, Segment, Series, Total, Verdict, Window, energy, within,
+};
 use crate::model::{Linear, LpBuilder, Row, Term};
 use crate::time::TimeGrid;
 
@@ -231,15 +233,8 @@ impl Asset for FlexibleLoad {
 
     /// The planned power within `[0, max]` and never more than is owed; when its window
     /// closes, checks the window's energy was delivered and opens the next.
-    fn realise(
-        &self,
-        t: usize,
-        planned: &[f64],
-        owed: &mut f64,
-        time: &TimeGrid,
-        out: &mut [f64],
-    ) -> Result<(), String> {
-        let dt = time.dt_hours();
+    fn realise(&self, at: At, planned: &[f64], owed: &mut f64, out: &mut [f64]) -> Verdict {
+        let (t, time, dt) = (at.t, at.time, at.dt());
         let power = self.power(t, planned[0], *owed, dt);
         *owed -= power * dt;
         out[0] = power;
@@ -260,7 +255,8 @@ impl Asset for FlexibleLoad {
         Ok(())
     }
 
-    fn check(&self, t: usize, values: &[f64], _: f64, _: f64, _: f64) -> Result<(), String> {
+    fn check(&self, at: At, values: &[f64], _: f64, _: f64) -> Verdict {
+        let t = at.t;
         if within(values[0], 0.0, self.max_at(t)) {
             Ok(())
         } else {

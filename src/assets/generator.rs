@@ -15,7 +15,9 @@
 
 use serde::Serialize;
 
-use super::{Asset, Columns, Contribution, Figure, Role, Series, Window, energy, within};
+use super::{
+    Asset, At, Columns, Contribution, Figure, Role, Series, Verdict, Window, energy, within,
+};
 use crate::model::{Linear, LpBuilder, Term};
 use crate::time::TimeGrid;
 
@@ -121,15 +123,8 @@ impl Asset for Generator {
         Columns::whole(&[power])
     }
 
-    fn realise(
-        &self,
-        _t: usize,
-        planned: &[f64],
-        state: &mut f64,
-        time: &TimeGrid,
-        out: &mut [f64],
-    ) -> Result<(), String> {
-        let (lo, hi) = self.range(*state, time.dt_hours());
+    fn realise(&self, at: At, planned: &[f64], state: &mut f64, out: &mut [f64]) -> Verdict {
+        let (lo, hi) = self.range(*state, at.dt());
         out[0] = planned[0].clamp(lo, hi);
         *state = out[0];
         Ok(())
@@ -148,16 +143,9 @@ impl Asset for Generator {
         planned[0][0]
     }
 
-    fn check(
-        &self,
-        _t: usize,
-        values: &[f64],
-        before: f64,
-        after: f64,
-        dt: f64,
-    ) -> Result<(), String> {
+    fn check(&self, at: At, values: &[f64], before: f64, after: f64) -> Verdict {
         let p = values[0];
-        let (lo, hi) = self.range(before, dt);
+        let (lo, hi) = self.range(before, at.dt());
         if !within(p, lo, hi) || (after - p).abs() > 1e-6 {
             return Err(format!(
                 "generator '{}' produces {p:.6} MW after {before:.6} MW, outside {lo:.6}..{hi:.6} MW (its minimum, capacity and ramp limit)",
@@ -239,10 +227,11 @@ mod tests {
             len: 3,
         };
         let (mut state, mut out) = (g.initial_state(), [0.0]);
-        g.realise(0, &[2.0], &mut state, &time, &mut out).unwrap();
+        let at = At { t: 0, time: &time };
+        g.realise(at, &[2.0], &mut state, &mut out).unwrap();
         assert_eq!((out[0], state), (1.0, 1.0)); // 0.5 + 1 MW/h × 0.5 h
-        assert!(g.check(0, &out, 0.5, 1.0, 0.5).is_ok());
-        assert!(g.check(0, &[1.2], 0.5, 1.2, 0.5).is_err());
+        assert!(g.check(at, &out, 0.5, 1.0).is_ok());
+        assert!(g.check(at, &[1.2], 0.5, 1.2).is_err());
         let mut planned = vec![vec![0.0]];
         assert_eq!(g.cover(1, 0.5, 1.0, 0.0, &mut planned), 0.5);
         assert_eq!(g.cover(1, 0.5, 1.0, 3.0, &mut planned), 1.5);

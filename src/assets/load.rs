@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Asset, Columns, Contribution, Role, Segment, Series, Window, energy};
+use super::{Asset, At, Columns, Contribution, Role, Segment, Series, Verdict, Window, energy};
 use crate::model::LpBuilder;
 use crate::time::TimeGrid;
 
@@ -67,19 +67,8 @@ impl Asset for FixedLoad {
         }
     }
 
-    fn realise(
-        &self,
-        t: usize,
-        _planned: &[f64],
-        _state: &mut f64,
-        _time: &TimeGrid,
-        out: &mut [f64],
-    ) -> Result<(), String> {
-        out[0] = self.power_mw[t];
-        Ok(())
-    }
-
-    fn check(&self, _: usize, _: &[f64], _: f64, _: f64, _: f64) -> Result<(), String> {
+    fn realise(&self, at: At, _planned: &[f64], _state: &mut f64, out: &mut [f64]) -> Verdict {
+        out[0] = self.power_mw[at.t];
         Ok(())
     }
 

@@ -157,6 +157,23 @@ pub struct Contribution {
     pub figures: Vec<Figure>,
 }
 
+/// What committing or checking a step finds: `Err` says what cannot be, in the planner's terms.
+pub type Verdict = Result<(), String>;
+
+/// The step being committed or checked: its global index on the time grid.
+#[derive(Debug, Clone, Copy)]
+pub struct At<'a> {
+    pub t: usize,
+    pub time: &'a TimeGrid,
+}
+
+impl At<'_> {
+    /// Step length (h).
+    pub fn dt(&self) -> f64 {
+        self.time.dt_hours()
+    }
+}
+
 /// The contract of a primitive asset kind (see the module documentation).
 pub trait Asset {
     fn name(&self) -> &str;
@@ -225,30 +242,18 @@ pub trait Asset {
     /// series into the bus with [`Asset::bus_coefficient`].
     fn add_to_lp(&self, lp: &mut LpBuilder, w: &Window) -> Columns;
 
-    /// Commits step `t`: the realised value of every series from the planned ones, within
-    /// its physics, advancing `state`. An error says what cannot be (e.g. a window closing
-    /// short of its energy).
-    fn realise(
-        &self,
-        t: usize,
-        planned: &[f64],
-        state: &mut f64,
-        time: &TimeGrid,
-        out: &mut [f64],
-    ) -> Result<(), String>;
+    /// Commits the step `at`: the realised value of every series from the planned ones,
+    /// within its physics, advancing `state`. An error says what cannot be (e.g. a window
+    /// closing short of its energy).
+    fn realise(&self, at: At, planned: &[f64], state: &mut f64, out: &mut [f64]) -> Verdict;
 
-    /// Checks the committed step `t` (`values` per series; the state before and after).
-    fn check(
-        &self,
-        t: usize,
-        values: &[f64],
-        before: f64,
-        after: f64,
-        dt: f64,
-    ) -> Result<(), String>;
+    /// Checks the committed step `at` (`values` per series; its state before and after).
+    fn check(&self, _at: At, _values: &[f64], _before: f64, _after: f64) -> Verdict {
+        Ok(())
+    }
 
     /// Checks the state at the end of the horizon.
-    fn check_end(&self, _state: f64) -> Result<(), String> {
+    fn check_end(&self, _state: f64) -> Verdict {
         Ok(())
     }
 

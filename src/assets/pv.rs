@@ -7,7 +7,9 @@
 
 use serde::Serialize;
 
-use super::{Asset, Columns, Contribution, Role, Segment, Series, Total, Window, energy, within};
+use super::{
+    Asset, At, Columns, Contribution, Role, Segment, Series, Total, Verdict, Window, energy, within,
+};
 use crate::model::LpBuilder;
 use crate::time::TimeGrid;
 
@@ -100,16 +102,9 @@ impl Asset for Pv {
         }
     }
 
-    fn realise(
-        &self,
-        t: usize,
-        planned: &[f64],
-        _state: &mut f64,
-        _time: &TimeGrid,
-        out: &mut [f64],
-    ) -> Result<(), String> {
-        out[0] = self.output(t, planned[0]);
-        out[1] = self.available_mw[t] - out[0];
+    fn realise(&self, at: At, planned: &[f64], _state: &mut f64, out: &mut [f64]) -> Verdict {
+        out[0] = self.output(at.t, planned[0]);
+        out[1] = self.available_mw[at.t] - out[0];
         Ok(())
     }
 
@@ -120,7 +115,8 @@ impl Asset for Pv {
         cut
     }
 
-    fn check(&self, t: usize, values: &[f64], _: f64, _: f64, _: f64) -> Result<(), String> {
+    fn check(&self, at: At, values: &[f64], _: f64, _: f64) -> Verdict {
+        let t = at.t;
         if within(values[0], 0.0, self.available_mw[t]) {
             Ok(())
         } else {

@@ -3,7 +3,7 @@
 //! takes the rest of the bus balance, every invariant is checked, and the state advances.
 
 use super::invariants::{self, InvariantError};
-use crate::assets::{Asset, Role};
+use crate::assets::{Asset, At, Role};
 use crate::dispatch::{Plan, State};
 use crate::results::Results;
 use crate::scenario::Scenario;
@@ -53,14 +53,10 @@ impl Committer {
                     *p = series[k];
                 }
                 self.before[i] = state.assets[i];
+                let at = At { t, time };
+                let (planned, out) = (&self.planned[i], &mut self.realised[i]);
                 device
-                    .realise(
-                        t,
-                        &self.planned[i],
-                        &mut state.assets[i],
-                        time,
-                        &mut self.realised[i],
-                    )
+                    .realise(at, planned, &mut state.assets[i], out)
                     .map_err(fail)?;
                 for (s, v) in self.realised[i].iter().enumerate() {
                     let injection = device.bus_coefficient(s, t) * v;

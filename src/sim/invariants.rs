@@ -3,7 +3,7 @@
 //! the bus balance recomputed from the committed values; at the end of the horizon each
 //! asset's end requirement; and, for plans made on the truth, the commit equal to the plan.
 
-use crate::assets::Asset;
+use crate::assets::{Asset, At};
 use crate::dispatch::{Plan, State};
 use crate::results::Results;
 use crate::scenario::Scenario;
@@ -49,12 +49,15 @@ pub fn check(
     step: &Step,
 ) -> Result<(), InvariantError> {
     let t = step.t;
-    let dt = scenario.time.dt_hours();
     let fail = |what: String| Err(InvariantError::new(scenario, t, what));
     let mut balance = step.import - step.export + step.unserved;
     for (i, device) in devices.iter().enumerate() {
         let values = &step.values[i];
-        if let Err(what) = device.check(t, values, step.before[i], step.after[i], dt) {
+        let at = At {
+            t,
+            time: &scenario.time,
+        };
+        if let Err(what) = device.check(at, values, step.before[i], step.after[i]) {
             return fail(what);
         }
         balance += values

@@ -1,8 +1,8 @@
 //! # vppsim: a discrete-time simulator and LP dispatcher for microgrids and VPPs
 //!
 //! ```text
-//! scenario TOML ─▶ scenario::file (serde mirror, spans) ─▶ scenario::resolve (checks,
-//! CSV series on one TimeGrid, units, solar physics and weather, data centres, EV hubs)
+//! scenario TOML ─▶ scenario::file (serde mirror, spans) ─▶ scenario::resolve (checks, CSV
+//! series on one TimeGrid, units, weather, one resolver per asset kind in scenario::assets)
 //! ─▶ Scenario (immutable) ─▶ sim::simulate:
 //!     for each window: Dispatcher::plan (lp, mpc on forecasts, rules) ─▶ commit (asset
 //!     physics) ─▶ invariants
@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod dispatch;
 pub mod forecast;
 pub mod model;
+mod options;
 pub mod output;
 pub mod report;
 pub mod results;

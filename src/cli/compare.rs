@@ -12,25 +12,9 @@ use vppsim::results::{Kpis, WriteError};
 use vppsim::scenario::{Source, Strategy};
 use vppsim::sim::{self, presolve};
 
-use super::{
-    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, claim_out, load_or_report, write_failed,
-};
+use super::{EXIT_FAILED, EXIT_INFEASIBLE, claim_out, load_or_report, write_failed};
 
-pub fn run(source: Source, names: &[String], out: Option<PathBuf>, force: bool) -> u8 {
-    let strategies: Vec<Strategy> = match names
-        .iter()
-        .map(|n| Strategy::parse(n.trim()).ok_or(n))
-        .collect()
-    {
-        Ok(s) => s,
-        Err(bad) => {
-            eprintln!(
-                "error: unknown strategy '{bad}'\n  = hint: use some of: {}",
-                Strategy::NAMES
-            );
-            return EXIT_BAD_INPUT;
-        }
-    };
+pub fn run(source: Source, strategies: &[Strategy], out: Option<PathBuf>, force: bool) -> u8 {
     let path = source.path.clone();
     let loaded = match load_or_report(source) {
         Ok(l) => l,
@@ -47,7 +31,7 @@ pub fn run(source: Source, names: &[String], out: Option<PathBuf>, force: bool) 
         return EXIT_INFEASIBLE;
     }
     let mut rows: Vec<(Strategy, Kpis)> = Vec::new();
-    for &strategy in &strategies {
+    for &strategy in strategies {
         match sim::simulate(s, built_in(strategy, s).as_mut()) {
             Ok(run) => {
                 let kpis = Kpis::compute(&run.results);

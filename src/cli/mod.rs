@@ -26,6 +26,7 @@ use vppsim::output::{RunOutput, write_results};
 use vppsim::results::{Claim, Kpis, Manifest, WriteError, folder};
 use vppsim::scenario::{self, Source, Strategy};
 use vppsim::sim::{self, SimError, presolve};
+use vppsim::vpp::Coordination;
 
 pub const EXIT_BAD_INPUT: u8 = 2;
 pub const EXIT_INFEASIBLE: u8 = 3;
@@ -55,8 +56,8 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Dispatch strategy, overriding the scenario's [dispatch] strategy.
-        #[arg(long, value_parser = ["none", "rule", "tou", "peak", "lp", "mpc"])]
-        strategy: Option<String>,
+        #[arg(long, value_enum)]
+        strategy: Option<Strategy>,
         /// Replace an existing results folder.
         #[arg(long)]
         force: bool,
@@ -64,8 +65,8 @@ enum Command {
         #[arg(long)]
         no_plots: bool,
         /// VPP files only: coordinate the sites centrally or by ADMM, overriding [vpp].
-        #[arg(long, value_parser = ["central", "admm"])]
-        coordination: Option<String>,
+        #[arg(long, value_enum)]
+        coordination: Option<Coordination>,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -73,12 +74,8 @@ enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
         /// Strategies, comma-separated.
-        #[arg(
-            long,
-            value_delimiter = ',',
-            default_value = "none,rule,tou,peak,lp,mpc"
-        )]
-        strategies: Vec<String>,
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = Strategy::ALL.to_vec())]
+        strategies: Vec<Strategy>,
         /// Output folder [default: results/<scenario name>-compare].
         #[arg(long)]
         out: Option<PathBuf>,
@@ -163,16 +160,14 @@ pub fn run(cli: Cli) -> ExitCode {
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) if source.is_vpp() => {
-                vpp::run(source, out, force, !no_plots, coordination.as_deref())
-            }
+            Ok(source) if source.is_vpp() => vpp::run(source, out, force, !no_plots, coordination),
             Ok(_) if coordination.is_some() => {
                 eprintln!(
                     "error: --coordination applies to VPP files only (files with a [vpp] table)"
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) => run_scenario(source, out, strategy.as_deref(), force, !no_plots),
+            Ok(source) => run_scenario(source, out, strategy, force, !no_plots),
         },
         Command::Compare {
             scenario,
@@ -352,7 +347,7 @@ fn report_infeasible(found: &[presolve::Infeasibility]) {
 fn run_scenario(
     source: Source,
     out: Option<PathBuf>,
-    strategy: Option<&str>,
+    strategy: Option<Strategy>,
     force: bool,
     plots: bool,
 ) -> u8 {
@@ -375,9 +370,7 @@ fn run_scenario(
         return EXIT_INFEASIBLE;
     }
     warn_unmet_sessions(s);
-    let strategy = strategy
-        .and_then(Strategy::parse)
-        .unwrap_or(s.dispatch.strategy);
+    let strategy = strategy.unwrap_or(s.dispatch.strategy);
     let mut dispatcher = dispatch::built_in(strategy, s);
     let load_time = loading.elapsed();
     let mut run = match sim::simulate(s, dispatcher.as_mut()) {

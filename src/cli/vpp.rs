@@ -84,7 +84,7 @@ pub fn run(
     out: Option<PathBuf>,
     force: bool,
     plots: bool,
-    coordination: Option<&str>,
+    coordination: Option<Coordination>,
 ) -> u8 {
     let loading = Instant::now();
     let path = source.path.clone();
@@ -92,10 +92,8 @@ pub fn run(
         Ok(l) => l,
         Err(code) => return code,
     };
-    match coordination {
-        Some("central") => loaded.vpp.coordination = Coordination::Central,
-        Some("admm") => loaded.vpp.coordination = Coordination::Admm,
-        _ => {}
+    if let Some(coordination) = coordination {
+        loaded.vpp.coordination = coordination;
     }
     let v = &loaded.vpp;
     let out = out.unwrap_or_else(|| Path::new("results").join(&v.name));

@@ -15,66 +15,30 @@
 
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::highs::{Arrays, Highs, OptionValue, Status};
 use super::{Lp, objective};
 
-/// HiGHS algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    /// Interior point (with crossover, so the solution is a vertex).
-    Ipm,
-    /// Dual simplex.
-    Simplex,
-    /// HiGHS chooses.
-    Choose,
-}
-
-impl Method {
-    pub const NAMES: [&'static str; 3] = ["ipm", "simplex", "choose"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::Ipm => "ipm",
-            Method::Simplex => "simplex",
-            Method::Choose => "choose",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Method> {
-        [Method::Ipm, Method::Simplex, Method::Choose]
-            .into_iter()
-            .find(|m| m.name() == name)
+crate::options::named_enum! {
+    /// HiGHS algorithm.
+    pub enum Method {
+        /// Interior point (with crossover, so the solution is a vertex).
+        Ipm = "ipm",
+        /// Dual simplex.
+        Simplex = "simplex",
+        /// HiGHS chooses.
+        Choose = "choose",
     }
 }
 
-/// HiGHS presolve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Presolve {
-    Off,
-    On,
-    /// Presolve with only its cheap reductions (see [`LIGHT_PRESOLVE_RULES_OFF`]).
-    Light,
-}
-
-impl Presolve {
-    pub const NAMES: [&'static str; 3] = ["off", "on", "light"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Presolve::Off => "off",
-            Presolve::On => "on",
-            Presolve::Light => "light",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Presolve> {
-        [Presolve::Off, Presolve::On, Presolve::Light]
-            .into_iter()
-            .find(|p| p.name() == name)
+crate::options::named_enum! {
+    /// HiGHS presolve.
+    pub enum Presolve {
+        Off = "off",
+        On = "on",
+        /// Presolve with only its cheap reductions (see [`LIGHT_PRESOLVE_RULES_OFF`]).
+        Light = "light",
     }
 }
 

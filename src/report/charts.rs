@@ -53,27 +53,35 @@ pub(super) fn register_bundled_font() {
     });
 }
 
-/// The charts a results folder gets, by file stem.
-pub const NAMES: [&str; 5] = [
-    "dispatch_week",
-    "state_of_charge",
-    "import_carpet",
-    "duration_curves",
-    "monthly_balance",
-];
+crate::options::named_enum! {
+    /// The charts a results folder gets, named by file stem (the weather chart, drawn from
+    /// `weather.csv` where there is one, is in [`super::weather`]).
+    pub enum ChartKind {
+        /// The week with the most grid import, every flow stacked.
+        DispatchWeek = "dispatch_week",
+        /// Stored energy of all batteries.
+        StateOfCharge = "state_of_charge",
+        /// Grid import by day and local hour.
+        ImportCarpet = "import_carpet",
+        /// Consumption, net load and grid import, sorted.
+        DurationCurves = "duration_curves",
+        /// PV used, curtailed, import and export per month.
+        MonthlyBalance = "monthly_balance",
+    }
+}
 
-/// Draws chart `name` on `area`; returns its title.
+/// Draws chart `kind` on `area`; returns its title.
 fn draw<DB: DrawingBackend>(
-    name: &str,
+    kind: ChartKind,
     area: &DrawingArea<DB, Shift>,
     v: &View,
 ) -> Result<String, String> {
-    match name {
-        "dispatch_week" => dispatch(area, v),
-        "state_of_charge" => state_of_charge(area, v),
-        "import_carpet" => import_carpet(area, v),
-        "duration_curves" => duration_curves(area, v),
-        _ => monthly_balance(area, v),
+    match kind {
+        ChartKind::DispatchWeek => dispatch(area, v),
+        ChartKind::StateOfCharge => state_of_charge(area, v),
+        ChartKind::ImportCarpet => import_carpet(area, v),
+        ChartKind::DurationCurves => duration_curves(area, v),
+        ChartKind::MonthlyBalance => monthly_balance(area, v),
     }
 }
 
@@ -108,17 +116,17 @@ pub(super) fn svg_and_png<D: Drawing>(
     Ok((svg, output))
 }
 
-/// One of the results charts, by name.
-struct Named<'a> {
-    name: &'a str,
+/// One of the results charts.
+struct Kind<'a> {
+    kind: ChartKind,
     view: &'a View,
 }
 
-impl Drawing for Named<'_> {
+impl Drawing for Kind<'_> {
     /// The chart's title.
     type Output = String;
     fn draw_on<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<String, String> {
-        draw(self.name, area, self.view)
+        draw(self.kind, area, self.view)
     }
 }
 
@@ -126,12 +134,13 @@ impl Drawing for Named<'_> {
 /// is no state-of-charge chart.
 pub fn render_all(v: &View, png_dir: Option<&Path>) -> Result<Vec<Chart>, String> {
     let mut out = Vec::new();
-    for name in NAMES
-        .into_iter()
-        .filter(|n| *n != "state_of_charge" || v.soc.is_some())
+    for &kind in ChartKind::ALL
+        .iter()
+        .filter(|k| **k != ChartKind::StateOfCharge || v.soc.is_some())
     {
+        let name = kind.name();
         let png = png_dir.map(|dir| dir.join(format!("{name}.png")));
-        let (svg, title) = svg_and_png(&Named { name, view: v }, png.as_deref())?;
+        let (svg, title) = svg_and_png(&Kind { kind, view: v }, png.as_deref())?;
         out.push(Chart { name, title, svg });
     }
     Ok(out)

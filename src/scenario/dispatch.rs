@@ -3,14 +3,31 @@
 
 use toml::Spanned;
 
+use super::DispatchSettings;
 use super::MpcSettings;
 use super::file::{self, Raw};
 use super::values::Checker;
-use super::{DispatchSettings, Strategy};
 use crate::forecast::Forecaster;
-use crate::model::{Method, Presolve};
+use crate::model::Method;
 use crate::time::{TimeGrid, parse_duration};
 use crate::units::Dimension;
+
+crate::options::named_enum! {
+    /// The forecast an MPC plans on (`[dispatch] mpc.forecast`); periods are one day.
+    pub enum ForecastKind {
+        /// The realised values.
+        Perfect = "perfect",
+        /// The last value seen, held.
+        Persistence = "persistence",
+        /// The same time one period earlier.
+        SeasonalNaive = "seasonal-naive",
+        /// Least squares on the value one period earlier and the time of day, fitted on the
+        /// past 14 periods.
+        Regression = "regression",
+        /// The realised values plus a seeded AR(1) error.
+        Noisy = "noisy",
+    }
+}
 
 /// Resolves `[dispatch]` over the defaults; `None` once a problem was reported.
 pub fn dispatch_settings(
@@ -26,17 +43,9 @@ pub fn dispatch_settings(
     let d = spanned.get_ref();
     let mut ok = true;
     if let Some(s) = &d.strategy {
-        match Strategy::parse(s.get_ref()) {
+        match c.choice(s, "strategy", |w| format!("unknown strategy '{w}'")) {
             Some(strategy) => settings.strategy = strategy,
-            None => {
-                c.report(
-                    "strategy",
-                    format!("unknown strategy '{}'", s.get_ref()),
-                    s.span(),
-                    &format!("use one of: {}", Strategy::NAMES),
-                );
-                ok = false;
-            }
+            None => ok = false,
         }
     }
     if let Some(o) = &d.objective {
@@ -70,25 +79,18 @@ pub fn dispatch_settings(
         }
     }
     if let Some(s) = &d.solver {
-        let mut unsupported = |v: &Spanned<String>, field: &str, allowed: &[&str]| {
-            c.report(
-                "solver-option",
-                format!("solver.{field} '{}' is not supported", v.get_ref()),
-                v.span(),
-                &format!("use one of: {}", allowed.join(", ")),
-            );
-            ok = false;
-        };
+        let unsupported =
+            |field: &'static str| move |w: &str| format!("solver.{field} '{w}' is not supported");
         if let Some(v) = &s.method {
-            match Method::parse(v.get_ref()) {
+            match c.choice(v, "solver-option", unsupported("method")) {
                 Some(m) => settings.solver.method = m,
-                None => unsupported(v, "method", &Method::NAMES),
+                None => ok = false,
             }
         }
         if let Some(v) = &s.presolve {
-            match Presolve::parse(v.get_ref()) {
+            match c.choice(v, "solver-option", unsupported("presolve")) {
                 Some(p) => settings.solver.presolve = p,
-                None => unsupported(v, "presolve", &Presolve::NAMES),
+                None => ok = false,
             }
         }
         if let Some(parallel) = &s.parallel {
@@ -209,15 +211,19 @@ fn mpc_settings(
         return None;
     }
     let day = (86_400 / time.step_seconds).max(1) as usize;
-    let forecaster = match t.forecast.as_ref().map(|f| f.get_ref().as_str()) {
-        None | Some("perfect") => Forecaster::Perfect,
-        Some("persistence") => Forecaster::Persistence,
-        Some("seasonal-naive") => Forecaster::SeasonalNaive { period: day },
-        Some("regression") => Forecaster::Regression {
+    let kind = match &t.forecast {
+        None => ForecastKind::Perfect,
+        Some(f) => c.choice(f, "forecast", |w| format!("unknown forecast '{w}'"))?,
+    };
+    let forecaster = match kind {
+        ForecastKind::Perfect => Forecaster::Perfect,
+        ForecastKind::Persistence => Forecaster::Persistence,
+        ForecastKind::SeasonalNaive => Forecaster::SeasonalNaive { period: day },
+        ForecastKind::Regression => Forecaster::Regression {
             period: day,
             train: 14,
         },
-        Some("noisy") => {
+        ForecastKind::Noisy => {
             let sigma = t
                 .noise_sigma
                 .as_ref()
@@ -245,16 +251,6 @@ fn mpc_settings(
                 autocorrelation,
                 seed: seed ^ 0x6d70_6300,
             }
-        }
-        Some(other) => {
-            let span = t.forecast.as_ref().map_or(m.span(), |f| f.span());
-            c.report(
-                "forecast",
-                format!("unknown forecast '{other}'"),
-                span,
-                "use perfect, persistence, seasonal-naive, regression or noisy",
-            );
-            return None;
         }
     };
     Some(MpcSettings {

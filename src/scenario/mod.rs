@@ -28,48 +28,21 @@ use crate::solar::spa::Site;
 use crate::solar::weather::Weather;
 use crate::time::TimeGrid;
 
-/// A built-in dispatch strategy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Strategy {
-    /// No storage or flexibility used: the do-nothing baseline.
-    None,
-    /// Greedy self-consumption rules, step by step.
-    Rule,
-    /// Time-of-use arbitrage rule.
-    Tou,
-    /// Peak-shaving rule.
-    Peak,
-    /// Perfect-foresight LP over the whole horizon.
-    Lp,
-    /// Receding-horizon LP on forecasts.
-    Mpc,
-}
-
-impl Strategy {
-    pub const NAMES: &'static str = "none, rule, tou, peak, lp, mpc";
-
-    pub fn parse(name: &str) -> Option<Strategy> {
-        match name {
-            "none" => Some(Strategy::None),
-            "rule" => Some(Strategy::Rule),
-            "tou" => Some(Strategy::Tou),
-            "peak" => Some(Strategy::Peak),
-            "lp" => Some(Strategy::Lp),
-            "mpc" => Some(Strategy::Mpc),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::None => "none",
-            Strategy::Rule => "rule",
-            Strategy::Tou => "tou",
-            Strategy::Peak => "peak",
-            Strategy::Lp => "lp",
-            Strategy::Mpc => "mpc",
-        }
+crate::options::named_enum! {
+    /// A built-in dispatch strategy.
+    pub enum Strategy {
+        /// No storage or flexibility used: the do-nothing baseline.
+        None = "none",
+        /// Greedy self-consumption rules, step by step.
+        Rule = "rule",
+        /// Time-of-use arbitrage rule.
+        Tou = "tou",
+        /// Peak-shaving rule.
+        Peak = "peak",
+        /// Perfect-foresight LP over the whole horizon.
+        Lp = "lp",
+        /// Receding-horizon LP on forecasts.
+        Mpc = "mpc",
     }
 }
 

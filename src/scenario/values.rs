@@ -8,6 +8,7 @@ use toml::{Spanned, Value};
 
 use super::file::Raw;
 use crate::diagnostic::{Location, Problem};
+use crate::options::Named;
 use crate::series::CsvCache;
 use crate::time::TimeGrid;
 use crate::units::{self, Dimension, UnitError};
@@ -120,6 +121,23 @@ impl<'a> Checker<'a> {
             );
         }
         plain
+    }
+
+    /// One of the options `T` by name; otherwise reports `code` with `message(written)` and
+    /// the names as hint.
+    pub fn choice<T: Named>(
+        &mut self,
+        value: &Spanned<String>,
+        code: &'static str,
+        message: impl FnOnce(&str) -> String,
+    ) -> Option<T> {
+        let written = value.get_ref();
+        let parsed = T::parse(written);
+        if parsed.is_none() {
+            let hint = format!("use one of: {}", T::NAMES.join(", "));
+            self.report(code, message(written), value.span(), &hint);
+        }
+        parsed
     }
 
     /// A constant quantity of `dimension`, written as `"<number> <unit>"`.

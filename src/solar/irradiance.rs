@@ -11,13 +11,13 @@
 
 use super::clearsky::{Irradiance, relative_airmass};
 
-/// Sky-diffuse transposition model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Transposition {
-    Isotropic,
-    HayDavies,
-    Perez,
+crate::options::named_enum! {
+    /// Sky-diffuse transposition model (`[[pv]] model.transposition`).
+    pub enum Transposition {
+        Perez = "perez",
+        HayDavies = "hay-davies",
+        Isotropic = "isotropic",
+    }
 }
 
 /// Plane-of-array irradiance split by origin (W/m²).

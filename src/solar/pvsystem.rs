@@ -13,12 +13,12 @@
 
 use serde::Serialize;
 
-/// Cell-temperature model.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CellTemperature {
-    Faiman,
-    Sapm,
+crate::options::named_enum! {
+    /// Cell-temperature model (`[[pv]] model.cell_temperature`).
+    pub enum CellTemperature {
+        Faiman = "faiman",
+        Sapm = "sapm",
+    }
 }
 
 impl CellTemperature {

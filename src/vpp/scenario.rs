@@ -11,6 +11,7 @@ use toml::Spanned;
 
 use super::file::{EventTable, VppFile, VppTable};
 use crate::diagnostic::{Problem, Problems};
+use crate::options::Named;
 use crate::scenario::dispatch::dispatch_settings;
 use crate::scenario::resolve::{Header, parse, site_scenario};
 use crate::scenario::time::time_grid;
@@ -19,34 +20,24 @@ use crate::scenario::{DispatchSettings, InputFile, Scenario, Source, Strategy, i
 use crate::time::TimeGrid;
 use crate::units::Dimension;
 
-/// How the sites are coordinated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Coordination {
-    /// One joint LP over all sites with the coupling rows.
-    Central,
-    /// ADMM: each site an agent solving its own problem, the aggregator pricing coupling.
-    Admm,
-}
-
-impl Coordination {
-    /// As written in the VPP file and shown in outputs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Coordination::Central => "central",
-            Coordination::Admm => "admm",
-        }
+crate::options::named_enum! {
+    /// How the sites are coordinated.
+    pub enum Coordination {
+        /// One joint LP over all sites with the coupling rows.
+        Central = "central",
+        /// ADMM: each site an agent solving its own problem, the aggregator pricing coupling.
+        Admm = "admm",
     }
 }
 
-/// What demand response is measured against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Baseline {
-    /// The VPP's own optimal dispatch with no event (solved centrally).
-    Dispatch,
-    /// Every site with storage and flexibility idle (the `none` strategy).
-    Idle,
+crate::options::named_enum! {
+    /// What demand response is measured against.
+    pub enum Baseline {
+        /// The VPP's own optimal dispatch with no event (solved centrally).
+        Dispatch = "dispatch",
+        /// Every site with storage and flexibility idle (the `none` strategy).
+        Idle = "idle",
+    }
 }
 
 /// What the grid operator asks for during an event.
@@ -185,21 +176,8 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
         );
     }
     let vpp = raw.vpp.get_ref();
-    let coordination = choice(
-        &mut c,
-        vpp.coordination.as_ref(),
-        "vpp.coordination",
-        &[
-            ("central", Coordination::Central),
-            ("admm", Coordination::Admm),
-        ],
-    );
-    let baseline = choice(
-        &mut c,
-        vpp.baseline.as_ref(),
-        "vpp.baseline",
-        &[("dispatch", Baseline::Dispatch), ("idle", Baseline::Idle)],
-    );
+    let coordination = choice(&mut c, vpp.coordination.as_ref(), "vpp.coordination");
+    let baseline = choice(&mut c, vpp.baseline.as_ref(), "vpp.baseline");
     let admm = admm_settings(&mut c, vpp);
     let migration = vpp.compute_shifting.as_ref().map(|s| {
         s.get_ref()
@@ -298,28 +276,17 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
     Ok((scenario, c.extras()))
 }
 
-/// One of `options` by name: `Some(None)` when absent, `None` after a reported problem.
-fn choice<T: Copy>(
+/// One of the options `T` by name: `Some(None)` when absent, `None` after a reported problem.
+fn choice<T: Named>(
     c: &mut Checker,
     value: Option<&Spanned<String>>,
     field: &str,
-    options: &[(&str, T)],
 ) -> Option<Option<T>> {
-    let Some(value) = value else {
-        return Some(None);
-    };
-    match options.iter().find(|(name, _)| name == value.get_ref()) {
-        Some((_, v)) => Some(Some(*v)),
-        None => {
-            let names: Vec<_> = options.iter().map(|(n, _)| *n).collect();
-            c.report(
-                "vpp-option",
-                format!("{field} '{}' is not known", value.get_ref()),
-                value.span(),
-                &format!("use one of: {}", names.join(", ")),
-            );
-            None
-        }
+    match value {
+        None => Some(None),
+        Some(v) => c
+            .choice(v, "vpp-option", |w| format!("{field} '{w}' is not known"))
+            .map(Some),
     }
 }
 

@@ -238,38 +238,18 @@ fn pv_model(
             None
         }
     };
-    let mut choice = |v: &Option<Spanned<String>>, k: &str, allowed: &[&str]| -> Option<String> {
-        match v {
-            None => Some(allowed[0].to_string()),
-            Some(s) if allowed.contains(&s.get_ref().as_str()) => Some(s.get_ref().clone()),
-            Some(s) => {
-                c.report(
-                    "model-choice",
-                    format!("{}: '{}' is not supported", f(k), s.get_ref()),
-                    s.span(),
-                    &format!("use one of: {}", allowed.join(", ")),
-                );
-                None
-            }
-        }
+    let transposition = match &t.transposition {
+        None => Some(Transposition::Perez),
+        Some(v) => c.choice(v, "model-choice", |w| {
+            format!("{}: '{w}' is not supported", f("transposition"))
+        }),
     };
-    let transposition = choice(
-        &t.transposition,
-        "transposition",
-        &["perez", "hay-davies", "isotropic"],
-    )
-    .map(|name| match name.as_str() {
-        "perez" => Transposition::Perez,
-        "hay-davies" => Transposition::HayDavies,
-        _ => Transposition::Isotropic,
-    });
-    let cell =
-        choice(&t.cell_temperature, "cell_temperature", &["faiman", "sapm"]).map(|name| match name
-            .as_str()
-        {
-            "faiman" => CellTemperature::Faiman,
-            _ => CellTemperature::Sapm,
-        });
+    let cell = match &t.cell_temperature {
+        None => Some(CellTemperature::Faiman),
+        Some(v) => c.choice(v, "model-choice", |w| {
+            format!("{}: '{w}' is not supported", f("cell_temperature"))
+        }),
+    };
     Some(PvModel {
         mount: mount?,
         albedo: albedo?,

@@ -21,8 +21,10 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+use vppsim::diagnostic::Problems;
 use vppsim::dispatch::{self, DispatchError};
 use vppsim::results::{Claim, Kpis, Manifest, RunOutput, WriteError, folder, write_results};
+use vppsim::scenario::overrides::Override;
 use vppsim::scenario::{self, Source, Strategy};
 use vppsim::sim::{self, SimError, presolve};
 
@@ -65,6 +67,10 @@ enum Command {
         /// VPP files only: coordinate the sites centrally or by ADMM, overriding [vpp].
         #[arg(long, value_parser = ["central", "admm"])]
         coordination: Option<String>,
+        /// Override a value of the scenario file, checked like the file: a dotted path,
+        /// arrays of tables by name (battery.battery.energy_capacity="8 MWh"). Repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -95,6 +101,9 @@ enum Command {
     Validate {
         /// Scenario file (TOML).
         scenario: PathBuf,
+        /// Override a value of the scenario file (as for `run`). Repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
     },
     /// Write the weather a scenario runs on as CSV: GHI, DNI, DHI, temperature, wind and the
     /// plane-of-array irradiance of each PV modelled from physics.
@@ -128,9 +137,13 @@ pub fn print_line(args: std::fmt::Arguments) {
 pub fn run(cli: Cli) -> ExitCode {
     stop_cleanly_on_interrupt();
     let code = match cli.command {
-        Command::Validate { scenario } => match read_scenario(&scenario) {
+        Command::Validate { scenario, set } => match read_scenario(&scenario) {
+            Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
             Ok(source) if source.is_vpp() => vpp::validate(source),
-            Ok(source) => validate(source),
+            Ok(source) => match with_overrides(source, &set) {
+                Ok(source) => validate(source),
+                Err(code) => code,
+            },
             Err(code) => code,
         },
         Command::Weather {
@@ -148,8 +161,10 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             no_plots,
             coordination,
+            set,
         } => match read_scenario(&scenario) {
             Err(code) => code,
+            Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
             Ok(_) if strategy.is_some() && coordination.is_some() => {
                 eprintln!(
                     "error: --strategy applies to single sites, --coordination to VPP files: give one"
@@ -171,7 +186,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) => run_scenario(source, out, strategy.as_deref(), force, !no_plots),
+            Ok(source) => match with_overrides(source, &set) {
+                Ok(source) => run_scenario(source, out, strategy.as_deref(), force, !no_plots),
+                Err(code) => code,
+            },
         },
         Command::Compare {
             scenario,
@@ -279,6 +297,31 @@ fn read_scenario(path: &Path) -> Result<Source, u8> {
         eprintln!("{problems}");
         EXIT_BAD_INPUT
     })
+}
+
+/// Applies `--set` overrides to a scenario file, or prints every problem with them (all at
+/// once) and gives the bad-input exit code.
+fn with_overrides(source: Source, set: &[String]) -> Result<Source, u8> {
+    let mut problems = Vec::new();
+    let overrides: Vec<Override> = set
+        .iter()
+        .filter_map(|arg| Override::from_arg(arg).map_err(|p| problems.push(p)).ok())
+        .collect();
+    let applied = match problems.is_empty() {
+        true => source.with_overrides(&overrides),
+        false => Err(Problems(problems)),
+    };
+    applied.map_err(|problems| {
+        eprintln!("{problems}");
+        EXIT_BAD_INPUT
+    })
+}
+
+fn no_set_for_vpp() -> u8 {
+    eprintln!(
+        "error: --set applies to single-site scenarios; a VPP file's values are set in the file"
+    );
+    EXIT_BAD_INPUT
 }
 
 /// Loads a scenario, or prints every problem found and gives the bad-input exit code.
@@ -391,14 +434,16 @@ fn run_scenario(
     }
     let manifest = |write| {
         let times = sim::StageTimes { write, ..run.times };
-        Manifest::new(
+        let mut manifest = Manifest::new(
             s,
             dispatcher.name(),
             dispatcher.solver(),
             &loaded.inputs,
             run.plans,
             times,
-        )
+        );
+        manifest.overrides = loaded.overrides.clone();
+        manifest
     };
     let output = RunOutput {
         scenario: s,

@@ -33,6 +33,11 @@ pub struct SolverOptions {
     /// perturbation breaks the ties sooner. HiGHS removes the perturbation and cleans up
     /// before it reports the optimum, so the optimal value does not change.
     pub cost_perturbation: f64,
+    /// HiGHS `threads`: `None` leaves HiGHS its default (all cores). A sweep runs its
+    /// cases side by side with one thread each (and serial simplex: `parallel` off). Not a
+    /// key of the scenario file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threads: Option<u32>,
 }
 
 impl Default for SolverOptions {
@@ -45,6 +50,7 @@ impl Default for SolverOptions {
             time_limit_seconds: None,
             parallel: false,
             cost_perturbation: 1.0,
+            threads: None,
         }
     }
 }
@@ -120,6 +126,9 @@ impl LpBuilder {
         }
         if options.parallel && options.method == "simplex" {
             set_option(&mut model, "simplex_strategy", 2)?;
+        }
+        if let Some(threads) = options.threads {
+            set_option(&mut model, "threads", threads as i32)?;
         }
         if integer {
             // Binaries keep one meter from importing and exporting at once (see the grid):

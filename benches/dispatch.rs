@@ -11,10 +11,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
-use vppsim::dispatch::{Context, Inputs, WindowModel, built_in};
-use vppsim::model::SolverOptions;
+use vppsim::dispatch::{Context, Inputs, State, WindowModel, built_in};
+use vppsim::model::{Method, Presolve, Solver, SolverOptions};
 use vppsim::scenario::{self, Scenario, Strategy};
-use vppsim::sim::{SimState, simulate};
+use vppsim::sim::simulate;
 
 const SIZES: [usize; 4] = [96, 672, 8736, 35040];
 
@@ -26,21 +26,22 @@ fn reference(steps: usize) -> Scenario {
         .scenario
 }
 
-fn ready_model(
-    s: &Scenario,
-    state: &SimState,
-    options: &SolverOptions,
-) -> vppsim::model::ReadyModel {
+/// The whole horizon's LP built and handed to a new HiGHS model.
+fn ready_model(s: &Scenario, state: &State, options: &SolverOptions) -> Solver {
+    let devices = s.devices();
     let ctx = Context {
         scenario: s,
+        devices: &devices,
         state,
         start: 0,
         len: s.time.len,
     };
-    WindowModel::build(&ctx, Default::default(), &Inputs::truth(&ctx), true)
+    let lp = WindowModel::build(&ctx, Default::default(), &Inputs::truth(&ctx), true)
         .lp
-        .into_model(options)
-        .expect("model builds")
+        .finish();
+    let mut solver = Solver::new(options).expect("HiGHS starts");
+    solver.load(lp).expect("model loads");
+    solver
 }
 
 fn dispatch(c: &mut Criterion) {
@@ -50,7 +51,7 @@ fn dispatch(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(20));
     for steps in SIZES {
         let s = reference(steps);
-        let state = SimState::initial(&s);
+        let state = State::initial(&s);
         let options = s.dispatch.solver.clone();
         group.bench_with_input(BenchmarkId::new("build", steps), &steps, |b, _| {
             b.iter(|| ready_model(&s, &state, &options))
@@ -58,7 +59,7 @@ fn dispatch(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("solve", steps), &steps, |b, _| {
             b.iter_batched(
                 || ready_model(&s, &state, &options),
-                |m| m.solve().expect("optimal"),
+                |mut m| m.solve().expect("optimal"),
                 BatchSize::PerIteration,
             )
         });
@@ -77,22 +78,23 @@ fn highs_options(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(40));
     let s = reference(35040);
-    let state = SimState::initial(&s);
+    let state = State::initial(&s);
     for (method, presolve) in [
-        ("ipm", "off"),
-        ("ipm", "on"),
-        ("simplex", "on"),
-        ("simplex", "off"),
+        (Method::Ipm, Presolve::Off),
+        (Method::Ipm, Presolve::On),
+        (Method::Simplex, Presolve::On),
+        (Method::Simplex, Presolve::Off),
     ] {
         let options = SolverOptions {
-            method: method.into(),
-            presolve: presolve.into(),
+            method,
+            presolve,
             ..SolverOptions::default()
         };
-        group.bench_function(format!("{method}-presolve-{presolve}"), |b| {
+        let name = format!("{}-presolve-{}", method.name(), presolve.name());
+        group.bench_function(name, |b| {
             b.iter_batched(
                 || ready_model(&s, &state, &options),
-                |m| m.solve().expect("optimal"),
+                |mut m| m.solve().expect("optimal"),
                 BatchSize::PerIteration,
             )
         });

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use vppsim::dispatch::built_in;
-use vppsim::model::SolverOptions;
+use vppsim::model::{Method, Presolve, SolverOptions};
 use vppsim::scenario;
 use vppsim::sim::simulate;
 
@@ -65,8 +65,8 @@ fn park(c: &mut Criterion) {
         b.iter(|| {
             let mut s = scenario::load(&path).expect("loads").scenario;
             s.dispatch.solver = SolverOptions {
-                method: "simplex".into(),
-                presolve: "on".into(),
+                method: Method::Simplex,
+                presolve: Presolve::On,
                 ..SolverOptions::default()
             };
             simulate(&s, built_in(s.dispatch.strategy, &s).as_mut()).expect("runs")

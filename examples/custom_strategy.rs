@@ -8,8 +8,8 @@
 
 use std::path::PathBuf;
 
-use vppsim::dispatch::{Context, DispatchError, Dispatcher, Plan};
-use vppsim::sim::{StageTimes, simulate};
+use vppsim::dispatch::{Context, DispatchError, Dispatcher, Plan, PlanOutcome};
+use vppsim::sim::simulate;
 use vppsim::{Kpis, Scenario, scenario};
 
 /// Charges below the mean import price of the whole run, discharges above it.
@@ -27,37 +27,42 @@ impl Dispatcher for BelowMeanPrice {
         (1, 1)
     }
 
-    fn plan(
-        &mut self,
-        ctx: &Context,
-        plan: &mut Plan,
-        _: &mut StageTimes,
-    ) -> Result<Option<f64>, DispatchError> {
+    /// `plan.assets[asset][series][step]` holds the set-points, assets in
+    /// `Scenario::devices` order (`Scenario::offsets` says where each kind starts) and series
+    /// in each asset's `series()` order; `ctx.state.assets` holds each asset's state
+    /// (a battery's stored MWh, a flexible load's energy still owed).
+    fn plan(&mut self, ctx: &Context, plan: &mut Plan) -> Result<PlanOutcome, DispatchError> {
         let s = ctx.scenario;
         let t = ctx.start;
-        plan.reset(s, 1);
+        let at = s.offsets();
+        plan.reset(ctx.devices, 1);
         // Flexible loads: as early as allowed. PV: all that is available (the commit
         // curtails what the export limit cannot take). The grid takes the rest at commit.
         let dt = s.time.dt_hours();
         for (i, f) in s.flexible_loads.iter().enumerate() {
-            plan.flexible_mw[i][0] = f.max_at(t).min(ctx.state.owed_mwh[i] / dt);
+            let owed = ctx.state.assets[at.flexible + i];
+            plan.assets[at.flexible + i][0][0] = f.max_at(t).min(owed / dt);
         }
         for (i, p) in s.pv.iter().enumerate() {
-            plan.pv_mw[i][0] = p.available_mw[t];
+            plan.assets[at.pv + i][0][0] = p.available_mw[t];
         }
         let cheap = s.grid.import_price[t] < self.mean_price;
         for (i, b) in s.batteries.iter().enumerate() {
+            // Series: charge, discharge (MW), stored energy (MWh).
+            let [charge, discharge, _] = &mut plan.assets[at.batteries + i][..] else {
+                unreachable!("a battery plans three series")
+            };
             if cheap {
-                plan.charge_mw[i][0] = b.charge_mw;
+                charge[0] = b.charge_mw;
             } else {
                 // Never below the end-of-run requirement, which the simulator enforces.
-                let spare =
-                    (ctx.state.soc_mwh[i] - b.soc_final_mwh).max(0.0) * b.discharge_efficiency / dt;
+                let soc = ctx.state.assets[at.batteries + i];
+                let spare = (soc - b.soc_final_mwh).max(0.0) * b.discharge_efficiency / dt;
                 let load: f64 = s.loads.iter().map(|l| l.power_mw[t]).sum();
-                plan.discharge_mw[i][0] = load.min(b.discharge_mw).min(spare);
+                discharge[0] = load.min(b.discharge_mw).min(spare);
             }
         }
-        Ok(None)
+        Ok(PlanOutcome::default())
     }
 }
 

@@ -18,6 +18,8 @@
 //! engine (see [`units`] for the sign convention). Every LP column and row has a name such
 //! as `battery1.soc_balance[17]` (see [`model`]).
 
+#![deny(unsafe_code)]
+
 pub mod assets;
 pub mod diagnostic;
 pub mod dispatch;

@@ -9,7 +9,16 @@
 
 use serde::Serialize;
 
-use crate::model::{Bus, LpBuilder, Term, VarBlock};
+use super::{Asset, Columns, Contribution, Role, Series, Total, Window, energy, within};
+use crate::model::{LpBuilder, Term};
+use crate::time::TimeGrid;
+
+const SERIES: &[Series] = &[Series {
+    name: "curtailed",
+    unit: "MW",
+    role: Role::Curtailed,
+    planned: true,
+}];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CurtailableLoad {
@@ -22,23 +31,69 @@ pub struct CurtailableLoad {
     pub price_cny_per_mwh: f64,
 }
 
-impl CurtailableLoad {
-    /// Adds `name.curtailed[t]` for the bus's window with its cost and bus injection.
-    pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus) -> VarBlock {
-        let (start, n, dt) = (bus.start(), bus.len(), bus.dt());
-        let curtailed = lp.variables(format!("{}.curtailed", self.name), start, n, |k| {
-            (0.0, self.max_mw[start + k])
-        });
-        let cost = self.price_cny_per_mwh * dt;
-        for k in 0..n {
-            lp.cost(Term::Cost, cost, &curtailed, k);
-            bus.inject(k, self.overhead[start + k], curtailed.var(k));
-        }
-        curtailed
+impl Asset for CurtailableLoad {
+    fn name(&self) -> &str {
+        &self.name
     }
 
-    /// Realised curtailment for a planned value: within `[0, max]`.
-    pub fn realise(&self, t: usize, planned_mw: f64) -> f64 {
-        planned_mw.clamp(0.0, self.max_mw[t])
+    fn describe(&self, _: &TimeGrid) -> (&'static str, String) {
+        (
+            "curtailable load",
+            format!("at {} CNY/MWh given up", self.price_cny_per_mwh),
+        )
+    }
+
+    /// Listed with its owner (a data centre, an EV hub), not on its own.
+    fn summary(&self, _: &TimeGrid) -> Option<(&'static str, String)> {
+        None
+    }
+
+    fn series(&self) -> &'static [Series] {
+        SERIES
+    }
+
+    fn bus_coefficient(&self, _i: usize, t: usize) -> f64 {
+        self.overhead[t]
+    }
+
+    fn add_to_lp(&self, lp: &mut LpBuilder, w: &Window) -> Columns {
+        let curtailed = lp.variables(format!("{}.curtailed", self.name), w.start, w.len, |k| {
+            (0.0, self.max_mw[w.start + k])
+        });
+        for k in 0..w.len {
+            lp.cost(Term::Cost, self.price_cny_per_mwh * w.dt, &curtailed, k);
+        }
+        Columns::whole(&[curtailed])
+    }
+
+    fn realise(
+        &self,
+        t: usize,
+        planned: &[f64],
+        _state: &mut f64,
+        _time: &TimeGrid,
+        out: &mut [f64],
+    ) -> Result<(), String> {
+        out[0] = planned[0].clamp(0.0, self.max_mw[t]);
+        Ok(())
+    }
+
+    fn check(&self, t: usize, values: &[f64], _: f64, _: f64, _: f64) -> Result<(), String> {
+        if within(values[0], 0.0, self.max_mw[t]) {
+            Ok(())
+        } else {
+            Err(format!(
+                "'{}' curtails {:.6} MW, outside 0..{:.6} MW",
+                self.name, values[0], self.max_mw[t]
+            ))
+        }
+    }
+
+    fn contribution(&self, values: &[Vec<f64>], dt: f64) -> Contribution {
+        let cost = self.price_cny_per_mwh * energy(&values[0], dt);
+        Contribution {
+            totals: vec![(Total::CurtailmentCostCny, cost)],
+            ..Contribution::default()
+        }
     }
 }

@@ -19,10 +19,18 @@
 //! columns and no energy row; its power enters the bus as a constant. The optimum is the
 //! same, the LP smaller (on the park year: 1,951 such sessions, 6,179 columns).
 
-use good_lp::{Constraint, Expression, constraint};
 use serde::Serialize;
 
-use crate::model::{Bus, LpBuilder, Term, VarBlock};
+use super::{Asset, Columns, Contribution, Role, Segment, Series, Total, Window, energy, within};
+use crate::model::{Linear, LpBuilder, Row, Term};
+use crate::time::TimeGrid;
+
+const SERIES: &[Series] = &[Series {
+    name: "power",
+    unit: "MW",
+    role: Role::Load,
+    planned: true,
+}];
 
 /// A span of steps `start..end` in which `energy_mwh` must be delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -47,15 +55,6 @@ pub struct FlexibleLoad {
     pub overhead: Option<Vec<f64>>,
     /// Outputs show loads of one group (an EV hub's chargers, a data centre's jobs) summed.
     pub group: Option<String>,
-}
-
-/// A flexible load's columns in one plan: one block per window, starting at a local step,
-/// and the energy shortfall of each window that ends in the plan, when softened; windows
-/// that can only run at full power have their power (MW) from a local step instead.
-pub struct FlexibleVars {
-    pub blocks: Vec<(usize, VarBlock)>,
-    pub fixed: Vec<(usize, Vec<f64>)>,
-    pub shortfalls: Vec<(usize, VarBlock)>,
 }
 
 impl FlexibleLoad {
@@ -89,23 +88,21 @@ impl FlexibleLoad {
             .map_or(0.0, |w| w.energy_mwh)
     }
 
-    /// Adds `name.power[t]` for the steps of every window overlapping the bus's plan, and
-    /// its `name.energy[w]` row, where `owed_now_mwh` is what the first window ending after
-    /// the plan's start still needs.
+    /// Adds `name.power[t]` for the steps of every window overlapping the plan
+    /// `start..start + n`, and its `name.energy[w]` row, where `owed_now_mwh` is what the
+    /// first window ending after the plan's start still needs.
     /// With `shortfall_penalty`, each window ending in the plan may fall short at that
     /// penalty per MWh (used to explain infeasibility).
-    pub fn add_to_lp(
+    fn add_columns(
         &self,
         lp: &mut LpBuilder,
-        bus: &mut Bus,
+        (start, n, dt): (usize, usize, f64),
         owed_now_mwh: f64,
         shortfall_penalty: Option<f64>,
-    ) -> FlexibleVars {
-        let (start, n, dt) = (bus.start(), bus.len(), bus.dt());
+    ) -> Columns {
         let end = start + n;
         let first = self.window_of(start);
-        let mut blocks = Vec::new();
-        let mut fixed = Vec::new();
+        let mut segments = Vec::new();
         let mut shortfalls = Vec::new();
         let mut rows = Vec::new();
         let mut must_now = Vec::new();
@@ -125,66 +122,188 @@ impl FlexibleLoad {
             if window.end <= end && shortfall_penalty.is_none() {
                 let capacity = (from..to).map(|t| self.max_at(t)).sum::<f64>() * dt;
                 if (owed - capacity).abs() <= 1e-9 * capacity.max(1.0) {
-                    let full: Vec<f64> = (from..to).map(|t| self.max_at(t)).collect();
-                    for (t, p) in (from..to).zip(&full) {
-                        bus.inject_constant(t - start, -self.bus_factor(t) * p);
-                    }
-                    fixed.push((from - start, full));
+                    let values = (from..to).map(|t| self.max_at(t)).collect();
+                    segments.push(Segment::Fixed {
+                        offset: from - start,
+                        values,
+                    });
                     continue;
                 }
             }
             let power = lp.variables(format!("{}.power", self.name), from, to - from, |k| {
                 (0.0, self.max_at(from + k))
             });
-            let mut delivered = Expression::with_capacity(to - from);
+            let mut delivered = Linear::with_capacity(to - from + 1);
             for t in from..to {
-                delivered.add_mul(dt, power.var(t - from));
-                bus.inject(t - start, -self.bus_factor(t), power.var(t - from));
+                delivered.add(dt, power.col(t - from));
             }
             if let (Some(penalty), true) = (shortfall_penalty, window.end <= end) {
                 let short = lp.variables(format!("{}.shortfall", self.name), w, 1, |_| {
                     (0.0, owed.max(0.0))
                 });
                 lp.cost(Term::Penalty, penalty, &short, 0);
-                delivered += short.var(0);
+                delivered.add(1.0, short.col(0));
                 shortfalls.push((w, short));
             }
             if window.end > end {
-                // What the rest of the window cannot take must be delivered in this plan.
+                // What the rest of the window cannot take must be delivered in this plan
+                // (the row is there even when it asks nothing, so that a window's LP keeps
+                // its shape as the plan slides).
                 let later: f64 = (end..window.end).map(|t| self.max_at(t)).sum::<f64>() * dt;
-                if owed - later > 1e-9 {
-                    let lower = (delivered.clone(), owed - later);
-                    must_now.push((w, constraint::geq(lower.0, lower.1)));
-                }
+                must_now.push((w, delivered.clone().geq((owed - later).max(0.0))));
             }
             rows.push((
                 w,
                 if window.end <= end {
-                    constraint::eq(delivered, owed)
+                    delivered.eq(owed)
                 } else {
-                    constraint::leq(delivered, owed)
+                    delivered.leq(owed)
                 },
             ));
-            blocks.push((from - start, power));
+            segments.push(Segment::Columns {
+                offset: from - start,
+                block: power,
+            });
         }
         add_window_rows(lp, &format!("{}.energy", self.name), rows);
         add_window_rows(lp, &format!("{}.energy_due", self.name), must_now);
-        FlexibleVars {
-            blocks,
-            fixed,
-            shortfalls,
+        Columns {
+            series: vec![segments],
+            slacks: shortfalls,
         }
     }
 
     /// Realised power for a planned value: within `[0, max]` and never more than is owed.
-    pub fn realise(&self, t: usize, planned_mw: f64, owed_mwh: f64, dt: f64) -> f64 {
+    pub fn power(&self, t: usize, planned_mw: f64, owed_mwh: f64, dt: f64) -> f64 {
         planned_mw.clamp(0.0, self.max_at(t).min(owed_mwh.max(0.0) / dt))
+    }
+}
+
+impl Asset for FlexibleLoad {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn describe(&self, _: &TimeGrid) -> (&'static str, String) {
+        let energy: f64 = self.windows.iter().map(|w| w.energy_mwh).sum();
+        (
+            "flexible load",
+            format!("{energy:.1} MWh in {} windows", self.windows.len()),
+        )
+    }
+
+    /// Listed with its owner (a data centre, an EV hub), not on its own.
+    fn summary(&self, _: &TimeGrid) -> Option<(&'static str, String)> {
+        None
+    }
+
+    fn series(&self) -> &'static [Series] {
+        SERIES
+    }
+
+    /// A group's members share one column: `<group>.power`, or for a data centre's AI jobs
+    /// (counted at the IT level) `<dc>.ai_jobs.it_power`.
+    fn column(&self, _i: usize) -> String {
+        match &self.group {
+            Some(group) if group.ends_with(".ai_jobs") => format!("{group}.it_power"),
+            Some(group) => format!("{group}.power"),
+            None => format!("{}.power", self.name),
+        }
+    }
+
+    fn initial_state(&self) -> f64 {
+        self.owed_from(0)
+    }
+
+    fn bus_coefficient(&self, _i: usize, t: usize) -> f64 {
+        -self.bus_factor(t)
+    }
+
+    fn add_to_lp(&self, lp: &mut LpBuilder, w: &Window) -> Columns {
+        self.add_columns(lp, (w.start, w.len, w.dt), w.state, w.shortfall)
+    }
+
+    /// The planned power within `[0, max]` and never more than is owed; when its window
+    /// closes, checks the window's energy was delivered and opens the next.
+    fn realise(
+        &self,
+        t: usize,
+        planned: &[f64],
+        owed: &mut f64,
+        time: &TimeGrid,
+        out: &mut [f64],
+    ) -> Result<(), String> {
+        let dt = time.dt_hours();
+        let power = self.power(t, planned[0], *owed, dt);
+        *owed -= power * dt;
+        out[0] = power;
+        let w = self.window_of(t);
+        if let Some(window) = self.windows.get(w).filter(|window| window.end == t + 1) {
+            if *owed > 1e-6 {
+                return Err(format!(
+                    "flexible_load '{}' delivered {:.6} of {:.6} MWh in its window {} to {}",
+                    self.name,
+                    window.energy_mwh - *owed,
+                    window.energy_mwh,
+                    time.timestamp(window.start),
+                    time.timestamp(window.end),
+                ));
+            }
+            *owed = self.windows.get(w + 1).map_or(0.0, |next| next.energy_mwh);
+        }
+        Ok(())
+    }
+
+    fn check(&self, t: usize, values: &[f64], _: f64, _: f64, _: f64) -> Result<(), String> {
+        if within(values[0], 0.0, self.max_at(t)) {
+            Ok(())
+        } else {
+            Err(format!(
+                "flexible_load '{}' draws {:.6} MW, outside 0..{:.6} MW",
+                self.name,
+                values[0],
+                self.max_at(t)
+            ))
+        }
+    }
+
+    fn explain(&self, slacks: &[(usize, f64)], time: &TimeGrid) -> Vec<String> {
+        slacks
+            .iter()
+            .filter(|(_, missing)| *missing > 1e-6)
+            .map(|&(w, missing)| {
+                let window = self.windows[w];
+                format!(
+                    "flexible_load '{}' needs {:.3} MWh from {} to {} but can take at most {:.3} MWh in that window",
+                    self.name,
+                    window.energy_mwh,
+                    time.timestamp(window.start),
+                    time.timestamp(window.end),
+                    window.energy_mwh - missing
+                )
+            })
+            .collect()
+    }
+
+    fn contribution(&self, values: &[Vec<f64>], dt: f64) -> Contribution {
+        let group = self.group.clone().unwrap_or_else(|| self.name.clone());
+        let required = self.windows.iter().map(|w| w.energy_mwh).sum();
+        Contribution {
+            totals: vec![
+                (
+                    Total::FlexibleDeliveredMwh(group.clone()),
+                    energy(&values[0], dt),
+                ),
+                (Total::FlexibleRequiredMwh(group), required),
+            ],
+            ..Contribution::default()
+        }
     }
 }
 
 /// Adds rows given with their window index, one named block per run of consecutive
 /// windows, so that row `name[w]` belongs to window w.
-fn add_window_rows(lp: &mut LpBuilder, name: &str, rows: Vec<(usize, Constraint)>) {
+fn add_window_rows(lp: &mut LpBuilder, name: &str, rows: Vec<(usize, Row)>) {
     let mut rows = rows.into_iter().peekable();
     while let Some((first, row)) = rows.next() {
         let mut run = vec![row];
@@ -236,25 +355,35 @@ mod tests {
         let mut f = ev();
         f.windows[0].energy_mwh = 2.0;
         let mut lp = LpBuilder::default();
-        let mut bus = Bus::new(0, 4, 1.0);
-        let vars = f.add_to_lp(&mut lp, &mut bus, 2.0, None);
-        assert_eq!(vars.fixed, vec![(0, vec![1.0, 1.0])]);
-        assert_eq!(vars.blocks.len(), 1);
+        let planned = f.add_columns(&mut lp, (0, 4, 1.0), 2.0, None);
+        let segments = &planned.series[0];
+        assert_eq!(segments.len(), 2);
+        assert_eq!(
+            segments[0],
+            Segment::Fixed {
+                offset: 0,
+                values: vec![1.0, 1.0]
+            }
+        );
         assert_eq!(lp.num_columns(), 2, "window 1's steps 2 and 3 only");
         assert_eq!(lp.num_rows(), 1);
-        assert_eq!(lp.row_name(0), "ev.energy[1]");
+        assert_eq!(lp.finish().row_name(0), "ev.energy[1]");
         // Softened (explaining infeasibility), the window keeps its columns and row.
         let mut lp = LpBuilder::default();
-        let vars = f.add_to_lp(&mut lp, &mut Bus::new(0, 4, 1.0), 2.0, Some(1e4));
-        assert!(vars.fixed.is_empty());
-        assert_eq!(lp.row_name(0), "ev.energy[0]");
+        let planned = f.add_columns(&mut lp, (0, 4, 1.0), 2.0, Some(1e4));
+        assert!(
+            planned.series[0]
+                .iter()
+                .all(|s| matches!(s, Segment::Columns { .. }))
+        );
+        assert_eq!(lp.finish().row_name(0), "ev.energy[0]");
     }
 
     #[test]
     fn realised_power_stops_when_energy_is_delivered() {
         let f = ev();
-        assert_eq!(f.realise(0, 2.0, 1.5, 1.0), 1.0);
-        assert_eq!(f.realise(1, 1.0, 0.5, 1.0), 0.5);
-        assert_eq!(f.realise(2, 1.0, 0.5, 1.0), 0.0);
+        assert_eq!(f.power(0, 2.0, 1.5, 1.0), 1.0);
+        assert_eq!(f.power(1, 1.0, 0.5, 1.0), 0.5);
+        assert_eq!(f.power(2, 1.0, 0.5, 1.0), 0.0);
     }
 }

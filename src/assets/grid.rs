@@ -18,10 +18,9 @@
 //!   importing and exporting together never lowers the objective, so an optimum has an
 //!   equal one without it and the commit's netting changes nothing.
 
-use good_lp::constraint;
 use serde::Serialize;
 
-use crate::model::{Bus, LpBuilder, Term, VarBlock, Weights};
+use crate::model::{Bus, Linear, LpBuilder, Term, VarBlock, Weights};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Grid {
@@ -101,8 +100,8 @@ impl Grid {
                 lp.cost(Term::Carbon, dt * carbon[s], &import, t);
             }
             lp.cost(Term::Cost, -dt * self.export_price[s], &export, t);
-            bus.inject(t, 1.0, import.var(t));
-            bus.inject(t, -1.0, export.var(t));
+            bus.inject(t, 1.0, import.col(t));
+            bus.inject(t, -1.0, export.col(t));
         }
         let weights = lp.weights();
         let exclusive: Vec<usize> = (0..n)
@@ -129,15 +128,19 @@ impl Grid {
         for run in steps.chunk_by(|a, b| b == &(a + 1)) {
             let first = run[0];
             let mode = lp.binaries("grid.mode".into(), start + first, run.len());
-            let rows = run
-                .iter()
-                .enumerate()
-                .map(|(k, &t)| constraint::leq(import.var(t) - imax * mode.var(k), 0.0));
+            let rows = run.iter().enumerate().map(|(k, &t)| {
+                Linear::default()
+                    .plus(1.0, import.col(t))
+                    .plus(-imax, mode.col(k))
+                    .leq(0.0)
+            });
             lp.rows("grid.import_mode".into(), start + first, rows);
-            let rows = run
-                .iter()
-                .enumerate()
-                .map(|(k, &t)| constraint::leq(export.var(t) + emax * mode.var(k), emax));
+            let rows = run.iter().enumerate().map(|(k, &t)| {
+                Linear::default()
+                    .plus(1.0, export.col(t))
+                    .plus(emax, mode.col(k))
+                    .leq(emax)
+            });
             lp.rows("grid.export_mode".into(), start + first, rows);
         }
     }
@@ -160,10 +163,12 @@ impl Grid {
         for k in 0..count {
             lp.cost(Term::Cost, charge.cny_per_mw_in(first + k as u32), &peak, k);
         }
-        let rows = months
-            .iter()
-            .enumerate()
-            .map(|(t, m)| constraint::leq(import.var(t) - peak.var((m - first) as usize), 0.0));
+        let rows = months.iter().enumerate().map(|(t, m)| {
+            Linear::default()
+                .plus(1.0, import.col(t))
+                .plus(-1.0, peak.col((m - first) as usize))
+                .leq(0.0)
+        });
         lp.rows("grid.peak_bound".into(), start, rows);
     }
 }

@@ -433,7 +433,7 @@ fn run_scenario(
         return EXIT_FAILED;
     }
     let manifest = |write| {
-        let times = sim::StageTimes { write, ..run.times };
+        let times = vppsim::results::StageTimes { write, ..run.times };
         let mut manifest = Manifest::new(
             s,
             dispatcher.name(),

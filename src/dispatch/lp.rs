@@ -1,16 +1,16 @@
 //! Perfect-foresight LP: one model over the plan window, minimising weighted grid import
-//! (plus cost and carbon terms), built from each asset's own LP contribution.
+//! (plus cost and carbon terms), assembled from each asset's own contribution (see
+//! [`Asset`]): its columns, rows and costs, and its series injected into the site bus.
 
 use std::time::Instant;
 
-use super::{Context, DispatchError, Dispatcher, Plan};
-use crate::assets::FixedLoad;
-use crate::assets::battery::BatteryVars;
-use crate::assets::flexible::FlexibleVars;
+use super::{Context, DispatchError, Dispatcher, Plan, PlanOutcome, PlanTimes};
 use crate::assets::grid::GridVars;
-use crate::model::{Bus, LpBuilder, LpSolution, SolveError, SolverOptions, UnservedCost, VarBlock};
+use crate::assets::{Columns, Segment, Window};
+use crate::model::{
+    Bus, LpBuilder, LpSolution, SolveError, Solver, SolverOptions, UnservedCost, VarBlock,
+};
 use crate::scenario::Scenario;
-use crate::sim::StageTimes;
 
 /// Largest bus-balance residual a plan may have (MW).
 pub const BALANCE_TOLERANCE_MW: f64 = 1e-6;
@@ -43,76 +43,72 @@ impl Dispatcher for LpDispatcher {
         true
     }
 
-    fn plan(
-        &mut self,
-        ctx: &Context,
-        plan: &mut Plan,
-        times: &mut StageTimes,
-    ) -> Result<Option<f64>, DispatchError> {
+    fn plan(&mut self, ctx: &Context, plan: &mut Plan) -> Result<PlanOutcome, DispatchError> {
         let ends_horizon = ctx.start + ctx.len == ctx.scenario.time.len;
-        solve_window(
-            ctx,
-            &Inputs::truth(ctx),
-            ends_horizon,
-            &self.options,
-            plan,
-            times,
-        )
-        .map(Some)
+        let mut solver = Solver::new(&self.options).map_err(|e| solve_error(ctx, e))?;
+        solve_window(ctx, &Inputs::truth(ctx), ends_horizon, &mut solver, plan)
     }
 }
 
-/// Builds, solves and extracts the LP of one window into `plan`, made on `inputs`; with
-/// `terminal`, batteries must end the window at their `soc_final` or above. Returns the
-/// objective value. An infeasible window is explained (see [`explain`]).
+/// A solver's failure over the context's window.
+pub(super) fn solve_error(ctx: &Context, source: SolveError) -> DispatchError {
+    DispatchError::Solve {
+        source,
+        from: ctx.scenario.time.timestamp(ctx.start),
+        to: ctx.scenario.time.timestamp(ctx.start + ctx.len),
+    }
+}
+
+/// Builds the LP of one window, made on `inputs`, loads it into `solver` (changing in place
+/// the model it holds where only values moved), solves it and extracts it into `plan`; with
+/// `terminal`, end-of-horizon requirements apply at the window's end. Returns the objective
+/// value and the times taken. An infeasible window is explained (see [`explain`]).
 pub(super) fn solve_window(
     ctx: &Context,
     inputs: &Inputs,
     terminal: bool,
-    options: &SolverOptions,
+    solver: &mut Solver,
     plan: &mut Plan,
-    times: &mut StageTimes,
-) -> Result<f64, DispatchError> {
+) -> Result<PlanOutcome, DispatchError> {
     let s = ctx.scenario;
+    let mut times = PlanTimes::default();
     let building = Instant::now();
     let softening = Softening {
         unserved: unserved_penalty(s),
         shortfall: None,
     };
     let WindowModel { lp, vars } = WindowModel::build(ctx, softening, inputs, terminal);
+    let lp = lp.finish();
     times.build += building.elapsed();
-    let solution = match lp.solve(options) {
+    let options = solver.options().clone();
+    let solution = match solver.load(lp).and_then(|()| solver.solve()) {
         Ok(solution) => solution,
         Err(SolveError::Infeasible) => {
             return Err(DispatchError::Infeasible {
                 from: s.time.timestamp(ctx.start),
                 to: s.time.timestamp(ctx.start + ctx.len),
-                reasons: explain(ctx, inputs, terminal, options),
+                reasons: explain(ctx, inputs, terminal, &options),
             });
         }
-        Err(source) => {
-            return Err(DispatchError::Solve {
-                source,
-                from: s.time.timestamp(ctx.start),
-                to: s.time.timestamp(ctx.start + ctx.len),
-            });
-        }
+        Err(source) => return Err(solve_error(ctx, source)),
     };
     times.build += solution.load_time;
     times.solve += solution.solve_time;
 
     let extracting = Instant::now();
-    vars.extract(s, &solution, plan);
-    check_balance(ctx, inputs, plan)?;
+    vars.extract(ctx.devices, &solution, plan);
+    check_balance(ctx, plan)?;
     times.extract += extracting.elapsed();
-    Ok(solution.objective)
+    Ok(PlanOutcome {
+        objective: Some(solution.objective),
+        times,
+    })
 }
 
-/// The uncertain inputs a plan is made on, per asset over the plan's steps (MW): PV
-/// availability and fixed loads. Perfect foresight passes slices of the truth.
+/// The uncertain inputs a plan is made on, per asset in [`Scenario::devices`] order (MW over
+/// the plan's steps; `None` for assets without one). Perfect foresight passes the truth.
 pub struct Inputs<'a> {
-    pub pv: Vec<&'a [f64]>,
-    pub loads: Vec<&'a [f64]>,
+    pub assets: Vec<Option<&'a [f64]>>,
 }
 
 impl<'a> Inputs<'a> {
@@ -120,17 +116,10 @@ impl<'a> Inputs<'a> {
     pub fn truth(ctx: &Context<'a>) -> Inputs<'a> {
         let window = ctx.start..ctx.start + ctx.len;
         Inputs {
-            pv: ctx
-                .scenario
-                .pv
+            assets: ctx
+                .devices
                 .iter()
-                .map(|p| &p.available_mw[window.clone()])
-                .collect(),
-            loads: ctx
-                .scenario
-                .loads
-                .iter()
-                .map(|l| &l.power_mw[window.clone()])
+                .map(|d| d.input().map(|v| &v[window.clone()]))
                 .collect(),
         }
     }
@@ -181,11 +170,8 @@ impl WindowModel {
         inputs: &Inputs,
         terminal: bool,
     ) -> WindowModel {
-        let s = ctx.scenario;
-        let columns = ctx.len * (s.pv.len() + 3 * s.batteries.len() + s.flexible_loads.len() + 2);
-        let rows = ctx.len * (s.batteries.len() + 1);
-        let mut lp = LpBuilder::with_capacity(columns, rows);
-        lp.set_objective(s.dispatch.objective);
+        let mut lp = LpBuilder::with_capacity(ctx.len * (ctx.devices.len() + 2), ctx.len * 2);
+        lp.set_objective(ctx.scenario.dispatch.objective);
         let (mut vars, bus) = WindowVars::add_assets(&mut lp, ctx, softening, inputs, terminal);
         vars.close(bus, &mut lp, softening);
         WindowModel { lp, vars }
@@ -194,17 +180,16 @@ impl WindowModel {
 
 /// The columns every asset of a site added to a window's LP.
 pub struct WindowVars {
-    pub pv: Vec<VarBlock>,
-    pub batteries: Vec<BatteryVars>,
-    pub flexible: Vec<FlexibleVars>,
-    pub curtailable: Vec<VarBlock>,
+    /// Per asset, in [`Scenario::devices`] order, where its series come from.
+    pub assets: Vec<Columns>,
     pub grid: GridVars,
     pub unserved: Option<VarBlock>,
 }
 
 impl WindowVars {
-    /// Adds every asset's columns, rows and objective terms for the window to `lp`; returns
-    /// them with the site bus, open for more injections until [`WindowVars::close`].
+    /// Adds every asset's columns, rows and objective terms for the window to `lp`, and
+    /// injects each asset's series into the site bus with its coefficients; returns them
+    /// with the bus, open for more injections until [`WindowVars::close`].
     pub fn add_assets(
         lp: &mut LpBuilder,
         ctx: &Context,
@@ -213,7 +198,8 @@ impl WindowVars {
         terminal: bool,
     ) -> (WindowVars, Bus) {
         let s = ctx.scenario;
-        let mut bus = Bus::new(ctx.start, ctx.len, s.time.dt_hours());
+        let dt = s.time.dt_hours();
+        let mut bus = Bus::new(ctx.start, ctx.len, dt);
         let weights = lp.weights();
         // Steps where the site is paid to draw power: batteries may not burn energy there.
         let paid_to_draw: Vec<usize> = (0..ctx.len)
@@ -221,46 +207,46 @@ impl WindowVars {
                 s.grid.import_limit_mw > 0.0 && s.grid.import_weight(ctx.start + k, &weights) < 0.0
             })
             .collect();
-        let pv =
-            s.pv.iter()
-                .zip(&inputs.pv)
-                .map(|(a, available)| a.add_to_lp(lp, &mut bus, available))
-                .collect();
-        let batteries = s
-            .batteries
-            .iter()
-            .zip(&ctx.state.soc_mwh)
-            .map(|(b, &soc)| {
-                b.add_to_lp(
-                    lp,
-                    &mut bus,
-                    soc,
-                    terminal,
-                    softening.shortfall,
-                    &paid_to_draw,
-                )
-            })
-            .collect();
-        for power in &inputs.loads {
-            FixedLoad::add_to_lp(&mut bus, power);
+        let mut assets = Vec::with_capacity(ctx.devices.len());
+        for (i, device) in ctx.devices.iter().enumerate() {
+            let window = Window {
+                start: ctx.start,
+                len: ctx.len,
+                dt,
+                state: ctx.state.assets[i],
+                input: inputs.assets[i],
+                terminal,
+                shortfall: softening.shortfall,
+                paid_to_draw: &paid_to_draw,
+            };
+            let columns = device.add_to_lp(lp, &window);
+            for (series, segments) in columns.series.iter().enumerate() {
+                for segment in segments {
+                    match segment {
+                        Segment::Columns { offset, block } => {
+                            for k in 0..block.len() {
+                                let t = offset + k;
+                                let c = device.bus_coefficient(series, ctx.start + t);
+                                if c != 0.0 {
+                                    bus.inject(t, c, block.col(k));
+                                }
+                            }
+                        }
+                        Segment::Fixed { offset, values } => {
+                            for (k, v) in values.iter().enumerate() {
+                                let t = offset + k;
+                                let c = device.bus_coefficient(series, ctx.start + t);
+                                bus.inject_constant(t, c * v);
+                            }
+                        }
+                    }
+                }
+            }
+            assets.push(columns);
         }
-        let flexible = s
-            .flexible_loads
-            .iter()
-            .zip(&ctx.state.owed_mwh)
-            .map(|(f, &owed)| f.add_to_lp(lp, &mut bus, owed, softening.shortfall))
-            .collect();
-        let curtailable = s
-            .curtailable_loads
-            .iter()
-            .map(|c| c.add_to_lp(lp, &mut bus))
-            .collect();
         let grid = s.grid.add_to_lp(lp, &mut bus);
         let vars = WindowVars {
-            pv,
-            batteries,
-            flexible,
-            curtailable,
+            assets,
             grid,
             unserved: None,
         };
@@ -272,27 +258,28 @@ impl WindowVars {
         self.unserved = bus.add_balance_rows(lp, softening.unserved);
     }
 
-    /// Writes the set-points of `solution` into `plan`, sized for `s` and the window.
-    pub fn extract(&self, s: &Scenario, solution: &LpSolution, plan: &mut Plan) {
-        plan.reset(s, self.grid.import.len());
-        for (out, vars) in plan.pv_mw.iter_mut().zip(&self.pv) {
-            out.copy_from_slice(vars.values(solution));
-        }
-        for (i, vars) in self.batteries.iter().enumerate() {
-            plan.charge_mw[i].copy_from_slice(vars.charge.values(solution));
-            plan.discharge_mw[i].copy_from_slice(vars.discharge.values(solution));
-        }
-        for (out, vars) in plan.flexible_mw.iter_mut().zip(&self.flexible) {
-            for (offset, block) in &vars.blocks {
-                let values = block.values(solution);
-                out[*offset..offset + values.len()].copy_from_slice(values);
+    /// Writes the set-points of `solution` into `plan`, sized for `devices` and the window.
+    pub fn extract(
+        &self,
+        devices: &[&dyn crate::assets::Asset],
+        solution: &LpSolution,
+        plan: &mut Plan,
+    ) {
+        plan.reset(devices, self.grid.import.len());
+        for (out, columns) in plan.assets.iter_mut().zip(&self.assets) {
+            for (series, segments) in out.iter_mut().zip(&columns.series) {
+                for segment in segments {
+                    match segment {
+                        Segment::Columns { offset, block } => {
+                            let values = block.values(solution);
+                            series[*offset..offset + values.len()].copy_from_slice(values);
+                        }
+                        Segment::Fixed { offset, values } => {
+                            series[*offset..offset + values.len()].copy_from_slice(values);
+                        }
+                    }
+                }
             }
-            for (offset, power) in &vars.fixed {
-                out[*offset..offset + power.len()].copy_from_slice(power);
-            }
-        }
-        for (out, vars) in plan.curtailed_mw.iter_mut().zip(&self.curtailable) {
-            out.copy_from_slice(vars.values(solution));
         }
         plan.import_mw
             .copy_from_slice(self.grid.import.values(solution));
@@ -313,17 +300,7 @@ fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptio
         unserved: Some(UnservedCost::Penalty(EXPLAIN_PENALTY)),
         shortfall: Some(EXPLAIN_PENALTY),
     };
-    let WindowModel {
-        lp,
-        vars:
-            WindowVars {
-                batteries,
-                flexible,
-                grid,
-                unserved,
-                ..
-            },
-    } = WindowModel::build(ctx, softening, inputs, terminal);
+    let WindowModel { lp, vars } = WindowModel::build(ctx, softening, inputs, terminal);
     let solution = match lp.solve(options) {
         Ok(solution) => solution,
         Err(e) => {
@@ -334,9 +311,9 @@ fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptio
     };
     let mut reasons = Vec::new();
     let dt = s.time.dt_hours();
-    if let Some(unserved) = unserved {
+    if let Some(unserved) = &vars.unserved {
         let values = unserved.values(&solution);
-        let import = grid.import.values(&solution);
+        let import = vars.grid.import.values(&solution);
         let mut t = 0;
         while t < values.len() {
             if values[t] <= 1e-6 {
@@ -363,34 +340,13 @@ fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptio
             ));
         }
     }
-    for (f, vars) in s.flexible_loads.iter().zip(&flexible) {
-        for (w, short) in &vars.shortfalls {
-            let missing = short.values(&solution)[0];
-            if missing > 1e-6 {
-                let window = f.windows[*w];
-                reasons.push(format!(
-                    "flexible_load '{}' needs {:.3} MWh from {} to {} but can take at most {:.3} MWh in that window",
-                    f.name,
-                    window.energy_mwh,
-                    s.time.timestamp(window.start),
-                    s.time.timestamp(window.end),
-                    window.energy_mwh - missing
-                ));
-            }
-        }
-    }
-    for (b, vars) in s.batteries.iter().zip(&batteries) {
-        if let Some(short) = &vars.final_shortfall {
-            let missing = short.values(&solution)[0];
-            if missing > 1e-6 {
-                reasons.push(format!(
-                    "battery '{}' can end with at most {:.3} MWh, below its soc_final of {:.3} MWh",
-                    b.name,
-                    b.soc_final_mwh - missing,
-                    b.soc_final_mwh
-                ));
-            }
-        }
+    for (device, columns) in ctx.devices.iter().zip(&vars.assets) {
+        let slacks: Vec<(usize, f64)> = columns
+            .slacks
+            .iter()
+            .map(|(index, block)| (*index, block.values(&solution)[0]))
+            .collect();
+        reasons.extend(device.explain(&slacks, &s.time));
     }
     if reasons.is_empty() {
         reasons.push("the elastic re-solve found no slack: the infeasibility lies in a hard limit (check bounds such as soc_min ≤ soc_max)".into());
@@ -398,28 +354,18 @@ fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptio
     reasons
 }
 
-/// Checks the plan's bus balance on the inputs it was planned with.
-pub fn check_balance(ctx: &Context, inputs: &Inputs, plan: &Plan) -> Result<(), DispatchError> {
+/// Checks the plan's bus balance: every asset's planned series with its bus coefficient
+/// (fixed loads as planned on), the grid and any unserved load sum to zero at every step.
+pub fn check_balance(ctx: &Context, plan: &Plan) -> Result<(), DispatchError> {
     let s = ctx.scenario;
     for k in 0..ctx.len {
         let t = ctx.start + k;
-        let supply: f64 = plan.pv_mw.iter().map(|v| v[k]).sum::<f64>()
-            + plan.discharge_mw.iter().map(|v| v[k]).sum::<f64>()
-            + s.curtailable_loads
-                .iter()
-                .zip(&plan.curtailed_mw)
-                .map(|(c, v)| v[k] * c.overhead[t])
-                .sum::<f64>()
-            + plan.import_mw[k];
-        let demand: f64 = inputs.loads.iter().map(|l| l[k]).sum::<f64>()
-            + s.flexible_loads
-                .iter()
-                .zip(&plan.flexible_mw)
-                .map(|(f, v)| v[k] * f.bus_factor(t))
-                .sum::<f64>()
-            + plan.charge_mw.iter().map(|v| v[k]).sum::<f64>()
-            + plan.export_mw[k];
-        let residual = supply + plan.unserved_mw[k] - demand;
+        let mut residual = plan.import_mw[k] - plan.export_mw[k] + plan.unserved_mw[k];
+        for (device, series) in ctx.devices.iter().zip(&plan.assets) {
+            for (i, values) in series.iter().enumerate() {
+                residual += device.bus_coefficient(i, t) * values[k];
+            }
+        }
         if residual.abs() > BALANCE_TOLERANCE_MW {
             return Err(DispatchError::Balance {
                 step: t,

@@ -1,5 +1,5 @@
 //! Dispatch strategies. A [`Dispatcher`] plans a window of steps from the current
-//! [`SimState`]; the simulator commits the first steps of each plan to the realised world.
+//! [`State`]; the simulator commits the first steps of each plan to the realised world.
 
 mod lp;
 mod mpc;
@@ -8,7 +8,6 @@ mod properties;
 mod rule;
 #[cfg(test)]
 mod tests;
-mod window;
 
 pub use lp::{
     BALANCE_TOLERANCE_MW, Inputs, LpDispatcher, Softening, WindowModel, WindowVars, check_balance,
@@ -17,21 +16,44 @@ pub use lp::{
 pub use mpc::{MpcDispatcher, MpcSettings};
 pub use rule::{Rule, RuleDispatcher};
 
+use std::time::Duration;
+
+use crate::assets::Asset;
 use crate::forecast::ErrorStats;
 use crate::model::{SolveError, SolverOptions};
 use crate::scenario::{Scenario, Strategy};
-use crate::sim::{SimState, StageTimes};
 
-/// Set-points for each step of a window, indexed `[asset][local step]` (MW).
-/// Buffers are reused from window to window.
+/// What changes as a run advances, and what a dispatcher plans from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    /// Next step to commit.
+    pub step: usize,
+    /// Each asset's state, in [`Scenario::devices`] order (see [`Asset::initial_state`]):
+    /// a battery's stored energy (MWh), a flexible load's energy still owed in its current
+    /// (or next) window (MWh).
+    pub assets: Vec<f64>,
+}
+
+impl State {
+    /// The state before the first step.
+    pub fn initial(scenario: &Scenario) -> State {
+        State {
+            step: 0,
+            assets: scenario
+                .devices()
+                .iter()
+                .map(|d| d.initial_state())
+                .collect(),
+        }
+    }
+}
+
+/// Set-points for each step of a window: `assets[asset][series][local step]`, assets in
+/// [`Scenario::devices`] order and series in [`Asset::series`] order (MW, or MWh for
+/// stored energy), and the grid's. Buffers are reused from window to window.
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
-    pub pv_mw: Vec<Vec<f64>>,
-    pub charge_mw: Vec<Vec<f64>>,
-    pub discharge_mw: Vec<Vec<f64>>,
-    pub flexible_mw: Vec<Vec<f64>>,
-    /// Curtailed power of each curtailable load (MW at the load's level).
-    pub curtailed_mw: Vec<Vec<f64>>,
+    pub assets: Vec<Vec<Vec<f64>>>,
     pub import_mw: Vec<f64>,
     pub export_mw: Vec<f64>,
     /// Load the plan leaves unserved (only where the scenario prices lost load).
@@ -39,20 +61,16 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Sizes every buffer for `len` steps of `scenario`'s assets, zeroed.
-    pub fn reset(&mut self, scenario: &Scenario, len: usize) {
-        let fit = |v: &mut Vec<Vec<f64>>, n: usize| {
-            v.resize_with(n, Vec::new);
-            for series in v.iter_mut() {
-                series.clear();
-                series.resize(len, 0.0);
+    /// Sizes every buffer for `len` steps of `devices`, zeroed.
+    pub fn reset(&mut self, devices: &[&dyn Asset], len: usize) {
+        self.assets.resize_with(devices.len(), Vec::new);
+        for (series, d) in self.assets.iter_mut().zip(devices) {
+            series.resize_with(d.series().len(), Vec::new);
+            for values in series.iter_mut() {
+                values.clear();
+                values.resize(len, 0.0);
             }
-        };
-        fit(&mut self.pv_mw, scenario.pv.len());
-        fit(&mut self.charge_mw, scenario.batteries.len());
-        fit(&mut self.discharge_mw, scenario.batteries.len());
-        fit(&mut self.flexible_mw, scenario.flexible_loads.len());
-        fit(&mut self.curtailed_mw, scenario.curtailable_loads.len());
+        }
         for v in [
             &mut self.import_mw,
             &mut self.export_mw,
@@ -67,9 +85,37 @@ impl Plan {
 /// What a dispatcher is asked to plan: `len` steps from global step `start`.
 pub struct Context<'a> {
     pub scenario: &'a Scenario,
-    pub state: &'a SimState,
+    /// The scenario's assets, in [`Scenario::devices`] order.
+    pub devices: &'a [&'a dyn Asset],
+    pub state: &'a State,
     pub start: usize,
     pub len: usize,
+}
+
+/// What planning a window cost, by stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PlanTimes {
+    /// Building the LP and handing it (or its changes) to the solver.
+    pub build: Duration,
+    pub solve: Duration,
+    /// Reading the solution back into the plan and checking it.
+    pub extract: Duration,
+}
+
+impl std::ops::AddAssign for PlanTimes {
+    fn add_assign(&mut self, other: PlanTimes) {
+        self.build += other.build;
+        self.solve += other.solve;
+        self.extract += other.extract;
+    }
+}
+
+/// A plan's outcome besides its set-points.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PlanOutcome {
+    /// The objective value of the plan, where the strategy optimises one.
+    pub objective: Option<f64>,
+    pub times: PlanTimes,
 }
 
 /// Why a dispatcher could not plan a window.
@@ -105,14 +151,9 @@ pub trait Dispatcher {
     /// Steps per plan and how many of them are committed before re-planning.
     fn window(&self, scenario: &Scenario) -> (usize, usize);
 
-    /// Fills `plan` for `ctx.len` steps from `ctx.start`; returns the objective value of the
-    /// plan where the strategy optimises one.
-    fn plan(
-        &mut self,
-        ctx: &Context,
-        plan: &mut Plan,
-        times: &mut StageTimes,
-    ) -> Result<Option<f64>, DispatchError>;
+    /// Fills `plan` for `ctx.len` steps from `ctx.start`; returns the plan's objective value
+    /// where the strategy optimises one, and what planning took.
+    fn plan(&mut self, ctx: &Context, plan: &mut Plan) -> Result<PlanOutcome, DispatchError>;
 
     /// Solver and options, where the strategy uses one (for the manifest).
     fn solver(&self) -> Option<&SolverOptions> {

@@ -4,17 +4,20 @@
 //! battery and grid absorb the forecast error within their limits). Batteries must end every window at
 //! their `soc_final` or above, so a short horizon does not empty them.
 //!
-//! Where the scenario allows it (`PersistentWindow::supports`), one HiGHS model stays alive
-//! across windows and is changed in place, the dual simplex warm-starting from the previous
-//! basis; otherwise, or with `persistent = false`, each window's LP is built anew.
+//! Each window's LP is built by the same asset code as any other; by default
+//! (`persistent = true`) one HiGHS model stays alive across windows and each window's LP is
+//! loaded into it — changed in place where only values moved (prices, forecasts, states,
+//! coefficients), passed whole where the shape changed (see `model::solve`) — so the dual
+//! simplex warm-starts from the previous basis. With `persistent = false` every window gets
+//! a new HiGHS model.
 
-use super::lp::{Inputs, solve_window};
-use super::window::PersistentWindow;
-use super::{Context, DispatchError, Dispatcher, Plan};
+use super::lp::{Inputs, solve_error, solve_window};
+use super::{Context, DispatchError, Dispatcher, Plan, PlanOutcome};
+use crate::assets::Role;
 use crate::forecast::{ErrorStats, Forecaster};
-use crate::model::SolverOptions;
+use crate::model::Solver;
+use crate::model::{Method, Presolve, SolverOptions};
 use crate::scenario::Scenario;
-use crate::sim::StageTimes;
 
 /// How the MPC plans.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -24,8 +27,9 @@ pub struct MpcSettings {
     /// Steps committed between plans.
     pub replan: usize,
     pub forecaster: Forecaster,
-    /// Keep one HiGHS model alive across windows where the scenario allows it (see
-    /// `window.rs`); `false` rebuilds each window's LP.
+    /// Keep one HiGHS model alive across windows, solved by the dual simplex method without
+    /// presolve from the previous window's basis; `false` gives every window a new model
+    /// with the scenario's solver options.
     pub persistent: bool,
 }
 
@@ -33,11 +37,12 @@ pub struct MpcDispatcher {
     settings: MpcSettings,
     options: SolverOptions,
     /// Forecast buffers per PV plant and per fixed load, reused between windows.
-    pv: Vec<Vec<f64>>,
-    loads: Vec<Vec<f64>>,
+    /// Forecast buffers of the assets with an uncertain input (PV availability, fixed
+    /// loads), in asset order, reused between windows; `None` for the others.
+    forecasts: Vec<Option<Vec<f64>>>,
     errors: Vec<ErrorStats>,
-    /// The live model, once built (persistent mode only).
-    window: Option<PersistentWindow>,
+    /// The live model, once made (persistent mode only).
+    solver: Option<Solver>,
 }
 
 impl MpcDispatcher {
@@ -46,27 +51,32 @@ impl MpcDispatcher {
         settings: MpcSettings,
         options: SolverOptions,
     ) -> MpcDispatcher {
-        let series = |name: &str| ErrorStats {
-            series: name.to_string(),
-            ..ErrorStats::default()
-        };
+        let devices = scenario.devices();
+        let forecasts = devices
+            .iter()
+            .map(|d| d.input().map(|_| Vec::new()))
+            .collect();
+        let errors = devices
+            .iter()
+            .filter(|d| d.input().is_some())
+            .map(|d| {
+                // What is forecast: a supply's availability, a load's power.
+                let what = match d.series()[0].role {
+                    Role::Supply => "available",
+                    _ => "power",
+                };
+                ErrorStats {
+                    series: format!("{}.{what}", d.name()),
+                    ..ErrorStats::default()
+                }
+            })
+            .collect();
         MpcDispatcher {
             settings,
             options,
-            pv: vec![Vec::new(); scenario.pv.len()],
-            loads: vec![Vec::new(); scenario.loads.len()],
-            window: None,
-            errors: scenario
-                .pv
-                .iter()
-                .map(|p| series(&format!("{}.available", p.name)))
-                .chain(
-                    scenario
-                        .loads
-                        .iter()
-                        .map(|l| series(&format!("{}.power", l.name))),
-                )
-                .collect(),
+            forecasts,
+            solver: None,
+            errors,
         }
     }
 }
@@ -92,62 +102,56 @@ impl Dispatcher for MpcDispatcher {
         self.settings.forecaster == Forecaster::Perfect
     }
 
-    fn plan(
-        &mut self,
-        ctx: &Context,
-        plan: &mut Plan,
-        times: &mut StageTimes,
-    ) -> Result<Option<f64>, DispatchError> {
-        let s = ctx.scenario;
+    fn plan(&mut self, ctx: &Context, plan: &mut Plan) -> Result<PlanOutcome, DispatchError> {
         let f = self.settings.forecaster;
-        let truths =
-            s.pv.iter()
-                .map(|p| &p.available_mw)
-                .chain(s.loads.iter().map(|l| &l.power_mw));
-        let buffers = self.pv.iter_mut().chain(self.loads.iter_mut());
         let committed = self.settings.replan.min(ctx.len);
-        for (k, ((truth, out), stats)) in truths.zip(buffers).zip(&mut self.errors).enumerate() {
+        let forecast = ctx
+            .devices
+            .iter()
+            .zip(&mut self.forecasts)
+            .filter_map(|(d, out)| Some((d.input()?, out.as_mut()?)));
+        for (k, ((truth, out), stats)) in forecast.zip(&mut self.errors).enumerate() {
             f.forecast(truth, ctx.start, ctx.len, k as u64, out);
             for h in 0..committed {
                 stats.add(out[h], truth[ctx.start + h]);
             }
         }
         let inputs = Inputs {
-            pv: self.pv.iter().map(Vec::as_slice).collect(),
-            loads: self.loads.iter().map(Vec::as_slice).collect(),
+            assets: self.forecasts.iter().map(|f| f.as_deref()).collect(),
         };
-        let persistent =
-            self.settings.persistent && PersistentWindow::supports(s, self.settings.horizon);
-        let objective = if persistent {
-            if self.window.is_none() {
-                let building = std::time::Instant::now();
-                let window = PersistentWindow::new(s, self.settings.horizon).map_err(|source| {
-                    DispatchError::Solve {
-                        source,
-                        from: s.time.timestamp(ctx.start),
-                        to: s.time.timestamp(ctx.start + ctx.len),
+        if self.solver.is_none() || !self.settings.persistent {
+            let options = if self.settings.persistent {
+                SolverOptions {
+                    method: Method::Simplex,
+                    presolve: Presolve::Off,
+                    parallel: false,
+                    ..self.options.clone()
+                }
+            } else {
+                self.options.clone()
+            };
+            self.solver = Some(Solver::new(&options).map_err(|e| solve_error(ctx, e))?);
+        }
+        let solver = self.solver.as_mut().expect("made above");
+        let outcome = solve_window(ctx, &inputs, true, solver, plan)?;
+        // Supply with an uncertain input (PV) is capped only where the plan curtails it (the
+        // cap is the planned output); elsewhere whatever turns out to be available is used,
+        // the commit curtailing only what the export limit cannot carry. With perfect
+        // forecasts the commit is the plan.
+        for ((device, series), forecast) in ctx
+            .devices
+            .iter()
+            .zip(&mut plan.assets)
+            .zip(&self.forecasts)
+        {
+            if let (Some(forecast), Role::Supply) = (forecast, device.series()[0].role) {
+                for (p, f) in series[0].iter_mut().zip(forecast) {
+                    if *p >= f - 1e-9 {
+                        *p = f64::INFINITY;
                     }
-                })?;
-                self.window = Some(window);
-                times.build += building.elapsed();
-            }
-            match self.window.as_mut() {
-                Some(window) => window.solve(ctx, &inputs, plan, times)?,
-                None => solve_window(ctx, &inputs, true, &self.options, plan, times)?,
-            }
-        } else {
-            solve_window(ctx, &inputs, true, &self.options, plan, times)?
-        };
-        // PV is capped only where the plan curtails it (the cap is the planned output);
-        // elsewhere whatever turns out to be available is used, the commit curtailing only
-        // what the export limit cannot carry. With perfect forecasts the commit is the plan.
-        for (out, forecast) in plan.pv_mw.iter_mut().zip(&self.pv) {
-            for (p, f) in out.iter_mut().zip(forecast) {
-                if *p >= f - 1e-9 {
-                    *p = f64::INFINITY;
                 }
             }
         }
-        Ok(Some(objective))
+        Ok(outcome)
     }
 }

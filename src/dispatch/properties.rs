@@ -169,8 +169,9 @@ proptest! {
                 prop_assert!(r.import_mw[t].min(r.export_mw[t]) <= 1e-9, "{strategy:?} step {t}");
                 // Paid to draw power, a battery still cannot charge and discharge at once.
                 if s.grid.import_weight(t, &w) < 0.0 {
-                    for b in &r.batteries {
-                        prop_assert!(b.charge_mw[t].min(b.discharge_mw[t]) <= 1e-9, "{strategy:?} {} step {t}", b.name);
+                    for b in r.assets.iter().filter(|a| a.kind == "battery") {
+                        let (charge, discharge) = (b.series("charge").unwrap(), b.series("discharge").unwrap());
+                        prop_assert!(charge[t].min(discharge[t]) <= 1e-9, "{strategy:?} {} step {t}", b.name);
                     }
                 }
             }

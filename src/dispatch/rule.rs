@@ -19,10 +19,10 @@
 //!    still owed at the end is spread over the headroom under the limit, not put into the
 //!    last steps at full power.
 
-use super::lp::Inputs;
-use super::{Context, DispatchError, Dispatcher, Plan};
+use super::lp::{Inputs, solve_error, solve_window};
+use super::{Context, DispatchError, Dispatcher, Plan, PlanOutcome};
+use crate::model::Solver;
 use crate::scenario::Scenario;
-use crate::sim::StageTimes;
 
 /// What the batteries do.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,21 +65,14 @@ impl RuleDispatcher {
         };
         let whole = Context {
             scenario: s,
+            devices: ctx.devices,
             state: ctx.state,
             start: 0,
             len: s.time.len,
         };
         let mut plan = Plan::default();
-        let mut times = StageTimes::default();
-        let options = s.dispatch.solver.clone();
-        super::lp::solve_window(
-            &whole,
-            &Inputs::truth(&whole),
-            true,
-            &options,
-            &mut plan,
-            &mut times,
-        )?;
+        let mut solver = Solver::new(&s.dispatch.solver).map_err(|e| solve_error(&whole, e))?;
+        solve_window(&whole, &Inputs::truth(&whole), true, &mut solver, &mut plan)?;
         Err(DispatchError::Rule(format!(
             "the {} rule cannot bring battery '{}' to its soc_final of {:.3} MWh without exceeding the import limit of {} MW: it would have to start with {:.3} MWh, not {:.3} MWh; the LP strategy can (--strategy lp)",
             self.name(),
@@ -182,25 +175,26 @@ impl Dispatcher for RuleDispatcher {
         true
     }
 
-    fn plan(
-        &mut self,
-        ctx: &Context,
-        plan: &mut Plan,
-        _: &mut StageTimes,
-    ) -> Result<Option<f64>, DispatchError> {
+    fn plan(&mut self, ctx: &Context, plan: &mut Plan) -> Result<PlanOutcome, DispatchError> {
         let s = ctx.scenario;
         let t = ctx.start;
         let dt = s.time.dt_hours();
+        let o = s.offsets();
         if self.floors.len() != s.batteries.len() {
             self.floors = Self::floors(s);
             self.check_reachable(ctx)?;
         }
-        plan.reset(s, 1);
+        plan.reset(ctx.devices, 1);
 
-        let mut net = s.loads.iter().map(|l| l.power_mw[t]).sum::<f64>();
+        let mut net = 0.0;
+        for (i, l) in s.loads.iter().enumerate() {
+            plan.assets[o.loads + i][0][0] = l.power_mw[t];
+            net += l.power_mw[t];
+        }
         for (i, f) in s.flexible_loads.iter().enumerate() {
-            let power = f.max_at(t).min(ctx.state.owed_mwh[i].max(0.0) / dt);
-            plan.flexible_mw[i][0] = power;
+            let owed = ctx.state.assets[o.flexible + i];
+            let power = f.max_at(t).min(owed.max(0.0) / dt);
+            plan.assets[o.flexible + i][0][0] = power;
             net += power * f.bus_factor(t);
         }
         let available: f64 = s.pv.iter().map(|p| p.available_mw[t]).sum();
@@ -208,7 +202,10 @@ impl Dispatcher for RuleDispatcher {
 
         let price_band = (self.rule == Rule::TimeOfUse).then(|| day_price_range(s, t));
         for (i, b) in s.batteries.iter().enumerate() {
-            let soc = ctx.state.soc_mwh[i];
+            let soc = ctx.state.assets[o.batteries + i];
+            let [charge, discharge, stored] = &mut plan.assets[o.batteries + i][..] else {
+                unreachable!("a battery has three series");
+            };
             // Lowest end-of-step energy from which soc_final is still reachable.
             let floor = self.floors[i][t + 1];
             // Wanted battery power: positive discharges, negative charges.
@@ -230,22 +227,21 @@ impl Dispatcher for RuleDispatcher {
             };
             if wanted < 0.0 {
                 let room = (b.soc_max_mwh - soc).max(0.0) / (b.charge_efficiency * dt);
-                let charge = (-wanted).min(b.charge_mw).min(room);
-                plan.charge_mw[i][0] = charge;
-                net += charge;
+                charge[0] = (-wanted).min(b.charge_mw).min(room);
+                net += charge[0];
             } else {
                 let reserve = (soc - floor).max(0.0) * b.discharge_efficiency / dt;
-                let discharge = wanted.min(b.discharge_mw).min(reserve);
-                plan.discharge_mw[i][0] = discharge;
-                net -= discharge;
+                discharge[0] = wanted.min(b.discharge_mw).min(reserve);
+                net -= discharge[0];
             }
-            let after = b.next_soc(soc, plan.charge_mw[i][0], plan.discharge_mw[i][0], dt);
+            let after = b.next_soc(soc, charge[0], discharge[0], dt);
             if after < floor {
-                let top_up = ((floor - after) / (b.charge_efficiency * dt))
-                    .min(b.charge_mw - plan.charge_mw[i][0]);
-                plan.charge_mw[i][0] += top_up;
+                let top_up =
+                    ((floor - after) / (b.charge_efficiency * dt)).min(b.charge_mw - charge[0]);
+                charge[0] += top_up;
                 net += top_up;
             }
+            stored[0] = b.next_soc(soc, charge[0], discharge[0], dt);
         }
 
         let export = (-net).clamp(0.0, s.grid.export_limit_mw);
@@ -256,10 +252,10 @@ impl Dispatcher for RuleDispatcher {
             0.0
         };
         for (i, p) in s.pv.iter().enumerate() {
-            plan.pv_mw[i][0] = p.available_mw[t] * kept;
+            plan.assets[o.pv + i][0][0] = p.available_mw[t] * kept;
         }
         plan.import_mw[0] = net.max(0.0);
         plan.export_mw[0] = export;
-        Ok(None)
+        Ok(PlanOutcome::default())
     }
 }

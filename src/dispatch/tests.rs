@@ -247,10 +247,9 @@ impl super::Dispatcher for Idle {
         &mut self,
         ctx: &super::Context,
         plan: &mut super::Plan,
-        _: &mut crate::sim::StageTimes,
-    ) -> Result<Option<f64>, super::DispatchError> {
-        plan.reset(ctx.scenario, ctx.len);
-        Ok(None)
+    ) -> Result<super::PlanOutcome, super::DispatchError> {
+        plan.reset(ctx.devices, ctx.len);
+        Ok(super::PlanOutcome::default())
     }
 }
 
@@ -416,7 +415,8 @@ fn rules_spread_the_end_of_horizon_charge_over_the_headroom_under_the_import_lim
             "{strategy:?}: {:?}",
             r.import_mw
         );
-        assert!(close(r.batteries[0].soc_mwh[3], 1.35), "{strategy:?}");
+        let soc = r.asset("bat").unwrap().series("soc").unwrap();
+        assert!(close(soc[3], 1.35), "{strategy:?}");
         assert!(
             close(Kpis::compute(r).grid_import_mwh, 4.0 + 1.5),
             "{strategy:?}"
@@ -474,17 +474,10 @@ fn paid_to_draw_a_battery_charges_but_does_not_burn_energy_by_charging_and_disch
     let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
     let r = &run.results;
     assert!(close(run.objective.unwrap(), -200.0), "{:?}", run.objective);
+    let bat = r.asset("bat").unwrap();
     for t in 0..2 {
-        assert!(
-            close(r.batteries[0].charge_mw[t], 1.0),
-            "{:?}",
-            r.batteries[0]
-        );
-        assert!(
-            close(r.batteries[0].discharge_mw[t], 0.0),
-            "{:?}",
-            r.batteries[0]
-        );
+        assert!(close(bat.series("charge").unwrap()[t], 1.0), "{bat:?}");
+        assert!(close(bat.series("discharge").unwrap()[t], 0.0), "{bat:?}");
     }
 }
 
@@ -508,11 +501,17 @@ fn ties_in_import_are_broken_by_cost_then_carbon() {
     s.flexible_loads = vec![flexible(&[1.0, 1.0], 1.0)];
     s.grid.import_price = vec![300.0, 100.0];
     let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
-    assert_eq!(run.results.flexible[0].power_mw, vec![0.0, 1.0]);
+    assert_eq!(
+        run.results.asset("flex").unwrap().series("power").unwrap(),
+        vec![0.0, 1.0]
+    );
     s.grid.import_price = vec![100.0, 100.0];
     s.grid.carbon_kg_per_mwh = Some(vec![500.0, 900.0]);
     let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
-    assert_eq!(run.results.flexible[0].power_mw, vec![1.0, 0.0]);
+    assert_eq!(
+        run.results.asset("flex").unwrap().series("power").unwrap(),
+        vec![1.0, 0.0]
+    );
     // Without tie-breaking the solver may pick either: only import is asked for.
     s.dispatch.objective.tie_break = false;
     let run = simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();

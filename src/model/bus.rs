@@ -1,10 +1,8 @@
 //! The site bus: for each step of a window, the sum of all injections must be zero:
 //! `pv + discharge + import − load − flexible − charge − export = 0` (MW).
 
-use good_lp::{Expression, Variable, constraint};
-
 use super::objective::TermCosts;
-use super::{LpBuilder, Term, VarBlock, Weights};
+use super::{Linear, LpBuilder, Term, VarBlock, Weights};
 
 /// What a MWh of unserved load costs in the objective.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,7 +49,7 @@ impl UnservedCost {
 pub struct Bus {
     start: usize,
     dt: f64,
-    terms: Vec<Expression>,
+    terms: Vec<Linear>,
 }
 
 impl Bus {
@@ -60,7 +58,7 @@ impl Bus {
         Bus {
             start,
             dt,
-            terms: (0..len).map(|_| Expression::with_capacity(8)).collect(),
+            terms: (0..len).map(|_| Linear::with_capacity(8)).collect(),
         }
     }
 
@@ -84,14 +82,14 @@ impl Bus {
     }
 
     /// Adds `coefficient · power` flowing into the bus at local step `t` (a negative
-    /// coefficient: out of the bus).
-    pub fn inject(&mut self, t: usize, coefficient: f64, power: Variable) {
-        self.terms[t].add_mul(coefficient, power);
+    /// coefficient: out of the bus), `power` a column.
+    pub fn inject(&mut self, t: usize, coefficient: f64, power: usize) {
+        self.terms[t].add(coefficient, power);
     }
 
     /// Adds a fixed power (MW) flowing into the bus at local step `t`.
     pub fn inject_constant(&mut self, t: usize, power_mw: f64) {
-        self.terms[t] += power_mw;
+        self.terms[t].add_constant(power_mw);
     }
 
     /// Adds the rows `bus.balance[t]`: all injections sum to zero. With an `unserved`
@@ -108,11 +106,11 @@ impl Bus {
             });
             for t in 0..self.len() {
                 cost.add_to(lp.costs_mut(), unserved.col(t), self.dt);
-                self.terms[t].add_mul(1.0, unserved.var(t));
+                self.terms[t].add(1.0, unserved.col(t));
             }
             unserved
         });
-        let rows = self.terms.into_iter().map(|e| constraint::eq(e, 0.0));
+        let rows = self.terms.into_iter().map(|e| e.eq(0.0));
         lp.rows("bus.balance".into(), self.start, rows);
         unserved
     }

@@ -1,27 +1,28 @@
-//! LP building with deterministic names, on good_lp's modelling layer.
+//! LP building with deterministic names, and solving with HiGHS.
 //!
-//! Columns and rows are added in named blocks: block `battery1.soc_balance` starting at
-//! step 16 names its rows `battery1.soc_balance[16]`, `[17]`, …. Names are derived from the
-//! blocks on demand, so building costs no string per column.
+//! [`LpBuilder`] holds the LP as plain arrays (column bounds, rows in compressed row form,
+//! the objective by term): assets add columns in named blocks and rows as sparse
+//! [`Linear`] expressions. Block `battery1.soc_balance` starting at step 16 names its rows
+//! `battery1.soc_balance[16]`, `[17]`, …; names are derived from the blocks on demand, so
+//! building costs no string per column. [`LpBuilder::finish`] gives the [`Lp`], which a
+//! [`Solver`] solves; a solver kept alive is handed the next window's `Lp` and changes its
+//! HiGHS model in place where only values moved (see `solve`).
 
 mod bus;
+mod highs;
 pub mod objective;
-mod persistent;
 mod qp;
 mod solve;
 
 pub use bus::{Bus, UnservedCost};
 pub use objective::{ObjectiveSpec, Term, Weights};
-pub use persistent::{LpData, PersistentLp};
 pub use qp::DiagonalQp;
-pub use solve::{LpSolution, ReadyModel, SolveError, SolverOptions};
-
-use good_lp::{Constraint, ProblemVariables, Variable, VariableDefinition, variable};
+pub use solve::{LpSolution, Method, Presolve, SolveError, Solver, SolverOptions};
 
 use objective::TermCosts;
 
 /// A named, contiguous run of LP columns (or rows), indexed from `offset` in its name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub name: String,
     /// First column (row) index in the model.
@@ -31,30 +32,26 @@ pub struct Block {
     pub offset: usize,
 }
 
-/// A block of columns, one per step of a window.
-#[derive(Debug, Clone)]
+/// A block of columns, one per step of a window (or per window, month, …).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VarBlock {
-    vars: Vec<Variable>,
     first: usize,
+    len: usize,
 }
 
 impl VarBlock {
-    /// Column of local step `t`.
-    pub fn var(&self, t: usize) -> Variable {
-        self.vars[t]
-    }
-
     /// Model index of the column of local step `t`.
     pub fn col(&self, t: usize) -> usize {
+        debug_assert!(t < self.len);
         self.first + t
     }
 
     pub fn len(&self) -> usize {
-        self.vars.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.vars.is_empty()
+        self.len == 0
     }
 
     /// Model index of the block's first column.
@@ -64,28 +61,148 @@ impl VarBlock {
 
     /// The block's values among a model's column values.
     pub fn values_in<'a>(&self, columns: &'a [f64]) -> &'a [f64] {
-        &columns[self.first..self.first + self.vars.len()]
+        &columns[self.first..self.first + self.len]
     }
 
     /// The block's values in a solution.
     pub fn values<'a>(&self, solution: &'a LpSolution) -> &'a [f64] {
-        &solution.columns[self.first..self.first + self.vars.len()]
+        self.values_in(&solution.columns)
     }
 }
 
-/// An LP under construction: minimise the objective (see [`objective`]) subject to `rows`
-/// and column bounds.
+/// A sparse linear expression over the model's columns, plus a constant.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Linear {
+    terms: Vec<(usize, f64)>,
+    constant: f64,
+}
+
+impl Linear {
+    pub fn with_capacity(n: usize) -> Linear {
+        Linear {
+            terms: Vec::with_capacity(n),
+            constant: 0.0,
+        }
+    }
+
+    /// `self + coefficient · column`.
+    pub fn plus(mut self, coefficient: f64, col: usize) -> Linear {
+        self.add(coefficient, col);
+        self
+    }
+
+    /// Adds `coefficient · column`.
+    pub fn add(&mut self, coefficient: f64, col: usize) {
+        self.terms.push((col, coefficient));
+    }
+
+    /// Adds a constant.
+    pub fn add_constant(&mut self, value: f64) {
+        self.constant += value;
+    }
+
+    /// `self − other`.
+    pub fn minus(mut self, other: &Linear) -> Linear {
+        self.terms.extend(other.terms.iter().map(|&(c, v)| (c, -v)));
+        self.constant -= other.constant;
+        self
+    }
+
+    /// The row `self = rhs`.
+    pub fn eq(self, rhs: f64) -> Row {
+        self.between(rhs, rhs)
+    }
+
+    /// The row `self ≤ rhs`.
+    pub fn leq(self, rhs: f64) -> Row {
+        self.between(f64::NEG_INFINITY, rhs)
+    }
+
+    /// The row `self ≥ rhs`.
+    pub fn geq(self, rhs: f64) -> Row {
+        self.between(rhs, f64::INFINITY)
+    }
+
+    /// The row `lower ≤ self ≤ upper`.
+    pub fn between(self, lower: f64, upper: f64) -> Row {
+        Row {
+            lower: lower - self.constant,
+            upper: upper - self.constant,
+            terms: self.terms,
+        }
+    }
+}
+
+/// A row `lower ≤ Σ coefficient · column ≤ upper`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    terms: Vec<(usize, f64)>,
+    lower: f64,
+    upper: f64,
+}
+
+/// A built LP, minimised lexicographically over `levels` (see [`objective`]):
+/// `row_lower ≤ A x ≤ row_upper`, `col_lower ≤ x ≤ col_upper`, A in compressed rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lp {
+    pub col_lower: Vec<f64>,
+    pub col_upper: Vec<f64>,
+    /// Which columns are binary; empty for a pure LP.
+    pub integer: Vec<bool>,
+    pub row_lower: Vec<f64>,
+    pub row_upper: Vec<f64>,
+    pub a_start: Vec<usize>,
+    pub a_index: Vec<usize>,
+    pub a_value: Vec<f64>,
+    /// The objectives in solve order, the weighted primary first.
+    pub levels: Vec<Vec<f64>>,
+    /// Names of the column and row blocks.
+    pub column_blocks: Vec<Block>,
+    pub row_blocks: Vec<Block>,
+}
+
+impl Lp {
+    pub fn num_columns(&self) -> usize {
+        self.col_lower.len()
+    }
+
+    pub fn num_rows(&self) -> usize {
+        self.row_lower.len()
+    }
+
+    /// Name of column `index`, e.g. `battery1.soc[17]`.
+    pub fn column_name(&self, index: usize) -> String {
+        name_in(&self.column_blocks, index)
+    }
+
+    /// Name of row `index`, e.g. `bus.balance[3]`.
+    pub fn row_name(&self, index: usize) -> String {
+        name_in(&self.row_blocks, index)
+    }
+
+    /// Whether `other` has the same columns, rows and integer columns (values may differ).
+    pub fn same_shape(&self, other: &Lp) -> bool {
+        self.num_columns() == other.num_columns()
+            && self.num_rows() == other.num_rows()
+            && self.integer == other.integer
+            && self.levels.len() == other.levels.len()
+    }
+}
+
+/// An LP under construction (see the module documentation).
 pub struct LpBuilder {
-    vars: ProblemVariables,
-    /// Every column, in model order.
-    handles: Vec<Variable>,
-    columns: Vec<Block>,
-    constraints: Vec<Constraint>,
-    rows: Vec<Block>,
+    col_lower: Vec<f64>,
+    col_upper: Vec<f64>,
+    integer: Vec<bool>,
+    column_blocks: Vec<Block>,
+    row_lower: Vec<f64>,
+    row_upper: Vec<f64>,
+    a_start: Vec<usize>,
+    a_index: Vec<usize>,
+    a_value: Vec<f64>,
+    row_blocks: Vec<Block>,
     costs: TermCosts,
     objective: ObjectiveSpec,
-    /// Some column is integer.
-    integer: bool,
     /// Put before every block name, e.g. `park/` when several sites share one model.
     prefix: String,
 }
@@ -101,14 +218,18 @@ impl LpBuilder {
     /// ties broken ([`ObjectiveSpec::default`]) until [`LpBuilder::set_objective`].
     pub fn with_capacity(columns: usize, rows: usize) -> LpBuilder {
         LpBuilder {
-            vars: ProblemVariables::new(),
-            handles: Vec::with_capacity(columns),
-            columns: Vec::new(),
-            constraints: Vec::with_capacity(rows),
-            rows: Vec::new(),
+            col_lower: Vec::with_capacity(columns),
+            col_upper: Vec::with_capacity(columns),
+            integer: Vec::new(),
+            column_blocks: Vec::new(),
+            row_lower: Vec::with_capacity(rows),
+            row_upper: Vec::with_capacity(rows),
+            a_start: vec![0],
+            a_index: Vec::with_capacity(3 * rows),
+            a_value: Vec::with_capacity(3 * rows),
+            row_blocks: Vec::new(),
             costs: TermCosts::default(),
             objective: ObjectiveSpec::default(),
-            integer: false,
             prefix: String::new(),
         }
     }
@@ -121,28 +242,6 @@ impl LpBuilder {
     /// The weights of the objective's terms.
     pub fn weights(&self) -> Weights {
         self.objective.weights
-    }
-
-    /// Adds `len` binary columns named `name[offset..offset+len]` (the LP becomes a MIP).
-    pub fn binaries(&mut self, name: String, offset: usize, len: usize) -> VarBlock {
-        let first = self.vars.len();
-        let vars: Vec<Variable> = (0..len)
-            .map(|_| self.vars.add(variable().binary()))
-            .collect();
-        self.handles.extend(&vars);
-        self.integer = true;
-        self.columns.push(Block {
-            name: self.named(name),
-            first,
-            len,
-            offset,
-        });
-        VarBlock { vars, first }
-    }
-
-    /// Whether the LP has integer columns (it is a MIP).
-    pub fn is_mip(&self) -> bool {
-        self.integer
     }
 
     /// Names the blocks added from now on `<prefix><name>`.
@@ -167,45 +266,59 @@ impl LpBuilder {
         len: usize,
         bounds: impl Fn(usize) -> (f64, f64),
     ) -> VarBlock {
-        let first = self.vars.len();
-        let vars: Vec<Variable> = (0..len)
-            .map(|t| {
-                let (lo, hi) = bounds(t);
-                let def: VariableDefinition = variable().min(lo).max(hi);
-                self.vars.add(def)
-            })
-            .collect();
-        self.handles.extend(&vars);
-        self.columns.push(Block {
+        let first = self.col_lower.len();
+        for t in 0..len {
+            let (lo, hi) = bounds(t);
+            self.col_lower.push(lo);
+            self.col_upper.push(hi);
+        }
+        if !self.integer.is_empty() {
+            self.integer.resize(first + len, false);
+        }
+        self.column_blocks.push(Block {
             name: self.named(name),
             first,
             len,
             offset,
         });
-        VarBlock { vars, first }
+        VarBlock { first, len }
     }
 
-    /// Adds rows named `name[offset..]`, one per constraint.
-    pub fn rows(
-        &mut self,
-        name: String,
-        offset: usize,
-        rows: impl IntoIterator<Item = Constraint>,
-    ) {
-        let first = self.constraints.len();
-        self.constraints.extend(rows);
-        let len = self.constraints.len() - first;
-        self.rows.push(Block {
+    /// Adds `len` binary columns named `name[offset..offset+len]` (the LP becomes a MIP).
+    pub fn binaries(&mut self, name: String, offset: usize, len: usize) -> VarBlock {
+        let block = self.variables(name, offset, len, |_| (0.0, 1.0));
+        self.integer.resize(block.first, false);
+        self.integer.resize(block.first + len, true);
+        block
+    }
+
+    /// Adds rows named `name[offset..]`, one per row given.
+    pub fn rows(&mut self, name: String, offset: usize, rows: impl IntoIterator<Item = Row>) {
+        let first = self.row_lower.len();
+        for mut row in rows {
+            self.row_lower.push(row.lower);
+            self.row_upper.push(row.upper);
+            // One entry per column: a column named twice has its coefficients summed.
+            row.terms.sort_unstable_by_key(|t| t.0);
+            for (col, value) in row.terms {
+                if self.a_index.len() > *self.a_start.last().expect("one start at least")
+                    && self.a_index.last() == Some(&col)
+                {
+                    *self.a_value.last_mut().expect("an entry") += value;
+                } else {
+                    self.a_index.push(col);
+                    self.a_value.push(value);
+                }
+            }
+            self.a_start.push(self.a_index.len());
+        }
+        let len = self.row_lower.len() - first;
+        self.row_blocks.push(Block {
             name: self.named(name),
             first,
             len,
             offset,
         });
-    }
-
-    /// The objective's terms collected so far, to add to.
-    pub fn costs_mut(&mut self) -> &mut TermCosts {
-        &mut self.costs
     }
 
     /// Adds `amount` of `term` per unit of the column of local step `t` of `block` to the
@@ -214,22 +327,42 @@ impl LpBuilder {
         self.costs.add(term, amount, block.col(t));
     }
 
+    /// The objective's terms collected so far, to add to.
+    pub fn costs_mut(&mut self) -> &mut TermCosts {
+        &mut self.costs
+    }
+
     pub fn num_columns(&self) -> usize {
-        self.vars.len()
+        self.col_lower.len()
     }
 
     pub fn num_rows(&self) -> usize {
-        self.constraints.len()
+        self.row_lower.len()
     }
 
-    /// Name of column `index`, e.g. `battery1.soc[17]`.
-    pub fn column_name(&self, index: usize) -> String {
-        name_in(&self.columns, index)
+    /// The LP as built, its objective levels formed (see [`objective`]).
+    pub fn finish(self) -> Lp {
+        let levels = self.costs.levels(&self.objective, self.col_lower.len());
+        Lp {
+            col_lower: self.col_lower,
+            col_upper: self.col_upper,
+            integer: self.integer,
+            row_lower: self.row_lower,
+            row_upper: self.row_upper,
+            a_start: self.a_start,
+            a_index: self.a_index,
+            a_value: self.a_value,
+            levels,
+            column_blocks: self.column_blocks,
+            row_blocks: self.row_blocks,
+        }
     }
 
-    /// Name of row `index`, e.g. `bus.balance[3]`.
-    pub fn row_name(&self, index: usize) -> String {
-        name_in(&self.rows, index)
+    /// Builds the LP and solves it once with a new HiGHS model.
+    pub fn solve(self, options: &SolverOptions) -> Result<LpSolution, SolveError> {
+        let mut solver = Solver::new(options)?;
+        solver.load(self.finish())?;
+        solver.solve()
     }
 }
 
@@ -244,7 +377,6 @@ fn name_in(blocks: &[Block], index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use good_lp::constraint;
 
     #[test]
     fn names_follow_blocks_and_offsets() {
@@ -254,11 +386,29 @@ mod tests {
         lp.rows(
             "b.soc_balance".into(),
             16,
-            (0..2).map(|t| constraint::eq(s.var(t) - a.var(t), 0.0)),
+            (0..2).map(|t| {
+                Linear::default()
+                    .plus(1.0, s.col(t))
+                    .plus(-1.0, a.col(t))
+                    .eq(0.0)
+            }),
         );
+        let lp = lp.finish();
         assert_eq!(lp.column_name(1), "b.charge[17]");
         assert_eq!(lp.column_name(2), "b.soc[16]");
         assert_eq!(lp.row_name(1), "b.soc_balance[17]");
         assert_eq!(lp.row_name(5), "#5");
+        assert_eq!(
+            (lp.a_start.clone(), lp.a_index.clone()),
+            (vec![0, 2, 4], vec![0, 2, 1, 3])
+        );
+    }
+
+    #[test]
+    fn a_constant_moves_to_the_bounds() {
+        let mut e = Linear::default().plus(2.0, 0);
+        e.add_constant(3.0);
+        let row = e.between(1.0, 5.0);
+        assert_eq!((row.lower, row.upper), (-2.0, 2.0));
     }
 }

@@ -1,6 +1,6 @@
 //! A convex QP solved again and again with Clarabel (Goulart & Chen, "Clarabel: An
 //! interior-point solver for conic programs with quadratic objectives", 2024; pure Rust):
-//! an LP read back from HiGHS plus a diagonal Hessian on chosen columns. Between solves only
+//! a built LP plus a diagonal Hessian on chosen columns. Between solves only
 //! linear costs and the Hessian's weight change, so Clarabel keeps its KKT structure and the
 //! symbolic analysis of its factorisation.
 //!
@@ -16,7 +16,7 @@ use clarabel::solver::{
     DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverStatus, SupportedConeT,
 };
 
-use super::{LpData, SolveError};
+use super::{Lp, SolveError};
 
 /// An LP with a diagonal Hessian `weight · I` on some of its columns.
 pub struct DiagonalQp {
@@ -32,80 +32,52 @@ fn solver_error(e: impl std::fmt::Display) -> SolveError {
 }
 
 impl DiagonalQp {
-    /// The QP `min cost·x + ½ weight Σ_{j ∈ cols} x_j²` over `lp`'s constraints; `cols`
-    /// increasing.
-    pub fn new(lp: &LpData, cols: &[usize], weight: f64) -> Result<DiagonalQp, SolveError> {
-        let n = lp.cost.len();
-        // Rows of the cone system: equalities first (zero cone), then inequalities.
-        let mut eq_row = vec![None; lp.row_lower.len()];
-        let mut le_row = vec![None; lp.row_lower.len()];
-        let mut ge_row = vec![None; lp.row_lower.len()];
+    /// The QP `min cost·x + ½ weight Σ_{j ∈ cols} x_j²` over `lp`'s constraints, `cost` its
+    /// primary objective; `cols` increasing.
+    pub fn new(lp: &Lp, cols: &[usize], weight: f64) -> Result<DiagonalQp, SolveError> {
+        let n = lp.num_columns();
+        let cost = &lp.levels[0];
+        let (mut rows, mut columns, mut values) = (Vec::new(), Vec::new(), Vec::new());
         let mut b = Vec::new();
         let mut next = 0;
-        for (r, (&lo, &hi)) in lp.row_lower.iter().zip(&lp.row_upper).enumerate() {
-            if lo == hi {
-                eq_row[r] = Some(next);
-                b.push(lo);
-                next += 1;
-            }
-        }
-        let mut eq_col = vec![None; n];
-        for (j, (&lo, &hi)) in lp.col_lower.iter().zip(&lp.col_upper).enumerate() {
-            if lo == hi {
-                eq_col[j] = Some(next);
-                b.push(lo);
-                next += 1;
-            }
-        }
-        let zero_rows = next;
-        for (r, (&lo, &hi)) in lp.row_lower.iter().zip(&lp.row_upper).enumerate() {
-            if lo == hi {
-                continue;
-            }
-            if hi.is_finite() && hi < 1e30 {
-                le_row[r] = Some(next);
-                b.push(hi);
-                next += 1;
-            }
-            if lo.is_finite() && lo > -1e30 {
-                ge_row[r] = Some(next);
-                b.push(-lo);
-                next += 1;
-            }
-        }
-        let (mut rows, mut columns, mut values) = (Vec::new(), Vec::new(), Vec::new());
         let mut push = |row: usize, col: usize, value: f64| {
             rows.push(row);
             columns.push(col);
             values.push(value);
         };
-        for (j, fixed) in eq_col.iter().enumerate() {
-            for k in lp.a_start[j]..lp.a_start[j + 1] {
-                let (r, v) = (lp.a_index[k], lp.a_value[k]);
-                if let Some(row) = eq_row[r] {
-                    push(row, j, v);
-                }
-                if let Some(row) = le_row[r] {
-                    push(row, j, v);
-                }
-                if let Some(row) = ge_row[r] {
-                    push(row, j, -v);
+        // Equalities first (zero cone): rows, then fixed columns.
+        for r in (0..lp.num_rows()).filter(|&r| lp.row_lower[r] == lp.row_upper[r]) {
+            for k in lp.a_start[r]..lp.a_start[r + 1] {
+                push(next, lp.a_index[k], lp.a_value[k]);
+            }
+            b.push(lp.row_lower[r]);
+            next += 1;
+        }
+        for j in (0..n).filter(|&j| lp.col_lower[j] == lp.col_upper[j]) {
+            push(next, j, 1.0);
+            b.push(lp.col_lower[j]);
+            next += 1;
+        }
+        let zero_rows = next;
+        let finite = |x: f64| x.is_finite() && x.abs() < 1e30;
+        for r in (0..lp.num_rows()).filter(|&r| lp.row_lower[r] != lp.row_upper[r]) {
+            for (bound, sign) in [(lp.row_upper[r], 1.0), (-lp.row_lower[r], -1.0)] {
+                if finite(bound) {
+                    for k in lp.a_start[r]..lp.a_start[r + 1] {
+                        push(next, lp.a_index[k], sign * lp.a_value[k]);
+                    }
+                    b.push(bound);
+                    next += 1;
                 }
             }
-            if let Some(row) = *fixed {
-                push(row, j, 1.0);
-                continue;
-            }
-            let (lo, hi) = (lp.col_lower[j], lp.col_upper[j]);
-            if hi.is_finite() && hi < 1e30 {
-                push(next, j, 1.0);
-                b.push(hi);
-                next += 1;
-            }
-            if lo.is_finite() && lo > -1e30 {
-                push(next, j, -1.0);
-                b.push(-lo);
-                next += 1;
+        }
+        for j in (0..n).filter(|&j| lp.col_lower[j] != lp.col_upper[j]) {
+            for (bound, sign) in [(lp.col_upper[j], 1.0), (-lp.col_lower[j], -1.0)] {
+                if finite(bound) {
+                    push(next, j, sign);
+                    b.push(bound);
+                    next += 1;
+                }
             }
         }
         let a = CscMatrix::new_from_triplets(next, n, rows, columns, values);
@@ -131,10 +103,10 @@ impl DiagonalQp {
             .build()
             .map_err(solver_error)?;
         let solver =
-            DefaultSolver::new(&p, &lp.cost, &a, &b, &cones, settings).map_err(solver_error)?;
+            DefaultSolver::new(&p, cost, &a, &b, &cones, settings).map_err(solver_error)?;
         Ok(DiagonalQp {
             solver,
-            q: lp.cost.clone(),
+            q: cost.clone(),
             hessian_len: cols.len(),
             weight,
         })
@@ -177,21 +149,19 @@ impl DiagonalQp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::LpBuilder;
-    use good_lp::constraint;
+    use crate::model::{Linear, LpBuilder};
 
     #[test]
-    fn solves_a_qp_read_back_from_highs_then_changes_its_costs_and_weight() {
+    fn solves_a_qp_over_a_built_lp_then_changes_its_costs_and_weight() {
         // min (x − 3)² + y (= ½·2·x² − 6x + y + 9) s.t. x + y ≥ 1, x + z = 5, x, y ∈ [0, 10],
         // z ∈ [0, 4]: x = 3, y = 0, z = 2, objective −9 without the constant.
         let mut lp = LpBuilder::default();
         let v = lp.variables("v".into(), 0, 3, |t| (0.0, if t == 2 { 4.0 } else { 10.0 }));
         lp.cost(crate::model::Term::Penalty, 1.0, &v, 1);
-        lp.rows("r".into(), 0, [constraint::geq(v.var(0) + v.var(1), 1.0)]);
-        lp.rows("e".into(), 0, [constraint::eq(v.var(0) + v.var(2), 5.0)]);
-        let mut persistent = lp.into_persistent("simplex").unwrap();
-        let data = persistent.lp_data().unwrap();
-        let mut qp = DiagonalQp::new(&data, &[0], 2.0).unwrap();
+        let sum = |a: usize, b: usize| Linear::default().plus(1.0, v.col(a)).plus(1.0, v.col(b));
+        lp.rows("r".into(), 0, [sum(0, 1).geq(1.0)]);
+        lp.rows("e".into(), 0, [sum(0, 2).eq(5.0)]);
+        let mut qp = DiagonalQp::new(&lp.finish(), &[0], 2.0).unwrap();
         let (x, objective) = qp.solve(2.0, &[(0, -6.0)]).unwrap();
         assert!((x[0] - 3.0).abs() < 1e-6 && x[1].abs() < 1e-6, "{x:?}");
         assert!((x[2] - 2.0).abs() < 1e-6, "{x:?}");

@@ -1,27 +1,88 @@
-//! Hands a built LP to HiGHS and maps its outcome to our own types.
+//! Solving a built [`Lp`] with HiGHS, and keeping the model alive between solves.
 //!
-//! good_lp builds the model; we take the HiGHS model out of it (`try_into_inner`) to set
-//! options, keep HiGHS's status distinctions and read the objective value.
+//! A [`Solver`] owns one HiGHS model. [`Solver::load`] hands it an LP: the first time, or
+//! when the LP's shape (columns, rows, binaries) differs from the one loaded, the model is
+//! passed whole; otherwise only what changed is changed in place — bounds and costs by
+//! range, and each matrix coefficient that differs — so the next solve starts from the
+//! previous basis. A receding-horizon dispatcher builds each window's LP with the same asset
+//! code as a one-off solve and loads it into the same solver: nothing but that code decides
+//! what the window's LP is.
+//!
+//! [`Solver::solve`] solves the objective levels lexicographically (see `objective`): after
+//! each level, a pinning row `level·x ≤ optimum + tolerance` is set and the next level's
+//! costs are solved from the basis the previous left, by the primal simplex method. The
+//! pinning rows stay in the model (freed between solves), so the shape stays stable.
 
 use std::time::{Duration, Instant};
 
-use good_lp::SolverModel;
-use good_lp::solvers::highs::highs;
-use highs::HighsModelStatus;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[cfg(test)]
-use super::Term;
-use super::{LpBuilder, PersistentLp};
+use super::highs::{Arrays, Highs, OptionValue, Status};
+use super::{Lp, objective};
+
+/// HiGHS algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Interior point (with crossover, so the solution is a vertex).
+    Ipm,
+    /// Dual simplex.
+    Simplex,
+    /// HiGHS chooses.
+    Choose,
+}
+
+impl Method {
+    pub const NAMES: [&'static str; 3] = ["ipm", "simplex", "choose"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Ipm => "ipm",
+            Method::Simplex => "simplex",
+            Method::Choose => "choose",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Method> {
+        [Method::Ipm, Method::Simplex, Method::Choose]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+}
+
+/// HiGHS presolve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Presolve {
+    Off,
+    On,
+    /// Presolve with only its cheap reductions (see [`LIGHT_PRESOLVE_RULES_OFF`]).
+    Light,
+}
+
+impl Presolve {
+    pub const NAMES: [&'static str; 3] = ["off", "on", "light"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Presolve::Off => "off",
+            Presolve::On => "on",
+            Presolve::Light => "light",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Presolve> {
+        [Presolve::Off, Presolve::On, Presolve::Light]
+            .into_iter()
+            .find(|p| p.name() == name)
+    }
+}
 
 /// HiGHS options used for every solve.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SolverOptions {
-    /// HiGHS `solver` option: `ipm`, `simplex` or `choose`.
-    pub method: String,
-    /// `off`, `on` (HiGHS `presolve`), or `light`: presolve with only its cheap reductions
-    /// (see [`LIGHT_PRESOLVE_RULES_OFF`]).
-    pub presolve: String,
+    pub method: Method,
+    pub presolve: Presolve,
     /// HiGHS `time_limit` in seconds.
     pub time_limit_seconds: Option<f64>,
     /// With the simplex method, HiGHS's parallel dual simplex (PAMI, `simplex_strategy` 2),
@@ -33,10 +94,7 @@ pub struct SolverOptions {
     /// perturbation breaks the ties sooner. HiGHS removes the perturbation and cleans up
     /// before it reports the optimum, so the optimal value does not change.
     pub cost_perturbation: f64,
-    /// HiGHS `threads`: `None` leaves HiGHS its default (all cores). A sweep runs its
-    /// cases side by side with one thread each (and serial simplex: `parallel` off). Not a
-    /// key of the scenario file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// HiGHS threads (`None`: HiGHS's default).
     pub threads: Option<u32>,
 }
 
@@ -45,12 +103,23 @@ impl Default for SolverOptions {
     /// (see benches/dispatch.rs); crossover stays on so the solution is a vertex.
     fn default() -> Self {
         SolverOptions {
-            method: "ipm".into(),
-            presolve: "off".into(),
+            method: Method::Ipm,
+            presolve: Presolve::Off,
             time_limit_seconds: None,
             parallel: false,
             cost_perturbation: 1.0,
             threads: None,
+        }
+    }
+}
+
+impl SolverOptions {
+    /// HiGHS `simplex_strategy`: 2 (parallel dual) with `parallel`, else 1 (dual).
+    fn simplex_strategy(&self) -> i32 {
+        if self.parallel && self.method == Method::Simplex {
+            2
+        } else {
+            1
         }
     }
 }
@@ -80,154 +149,292 @@ pub enum SolveError {
 pub struct LpSolution {
     /// Column values in model order.
     pub columns: Vec<f64>,
+    /// The primary objective's value.
     pub objective: f64,
-    /// Time to hand the model to HiGHS.
+    /// Time to hand the model (or its changes) to HiGHS.
     pub load_time: Duration,
     /// Time HiGHS spent solving.
     pub solve_time: Duration,
 }
 
-impl LpBuilder {
-    /// Hands the LP to HiGHS with `options` set, ready to solve; the builder is consumed,
-    /// so a model is never built twice.
-    pub fn into_model(self, options: &SolverOptions) -> Result<ReadyModel, SolveError> {
-        let loading = Instant::now();
-        let (rows, cols, integer) = (self.num_rows(), self.num_columns(), self.integer);
-        let levels = self.costs.levels(&self.objective, cols);
-        let mut objective = good_lp::Expression::with_capacity(cols);
-        for (var, c) in self.handles.iter().zip(&levels[0]) {
-            if *c != 0.0 {
-                objective.add_mul(*c, *var);
-            }
-        }
-        let problem = self
-            .vars
-            .minimise(objective)
-            .using(highs)
-            .with_all(self.constraints);
-        let mut model = problem
-            .try_into_inner()
-            .map_err(|e| SolveError::Solver(e.to_string()))?;
-        model.make_quiet();
-        set_option(&mut model, "solver", options.method.as_str())?;
-        let light = options.presolve == "light";
-        let presolve = if light { "on" } else { &options.presolve };
-        set_option(&mut model, "presolve", presolve)?;
-        if let Some(limit) = options.time_limit_seconds {
-            set_option(&mut model, "time_limit", limit)?;
-        }
-        set_option(
-            &mut model,
-            "dual_simplex_cost_perturbation_multiplier",
-            options.cost_perturbation,
-        )?;
-        if light {
-            set_option(&mut model, "presolve_rule_off", LIGHT_PRESOLVE_RULES_OFF)?;
-        }
-        if options.parallel && options.method == "simplex" {
-            set_option(&mut model, "simplex_strategy", 2)?;
-        }
-        if let Some(threads) = options.threads {
-            set_option(&mut model, "threads", threads as i32)?;
-        }
-        if integer {
-            // Binaries keep one meter from importing and exporting at once (see the grid):
-            // solve them to optimality, not HiGHS's default gap of 1e-4.
-            set_option(&mut model, "mip_rel_gap", 1e-9)?;
-        }
-        let strategy = if options.parallel && options.method == "simplex" {
-            2
-        } else {
-            1
-        };
-        Ok(ReadyModel {
-            model,
-            rows,
-            cols,
-            method: (options.method.clone(), strategy),
-            levels,
-            load_time: loading.elapsed(),
-        })
-    }
-
-    /// Hands the LP to HiGHS as a model to change and re-solve (quiet, one thread, no
-    /// presolve, `method` as given: `choose` also solves it once it has a Hessian).
-    pub fn into_persistent(self, method: &str) -> Result<PersistentLp, SolveError> {
-        let options = SolverOptions {
-            method: method.into(),
-            ..SolverOptions::default()
-        };
-        let mut ready = self.into_model(&options)?;
-        set_option(&mut ready.model, "threads", 1)?;
-        Ok(ready.into_persistent())
-    }
-
-    /// Builds the HiGHS model and solves it.
-    pub fn solve(self, options: &SolverOptions) -> Result<LpSolution, SolveError> {
-        self.into_model(options)?.solve()
-    }
-}
-
-/// Sets one HiGHS option; a refusal is a [`SolveError`] naming option and value.
-fn set_option<V>(model: &mut highs::Model, key: &str, value: V) -> Result<(), SolveError>
-where
-    V: highs::HighsOptionValue + std::fmt::Display + Copy,
-{
-    model
-        .try_set_option(key, value)
-        .map_err(|e| SolveError::Solver(format!("option {key}={value}: {e:?}")))
-}
-
-/// A HiGHS model with its options set, ready to solve.
-pub struct ReadyModel {
-    model: highs::Model,
-    rows: usize,
-    cols: usize,
-    /// Solver method and HiGHS simplex strategy.
-    method: (String, i32),
-    /// The objectives in solve order, primary first (see `objective`).
-    levels: Vec<Vec<f64>>,
+/// One HiGHS model, loaded and solved again and again (see the module documentation).
+pub struct Solver {
+    highs: Highs,
+    options: SolverOptions,
+    /// The LP the model holds (its pinning rows come after its own rows).
+    loaded: Option<Lp>,
+    /// Coefficients of each pinning row; row `rows + i` pins level `i`.
+    pins: Vec<Vec<f64>>,
     load_time: Duration,
 }
 
-impl ReadyModel {
-    fn into_persistent(self) -> PersistentLp {
-        let method = (self.method.0.as_str(), self.method.1);
-        PersistentLp::from_model(self.model, self.rows, self.cols, method, self.levels)
+impl Solver {
+    /// A solver with `options` set, holding no model yet.
+    pub fn new(options: &SolverOptions) -> Result<Solver, SolveError> {
+        let mut highs = Highs::new()?;
+        highs.set_option("solver", OptionValue::Str(options.method.name()))?;
+        let presolve = match options.presolve {
+            Presolve::Off => "off",
+            Presolve::On | Presolve::Light => "on",
+        };
+        highs.set_option("presolve", OptionValue::Str(presolve))?;
+        if options.presolve == Presolve::Light {
+            highs.set_option(
+                "presolve_rule_off",
+                OptionValue::Int(LIGHT_PRESOLVE_RULES_OFF),
+            )?;
+        }
+        if let Some(limit) = options.time_limit_seconds {
+            highs.set_option("time_limit", OptionValue::Float(limit))?;
+        }
+        highs.set_option(
+            "dual_simplex_cost_perturbation_multiplier",
+            OptionValue::Float(options.cost_perturbation),
+        )?;
+        highs.set_option(
+            "simplex_strategy",
+            OptionValue::Int(options.simplex_strategy()),
+        )?;
+        if let Some(threads) = options.threads {
+            highs.set_option("threads", OptionValue::Int(threads as i32))?;
+        }
+        // Binaries keep one meter from importing and exporting at once (see the grid): solve
+        // them to optimality, not HiGHS's default gap of 1e-4.
+        highs.set_option("mip_rel_gap", OptionValue::Float(1e-9))?;
+        Ok(Solver {
+            highs,
+            options: options.clone(),
+            loaded: None,
+            pins: Vec::new(),
+            load_time: Duration::ZERO,
+        })
     }
 
-    /// Solves the model (lexicographically over its objective levels); anything but an
-    /// optimum is a [`SolveError`].
-    pub fn solve(self) -> Result<LpSolution, SolveError> {
-        let load_time = self.load_time;
-        let (columns, objective, solve_time) = self.into_persistent().solve()?;
+    /// The LP loaded last.
+    pub fn lp(&self) -> Option<&Lp> {
+        self.loaded.as_ref()
+    }
+
+    pub fn options(&self) -> &SolverOptions {
+        &self.options
+    }
+
+    /// Loads `lp`: passed whole if its shape differs from the model's, else changed in place.
+    pub fn load(&mut self, lp: Lp) -> Result<(), SolveError> {
+        let loading = Instant::now();
+        match self.loaded.take() {
+            Some(old) if old.same_shape(&lp) => self.change(&old, &lp)?,
+            _ => {
+                self.pins.clear();
+                let integer = lp
+                    .integer
+                    .iter()
+                    .any(|&i| i)
+                    .then_some(lp.integer.as_slice());
+                self.highs.pass(&Arrays {
+                    cost: &lp.levels[0],
+                    col_lower: &lp.col_lower,
+                    col_upper: &lp.col_upper,
+                    row_lower: &lp.row_lower,
+                    row_upper: &lp.row_upper,
+                    a_start: &lp.a_start,
+                    a_index: &lp.a_index,
+                    a_value: &lp.a_value,
+                    integer,
+                })?;
+            }
+        }
+        self.loaded = Some(lp);
+        self.load_time = loading.elapsed();
+        Ok(())
+    }
+
+    /// Changes the model from `old` into `new` (same shape) in place.
+    fn change(&mut self, old: &Lp, new: &Lp) -> Result<(), SolveError> {
+        if old.col_lower != new.col_lower || old.col_upper != new.col_upper {
+            self.highs
+                .set_col_bounds(0, &new.col_lower, &new.col_upper)?;
+        }
+        if old.levels[0] != new.levels[0] {
+            self.highs.set_costs(0, &new.levels[0])?;
+        }
+        if old.row_lower != new.row_lower || old.row_upper != new.row_upper {
+            self.highs
+                .set_row_bounds(0, &new.row_lower, &new.row_upper)?;
+        }
+        if old.a_start == new.a_start && old.a_index == new.a_index {
+            for (k, (a, b)) in old.a_value.iter().zip(&new.a_value).enumerate() {
+                if a != b {
+                    let row = new.a_start.partition_point(|&s| s <= k) - 1;
+                    self.highs.set_coeff(row, new.a_index[k], *b)?;
+                }
+            }
+            return Ok(());
+        }
+        // Another sparsity pattern: row by row, every entry of either pattern that differs.
+        for r in 0..new.num_rows() {
+            let entries = |lp: &Lp| -> Vec<(usize, f64)> {
+                let mut e: Vec<(usize, f64)> = (lp.a_start[r]..lp.a_start[r + 1])
+                    .map(|k| (lp.a_index[k], lp.a_value[k]))
+                    .collect();
+                e.sort_by_key(|x| x.0);
+                e
+            };
+            let (a, b) = (entries(old), entries(new));
+            if a == b {
+                continue;
+            }
+            for &(col, _) in a
+                .iter()
+                .filter(|(c, _)| b.binary_search_by_key(c, |x| x.0).is_err())
+            {
+                self.highs.set_coeff(r, col, 0.0)?;
+            }
+            for &(col, value) in &b {
+                let before = a.binary_search_by_key(&col, |x| x.0).ok().map(|i| a[i].1);
+                if before != Some(value) {
+                    self.highs.set_coeff(r, col, value)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Changes the bounds of column `col` of the loaded model (e.g. to fix a coupling).
+    pub fn set_col_bounds(&mut self, col: usize, lower: f64, upper: f64) -> Result<(), SolveError> {
+        let lp = self
+            .loaded
+            .as_mut()
+            .ok_or_else(|| SolveError::Solver("no model loaded".into()))?;
+        if col >= lp.num_columns() {
+            return Err(SolveError::Solver(format!("column {col} out of the model")));
+        }
+        lp.col_lower[col] = lower;
+        lp.col_upper[col] = upper;
+        self.highs.set_col_bounds(col, &[lower], &[upper])
+    }
+
+    /// Solves the loaded model from the previous basis, lexicographically over its
+    /// objective levels; returns the solution and the primary objective's value.
+    pub fn solve(&mut self) -> Result<LpSolution, SolveError> {
+        let lp = self
+            .loaded
+            .take()
+            .ok_or_else(|| SolveError::Solver("no model loaded".into()))?;
+        let solving = Instant::now();
+        let result = self.solve_levels(&lp);
+        let solve_time = solving.elapsed();
+        let objective = result
+            .as_ref()
+            .map_or(0.0, |x| objective::value(&lp.levels[0], x));
+        self.loaded = Some(lp);
+        let columns = result?;
         Ok(LpSolution {
-            columns,
             objective,
-            load_time,
+            columns,
+            load_time: self.load_time,
             solve_time,
         })
     }
-}
 
-/// HiGHS's outcome of a solve as ours: an optimum, or why not.
-pub(super) fn outcome(solved: &highs::SolvedModel) -> Result<(), SolveError> {
-    match solved.status() {
-        HighsModelStatus::Optimal => Ok(()),
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            Err(SolveError::Infeasible)
+    fn solve_levels(&mut self, lp: &Lp) -> Result<Vec<f64>, SolveError> {
+        let mut x = self.run()?;
+        let tie_breaks = lp.levels.len() - 1;
+        if tie_breaks == 0 {
+            return Ok(x);
         }
-        HighsModelStatus::Unbounded => Err(SolveError::Unbounded),
-        HighsModelStatus::ReachedTimeLimit => Err(SolveError::Limit("time".into())),
-        HighsModelStatus::ReachedIterationLimit => Err(SolveError::Limit("iterations".into())),
-        other => Err(SolveError::Solver(format!("HiGHS status {other:?}"))),
+        self.highs
+            .set_option("solver", OptionValue::Str("simplex"))?;
+        self.highs
+            .set_option("simplex_strategy", OptionValue::Int(4))?;
+        let mut outcome = Ok(());
+        for level in 1..=tie_breaks {
+            let pinned = &lp.levels[level - 1];
+            let bound = objective::value(pinned, &x);
+            outcome = self
+                .pin(lp, level - 1, bound + objective::tolerance(bound))
+                .and_then(|()| self.highs.set_costs(0, &lp.levels[level]))
+                .and_then(|()| self.run())
+                .map(|solution| x = solution);
+            if outcome.is_err() {
+                break;
+            }
+        }
+        // Back to the primary objective and free pins, for the next window's changes.
+        self.highs.set_costs(0, &lp.levels[0])?;
+        let n = self.pins.len();
+        self.highs.set_row_bounds(
+            lp.num_rows(),
+            &vec![f64::NEG_INFINITY; n],
+            &vec![f64::INFINITY; n],
+        )?;
+        self.highs
+            .set_option("solver", OptionValue::Str(self.options.method.name()))?;
+        self.highs.set_option(
+            "simplex_strategy",
+            OptionValue::Int(self.options.simplex_strategy()),
+        )?;
+        outcome.map(|()| x)
+    }
+
+    /// One solve of the model as it stands; its column values.
+    fn run(&mut self) -> Result<Vec<f64>, SolveError> {
+        match self.highs.run()? {
+            Status::Optimal => Ok(self.highs.columns()),
+            Status::Infeasible => Err(SolveError::Infeasible),
+            Status::Unbounded => Err(SolveError::Unbounded),
+            Status::TimeLimit => Err(SolveError::Limit("time".into())),
+            Status::IterationLimit => Err(SolveError::Limit("iterations".into())),
+            Status::Other(code) => Err(SolveError::Solver(format!("HiGHS model status {code}"))),
+        }
+    }
+
+    /// Makes pinning row `pin` read `levels[pin]·x ≤ upper`: added the first time,
+    /// afterwards only its coefficients that changed.
+    fn pin(&mut self, lp: &Lp, pin: usize, upper: f64) -> Result<(), SolveError> {
+        let costs = &lp.levels[pin];
+        if pin == self.pins.len() {
+            let (cols, values): (Vec<usize>, Vec<f64>) = costs
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c != 0.0)
+                .map(|(i, c)| (i, *c))
+                .unzip();
+            self.highs
+                .add_row(f64::NEG_INFINITY, upper, &cols, &values)?;
+            self.pins.push(costs.clone());
+            return Ok(());
+        }
+        let row = lp.num_rows() + pin;
+        for (col, (&new, old)) in costs.iter().zip(&mut self.pins[pin]).enumerate() {
+            if *old != new {
+                self.highs.set_coeff(row, col, new)?;
+                *old = new;
+            }
+        }
+        self.highs
+            .set_row_bounds(row, &[f64::NEG_INFINITY], &[upper])
+    }
+
+    /// Writes the loaded model, with the names of its columns and rows, to `path` (`.lp` or
+    /// `.mps`, by extension).
+    pub fn write(&mut self, path: &std::path::Path) -> Result<(), SolveError> {
+        let lp = self
+            .loaded
+            .as_ref()
+            .ok_or_else(|| SolveError::Solver("no model loaded".into()))?;
+        let columns: Vec<String> = (0..lp.num_columns()).map(|c| lp.column_name(c)).collect();
+        let mut rows: Vec<String> = (0..lp.num_rows()).map(|r| lp.row_name(r)).collect();
+        rows.extend((0..self.pins.len()).map(|i| format!("objective.pin[{i}]")));
+        self.highs.set_names(&columns, &rows)?;
+        self.highs.write(path)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Linear, LpBuilder, Term};
     use super::*;
-    use good_lp::constraint;
 
     #[test]
     fn solves_a_tiny_lp_and_reports_infeasibility() {
@@ -236,17 +443,72 @@ mod tests {
         let v = lp.variables("v".into(), 0, 2, |t| (0.0, if t == 0 { 2.0 } else { 10.0 }));
         lp.cost(Term::Penalty, 1.0, &v, 0);
         lp.cost(Term::Penalty, 2.0, &v, 1);
-        lp.rows("r".into(), 0, [constraint::geq(v.var(0) + v.var(1), 3.0)]);
+        lp.rows(
+            "r".into(),
+            0,
+            [Linear::default()
+                .plus(1.0, v.col(0))
+                .plus(1.0, v.col(1))
+                .geq(3.0)],
+        );
         let s = lp.solve(&SolverOptions::default()).unwrap();
         assert!((s.objective - 4.0).abs() < 1e-9);
         assert!((v.values(&s)[0] - 2.0).abs() < 1e-9);
 
         let mut lp = LpBuilder::default();
         let v = lp.variables("v".into(), 0, 1, |_| (0.0, 1.0));
-        lp.rows("r".into(), 0, [constraint::geq(v.var(0), 2.0)]);
+        lp.rows(
+            "r".into(),
+            0,
+            [Linear::default().plus(1.0, v.col(0)).geq(2.0)],
+        );
         assert_eq!(
             lp.solve(&SolverOptions::default()).unwrap_err(),
             SolveError::Infeasible
+        );
+    }
+
+    /// `min c·x` over `x0 + x1 = 1`, `0 ≤ x ≤ 1`, with the row's coefficients `a`.
+    fn tiny(c: [f64; 2], a: [f64; 2]) -> Lp {
+        let mut lp = LpBuilder::default();
+        let v = lp.variables("v".into(), 0, 2, |_| (0.0, 1.0));
+        lp.cost(Term::Penalty, c[0], &v, 0);
+        lp.cost(Term::Penalty, c[1], &v, 1);
+        let mut row = Linear::default();
+        for (k, &coef) in a.iter().enumerate() {
+            if coef != 0.0 {
+                row.add(coef, v.col(k));
+            }
+        }
+        lp.rows("r".into(), 0, [row.eq(1.0)]);
+        lp.finish()
+    }
+
+    #[test]
+    fn a_model_kept_alive_takes_changed_costs_coefficients_and_patterns() {
+        let mut s = Solver::new(&SolverOptions {
+            method: Method::Simplex,
+            ..SolverOptions::default()
+        })
+        .unwrap();
+        s.load(tiny([1.0, 2.0], [1.0, 1.0])).unwrap();
+        assert_eq!(s.solve().unwrap().columns, [1.0, 0.0]);
+        // Costs changed in place: x1 is now the cheaper.
+        s.load(tiny([3.0, 2.0], [1.0, 1.0])).unwrap();
+        assert_eq!(s.solve().unwrap().columns, [0.0, 1.0]);
+        // A coefficient changed: 2·x1 = 1.
+        s.load(tiny([3.0, 2.0], [1.0, 2.0])).unwrap();
+        assert_eq!(s.solve().unwrap().columns, [0.0, 0.5]);
+        // Another pattern, same shape: x1 leaves the row, x0 = 1.
+        s.load(tiny([3.0, 2.0], [1.0, 0.0])).unwrap();
+        let x = s.solve().unwrap().columns;
+        assert_eq!(x[0], 1.0);
+        // Each result equals a fresh model's.
+        let mut fresh = Solver::new(&SolverOptions::default()).unwrap();
+        fresh.load(tiny([3.0, 2.0], [1.0, 0.0])).unwrap();
+        assert_eq!(
+            fresh.solve().unwrap().objective,
+            s.solve().unwrap().objective
         );
     }
 }

@@ -137,7 +137,9 @@ impl Claim {
             }
             Err(source) => return Err(io_error(dir)(source)),
             Ok(meta) if !meta.is_dir() => {
-                return Err(refuse("it is not a folder (a file or a symbolic link)".into()));
+                return Err(refuse(
+                    "it is not a folder (a file or a symbolic link)".into(),
+                ));
             }
             Ok(_) => Marker::read(dir),
         };
@@ -355,15 +357,22 @@ fn foreign(dir: &Path, marker: &Marker) -> Vec<String> {
     let mut out = Vec::new();
     let mut nested = Vec::new();
     for f in listing(dir) {
-        if nested.iter().any(|n: &String| f.starts_with(&format!("{n}/"))) {
+        if nested
+            .iter()
+            .any(|n: &String| f.starts_with(&format!("{n}/")))
+        {
             continue;
         }
         let path = dir.join(&f);
-        let marked = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir())
-            && Marker::read(&path).is_some();
+        let marked =
+            fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && Marker::read(&path).is_some();
         if marked {
             let inner = Marker::read(&path).expect("read just above");
-            out.extend(foreign(&path, &inner).into_iter().map(|g| format!("{f}/{g}")));
+            out.extend(
+                foreign(&path, &inner)
+                    .into_iter()
+                    .map(|g| format!("{f}/{g}")),
+            );
             nested.push(f);
             continue;
         }

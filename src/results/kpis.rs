@@ -26,6 +26,7 @@
 use serde::Serialize;
 
 use super::{DatacenterInfo, Results};
+use crate::assets::{Figure, Total};
 
 /// Peak of `power` in each calendar month, in month order, with the month's key.
 fn monthly_peaks(power: &[f64], month: &[u32]) -> Vec<(u32, f64)> {
@@ -42,19 +43,36 @@ fn monthly_peaks(power: &[f64], month: &[u32]) -> Vec<(u32, f64)> {
 /// A data centre's energies and shares; `onsite` is each step's on-site supply share.
 fn datacenter(r: &Results, d: &DatacenterInfo, onsite: &[f64]) -> DatacenterKpi {
     let dt = r.time.dt_hours();
-    let group = format!("{}.ai_jobs", d.name);
-    let jobs: Vec<_> = r
-        .flexible
+    // Its jobs: the flexible loads drawn in its AI-jobs column, with what each delivered
+    // and required.
+    let column = format!("{}.ai_jobs.it_power", d.name);
+    let jobs: Vec<(&[f64], f64, f64)> = r
+        .assets
         .iter()
-        .filter(|f| f.group.as_deref() == Some(group.as_str()))
+        .zip(&r.contributions)
+        .filter(|(a, _)| a.columns[0] == column)
+        .map(|(a, c)| {
+            let of = |want: fn(&Total) -> bool| {
+                c.totals
+                    .iter()
+                    .find(|(k, _)| want(k))
+                    .map_or(0.0, |(_, v)| *v)
+            };
+            (
+                &a.values[0][..],
+                of(|k| matches!(k, Total::FlexibleDeliveredMwh(_))),
+                of(|k| matches!(k, Total::FlexibleRequiredMwh(_))),
+            )
+        })
         .collect();
-    let capping = format!("{}.capping", d.name);
-    let capped = r.curtailed.iter().find(|c| c.name == capping);
+    let capped = r
+        .asset(&format!("{}.capping", d.name))
+        .map(|c| &c.values[0][..]);
     let (mut it, mut facility, mut ai_it, mut ai_facility, mut onsite_mwh, mut ai_onsite_mwh) =
         (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     for (t, share) in onsite.iter().enumerate() {
-        let ai: f64 = jobs.iter().map(|j| j.power_mw[t]).sum();
-        let general = d.it_mw[t] - capped.map_or(0.0, |c| c.power_mw[t]);
+        let ai: f64 = jobs.iter().map(|j| j.0[t]).sum();
+        let general = d.it_mw[t] - capped.map_or(0.0, |c| c[t]);
         let (base_facility, ai_fac) = (general * d.pue[t], ai * d.pue[t]);
         it += (general + ai) * dt;
         facility += (base_facility + ai_fac) * dt;
@@ -72,12 +90,19 @@ fn datacenter(r: &Results, d: &DatacenterInfo, onsite: &[f64]) -> DatacenterKpi 
         ai_jobs: jobs.len(),
         ai_jobs_on_time: jobs
             .iter()
-            .filter(|j| j.power_mw.iter().sum::<f64>() * dt >= j.required_mwh - 1e-6)
+            .filter(|(_, delivered, required)| *delivered >= required - 1e-6)
             .count(),
         onsite_share: (facility > 0.0).then(|| onsite_mwh / facility),
         ai_onsite_share: (ai_facility > 0.0).then(|| ai_onsite_mwh / ai_facility),
-        it_capped_mwh: capped.map(|c| c.power_mw.iter().sum::<f64>() * dt),
+        it_capped_mwh: capped.map(|c| c.iter().sum::<f64>() * dt),
     }
+}
+
+/// Figures an asset reports of its own (e.g. a generator's fuel and running hours).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssetKpi {
+    pub name: String,
+    pub figures: Vec<Figure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -146,6 +171,9 @@ pub struct Kpis {
     pub flexible: Vec<FlexibleKpi>,
     pub datacenters: Vec<DatacenterKpi>,
     pub ev_hubs: Vec<EvHubKpi>,
+    /// Per asset with figures of its own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<AssetKpi>,
     pub objective: f64,
 }
 
@@ -159,37 +187,54 @@ impl Kpis {
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>() * dt;
         let grid_import_mwh = energy(&r.import_mw);
         let grid_export_mwh = energy(&r.export_mw);
-        let pv_available_mwh = total(
-            &mut r
-                .pv
-                .iter()
-                .map(|p| energy(&p.available_mw[..p.power_mw.len()])),
-        );
-        let pv_generation_mwh = total(&mut r.pv.iter().map(|p| energy(&p.power_mw)));
+        // Figures keyed by what they are, summed over the assets in their order.
+        let sum = |key: &Total| {
+            total(
+                &mut r
+                    .contributions
+                    .iter()
+                    .flat_map(|c| &c.totals)
+                    .filter(|(k, _)| k == key)
+                    .map(|(_, v)| *v),
+            )
+        };
+        let pv_available_mwh = sum(&Total::PvAvailableMwh);
+        let pv_generation_mwh = sum(&Total::PvGenerationMwh);
         let mut flexible: Vec<FlexibleKpi> = Vec::new();
-        for f in &r.flexible {
-            let name = f.group.as_ref().unwrap_or(&f.name);
-            let delivered = energy(&f.power_mw);
-            match flexible.iter_mut().find(|k| &k.name == name) {
-                Some(k) => {
-                    k.delivered_mwh += delivered;
-                    k.required_mwh += f.required_mwh;
+        for (key, value) in r.contributions.iter().flat_map(|c| &c.totals) {
+            let (name, delivered) = match key {
+                Total::FlexibleDeliveredMwh(name) => (name, true),
+                Total::FlexibleRequiredMwh(name) => (name, false),
+                _ => continue,
+            };
+            let k = match flexible.iter().position(|k| &k.name == name) {
+                Some(i) => &mut flexible[i],
+                None => {
+                    flexible.push(FlexibleKpi {
+                        name: name.clone(),
+                        delivered_mwh: 0.0,
+                        required_mwh: 0.0,
+                    });
+                    flexible.last_mut().expect("pushed")
                 }
-                None => flexible.push(FlexibleKpi {
-                    name: name.clone(),
-                    delivered_mwh: delivered,
-                    required_mwh: f.required_mwh,
-                }),
+            };
+            if delivered {
+                k.delivered_mwh += value;
+            } else {
+                k.required_mwh += value;
             }
         }
         let consumption_mwh = energy(&r.consumption_mw);
         let import_cost_cny = dot(&r.import_mw, &r.import_price);
         let export_revenue_cny = dot(&r.export_mw, &r.export_price);
         let energy_cost_cny = import_cost_cny - export_revenue_cny;
-        let battery_wear_cost_cny = total(&mut r.batteries.iter().map(|b| {
-            b.throughput_cost_cny_per_mwh * (energy(&b.charge_mw) + energy(&b.discharge_mw))
-        }));
-        let co2_kg = r.carbon_kg_per_mwh.as_ref().map(|c| dot(&r.import_mw, c));
+        let battery_wear_cost_cny = sum(&Total::BatteryWearCny);
+        // CO2 from imports, and from what assets emit themselves.
+        let emitted = total(&mut r.contributions.iter().map(|c| c.co2_kg));
+        let co2_kg = match r.carbon_kg_per_mwh.as_ref().map(|c| dot(&r.import_mw, c)) {
+            Some(imported) => Some(imported + emitted),
+            None => (emitted > 0.0).then_some(emitted),
+        };
         let demand_charge_cny = r.demand_charge.as_ref().map(|d| {
             let peaks = monthly_peaks(&r.import_mw, &d.month[..r.len()]);
             peaks
@@ -197,11 +242,7 @@ impl Kpis {
                 .map(|(m, p)| p * d.cny_per_mw_in(*m))
                 .sum::<f64>()
         });
-        let modelled: Vec<_> =
-            r.pv.iter()
-                .filter_map(|p| Some((p.dc_capacity_mw?, energy(&p.power_mw))))
-                .collect();
-        let dc_mw: f64 = modelled.iter().map(|m| m.0).sum();
+        let dc_mw = sum(&Total::PvModelledDcMw);
         let onsite: Vec<f64> = r
             .consumption_mw
             .iter()
@@ -214,8 +255,8 @@ impl Kpis {
                 }
             })
             .collect();
-        let capacity = total(&mut r.batteries.iter().map(|b| b.energy_mwh));
-        let discharged = total(&mut r.batteries.iter().map(|b| energy(&b.discharge_mw)));
+        let capacity = sum(&Total::BatteryCapacityMwh);
+        let discharged = sum(&Total::BatteryDischargedMwh);
         let w = r.weights;
         let unserved_mwh = r.unserved_cny_per_mwh.map(|_| energy(&r.unserved_mw));
         let dirtiest = r
@@ -225,19 +266,22 @@ impl Kpis {
         let unserved_cost_cny = r
             .unserved_cny_per_mwh
             .map(|voll| voll * energy(&r.unserved_mw));
-        let curtailment_cost_cny = (!r.curtailed.is_empty()).then(|| {
-            total(
-                &mut r
-                    .curtailed
+        let curtailment_cost_cny = r
+            .contributions
+            .iter()
+            .any(|c| {
+                c.totals
                     .iter()
-                    .map(|c| c.price_cny_per_mwh * energy(&c.power_mw)),
-            )
-        });
+                    .any(|(k, _)| *k == Total::CurtailmentCostCny)
+            })
+            .then(|| sum(&Total::CurtailmentCostCny));
+        let other_costs = total(&mut r.contributions.iter().map(|c| c.cost_cny));
         let costs = energy_cost_cny
             + battery_wear_cost_cny
             + demand_charge_cny.unwrap_or(0.0)
             + unserved_cost_cny.unwrap_or(0.0)
-            + curtailment_cost_cny.unwrap_or(0.0);
+            + curtailment_cost_cny.unwrap_or(0.0)
+            + other_costs;
         Kpis {
             grid_import_mwh,
             peak_import_mw: r.import_mw.iter().copied().fold(0.0, f64::max),
@@ -261,7 +305,7 @@ impl Kpis {
             total_cost_cny: costs,
             unserved_mwh,
             pv_specific_yield_kwh_per_kwp: (dc_mw > 0.0)
-                .then(|| modelled.iter().map(|m| m.1).sum::<f64>() / dc_mw),
+                .then(|| sum(&Total::PvModelledGenerationMwh) / dc_mw),
             co2_t: co2_kg.map(|kg| kg / 1000.0),
             battery_full_cycles: if capacity > 0.0 {
                 discharged / capacity
@@ -283,6 +327,16 @@ impl Kpis {
                     turned_away: h.turned_away,
                     delivered_mwh: h.requested_mwh - h.unmet_mwh,
                     unmet_mwh: h.unmet_mwh,
+                })
+                .collect(),
+            assets: r
+                .assets
+                .iter()
+                .zip(&r.contributions)
+                .filter(|(_, c)| !c.figures.is_empty())
+                .map(|(a, c)| AssetKpi {
+                    name: a.name.clone(),
+                    figures: c.figures.clone(),
                 })
                 .collect(),
             objective: w.import * (grid_import_mwh + unserved_mwh.unwrap_or(0.0))
@@ -394,6 +448,15 @@ impl Kpis {
                 "",
             ));
             rows.push((format!("{} EV energy unmet", h.name), f(h.unmet_mwh), "MWh"));
+        }
+        for a in &self.assets {
+            for figure in &a.figures {
+                rows.push((
+                    format!("{} {}", a.name, figure.label),
+                    f(figure.value),
+                    figure.unit,
+                ));
+            }
         }
         rows.push((
             "objective".into(),

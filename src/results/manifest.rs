@@ -3,10 +3,10 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::StageTimes;
 use crate::model::SolverOptions;
 use crate::scenario::{InputFile, Scenario};
 use crate::series::hex;
-use crate::sim::StageTimes;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SolverInfo {

@@ -7,64 +7,48 @@ mod weather;
 mod write;
 
 pub use folder::{Claim, Staging, write_file};
-pub use kpis::{DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
+pub use kpis::{AssetKpi, DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
 pub use weather::weather_csv;
-pub use write::{RunOutput, WriteError, pretty, timeseries_csv, write_results, write_run};
+pub use write::{
+    RunOutput, WriteError, csv_table, fixed, pretty, timeseries_csv, write_results, write_run,
+};
+
+use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::assets::Weights;
 use crate::assets::grid::DemandCharge;
+use crate::assets::{Asset, Contribution, Role, Weights};
 use crate::scenario::Scenario;
 use crate::time::TimeGrid;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct PvSeries {
+/// One asset's committed series.
+#[derive(Debug, Clone)]
+pub struct AssetSeries {
     pub name: String,
-    pub capacity_mw: f64,
-    pub dc_capacity_mw: Option<f64>,
-    pub available_mw: Vec<f64>,
-    pub power_mw: Vec<f64>,
+    /// Its kind, as its `describe` says (`"PV"`, `"battery"`, …).
+    pub kind: &'static str,
+    /// Output column, unit and role of each series.
+    pub columns: Vec<String>,
+    pub units: Vec<&'static str>,
+    pub roles: Vec<Role>,
+    /// Values per series, per committed step.
+    pub values: Vec<Vec<f64>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct BatterySeries {
-    pub name: String,
-    pub energy_mwh: f64,
-    pub throughput_cost_cny_per_mwh: f64,
-    pub charge_mw: Vec<f64>,
-    pub discharge_mw: Vec<f64>,
-    /// Stored energy at the end of each step.
-    pub soc_mwh: Vec<f64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct LoadSeries {
-    pub name: String,
-    pub power_mw: Vec<f64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FlexibleSeries {
-    pub name: String,
-    /// Outputs sum the loads of one group (an EV hub's chargers, a data centre's jobs).
-    pub group: Option<String>,
-    /// Energy required over the horizon (sum of its windows).
-    pub required_mwh: f64,
-    pub power_mw: Vec<f64>,
-}
-
-/// What a curtailable load gave up (MW at the load's level, e.g. IT power capped).
-#[derive(Debug, Clone, Serialize)]
-pub struct CurtailedSeries {
-    pub name: String,
-    pub price_cny_per_mwh: f64,
-    pub power_mw: Vec<f64>,
+impl AssetSeries {
+    /// The values of the series named `name` (after the asset's name), if it has one.
+    pub fn series(&self, name: &str) -> Option<&[f64]> {
+        self.columns
+            .iter()
+            .position(|c| c.rsplit('.').next() == Some(name))
+            .map(|i| &self.values[i][..])
+    }
 }
 
 /// A data centre's general IT load and PUE per step; its jobs are the flexible loads of
-/// group `<name>.ai_jobs`, its power capping the curtailed series `<name>.capping`.
+/// group `<name>.ai_jobs`, its power capping the curtailable load `<name>.capping`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DatacenterInfo {
     pub name: String,
@@ -85,17 +69,16 @@ pub struct EvHubInfo {
 }
 
 /// What happened in each step of a run, as committed to the realised world.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Results {
     pub scenario: String,
     pub strategy: String,
     pub time: TimeGrid,
     pub weights: Weights,
-    pub pv: Vec<PvSeries>,
-    pub batteries: Vec<BatterySeries>,
-    pub loads: Vec<LoadSeries>,
-    pub flexible: Vec<FlexibleSeries>,
-    pub curtailed: Vec<CurtailedSeries>,
+    /// Every asset's series, in [`Scenario::devices`] order.
+    pub assets: Vec<AssetSeries>,
+    /// What each asset adds to the KPIs, once the run is complete ([`Results::finish`]).
+    pub contributions: Vec<Contribution>,
     pub import_mw: Vec<f64>,
     pub export_mw: Vec<f64>,
     /// Power drawn by all loads, fixed and flexible (with their overheads such as PUE), less
@@ -115,8 +98,8 @@ pub struct Results {
 }
 
 impl Results {
-    /// Empty columns with room for every step of `scenario`.
-    pub fn new(scenario: &Scenario, strategy: &str) -> Results {
+    /// Empty columns with room for every step of `scenario`, whose assets are `devices`.
+    pub fn new(scenario: &Scenario, devices: &[&dyn Asset], strategy: &str) -> Results {
         let n = scenario.time.len;
         let column = || Vec::with_capacity(n);
         Results {
@@ -124,56 +107,18 @@ impl Results {
             strategy: strategy.to_string(),
             time: scenario.time,
             weights: scenario.dispatch.objective.weights,
-            pv: scenario
-                .pv
+            assets: devices
                 .iter()
-                .map(|p| PvSeries {
-                    name: p.name.clone(),
-                    capacity_mw: p.capacity_mw,
-                    dc_capacity_mw: p.dc_capacity_mw,
-                    available_mw: p.available_mw.clone(),
-                    power_mw: column(),
+                .map(|d| AssetSeries {
+                    name: d.name().to_string(),
+                    kind: d.describe(&scenario.time).0,
+                    columns: (0..d.series().len()).map(|i| d.column(i)).collect(),
+                    units: d.series().iter().map(|s| s.unit).collect(),
+                    roles: d.series().iter().map(|s| s.role).collect(),
+                    values: d.series().iter().map(|_| column()).collect(),
                 })
                 .collect(),
-            batteries: scenario
-                .batteries
-                .iter()
-                .map(|b| BatterySeries {
-                    name: b.name.clone(),
-                    energy_mwh: b.energy_mwh,
-                    throughput_cost_cny_per_mwh: b.throughput_cost_cny_per_mwh,
-                    charge_mw: column(),
-                    discharge_mw: column(),
-                    soc_mwh: column(),
-                })
-                .collect(),
-            loads: scenario
-                .loads
-                .iter()
-                .map(|l| LoadSeries {
-                    name: l.name.clone(),
-                    power_mw: column(),
-                })
-                .collect(),
-            flexible: scenario
-                .flexible_loads
-                .iter()
-                .map(|f| FlexibleSeries {
-                    name: f.name.clone(),
-                    group: f.group.clone(),
-                    required_mwh: f.windows.iter().map(|w| w.energy_mwh).sum(),
-                    power_mw: column(),
-                })
-                .collect(),
-            curtailed: scenario
-                .curtailable_loads
-                .iter()
-                .map(|c| CurtailedSeries {
-                    name: c.name.clone(),
-                    price_cny_per_mwh: c.price_cny_per_mwh,
-                    power_mw: column(),
-                })
-                .collect(),
+            contributions: Vec::new(),
             import_mw: column(),
             export_mw: column(),
             consumption_mw: column(),
@@ -207,6 +152,21 @@ impl Results {
         }
     }
 
+    /// Asks every asset what it adds to the KPIs, from its committed series.
+    pub fn finish(&mut self, devices: &[&dyn Asset]) {
+        let dt = self.time.dt_hours();
+        self.contributions = devices
+            .iter()
+            .zip(&self.assets)
+            .map(|(d, a)| d.contribution(&a.values, dt))
+            .collect();
+    }
+
+    /// The asset named `name`.
+    pub fn asset(&self, name: &str) -> Option<&AssetSeries> {
+        self.assets.iter().find(|a| a.name == name)
+    }
+
     /// Number of steps committed so far.
     pub fn len(&self) -> usize {
         self.import_mw.len()
@@ -215,4 +175,25 @@ impl Results {
     pub fn is_empty(&self) -> bool {
         self.import_mw.is_empty()
     }
+}
+
+/// Wall time spent in each stage of a run.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct StageTimes {
+    #[serde(serialize_with = "seconds")]
+    pub load: Duration,
+    #[serde(serialize_with = "seconds")]
+    pub build: Duration,
+    #[serde(serialize_with = "seconds")]
+    pub solve: Duration,
+    #[serde(serialize_with = "seconds")]
+    pub extract: Duration,
+    #[serde(serialize_with = "seconds")]
+    pub commit: Duration,
+    #[serde(serialize_with = "seconds")]
+    pub write: Duration,
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
 }

@@ -1,6 +1,5 @@
 //! Writing a run's results folder (through a [`Claim`], atomically: see `folder`).
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -9,48 +8,16 @@ use super::{Kpis, Manifest, Results};
 use crate::forecast::ErrorStats;
 use crate::scenario::Scenario;
 
-/// One line per asset with its main parameters, for the report.
+/// One line per asset with its main parameters, for the report: the primitive assets that
+/// stand on their own (a data centre's or EV hub's parts are described with their owner),
+/// the data centres, the EV hubs and the grid.
 fn describe(s: &Scenario) -> Vec<serde_json::Value> {
     let line = |kind: &str, name: &str, parameters: String| serde_json::json!({ "kind": kind, "name": name, "parameters": parameters });
     let mut out = Vec::new();
-    for p in &s.pv {
-        let dc = p.dc_capacity_mw.map_or(String::new(), |d| {
-            format!(", {d} MWp DC (modelled from weather)")
-        });
-        let energy: f64 = p.available_mw.iter().sum::<f64>() * s.time.dt_hours();
-        out.push(line(
-            "PV",
-            &p.name,
-            format!("{} MW AC{dc}; {energy:.1} MWh available", p.capacity_mw),
-        ));
-    }
-    for b in &s.batteries {
-        out.push(line(
-            "battery",
-            &b.name,
-            format!(
-                "{} MWh, charge {} MW, discharge {} MW, efficiencies {}/{}, SoC {:.0}–{:.0} %, start {:.0} %, end ≥ {:.0} %, wear {} CNY/MWh",
-                b.energy_mwh,
-                b.charge_mw,
-                b.discharge_mw,
-                b.charge_efficiency,
-                b.discharge_efficiency,
-                100.0 * b.soc_min_mwh / b.energy_mwh,
-                100.0 * b.soc_max_mwh / b.energy_mwh,
-                100.0 * b.soc_initial_mwh / b.energy_mwh,
-                100.0 * b.soc_final_mwh / b.energy_mwh,
-                b.throughput_cost_cny_per_mwh
-            ),
-        ));
-    }
-    for l in &s.loads {
-        let energy: f64 = l.power_mw.iter().sum::<f64>() * s.time.dt_hours();
-        let peak = l.power_mw.iter().copied().fold(0.0, f64::max);
-        out.push(line(
-            "fixed load",
-            &l.name,
-            format!("{energy:.1} MWh, peak {peak:.3} MW"),
-        ));
+    for device in s.devices() {
+        if let Some((kind, parameters)) = device.summary(&s.time) {
+            out.push(line(kind, device.name(), parameters));
+        }
     }
     for d in &s.datacenters {
         out.push(line(
@@ -213,51 +180,49 @@ pub fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
-/// Flexible loads by output column: each group (or ungrouped load) with its members, in
-/// order of first appearance.
-fn flexible_groups(r: &Results) -> Vec<(String, Vec<usize>)> {
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for (i, f) in r.flexible.iter().enumerate() {
-        let name = f.group.clone().unwrap_or_else(|| f.name.clone());
-        match groups.iter_mut().find(|g| g.0 == name) {
-            Some(g) => g.1.push(i),
-            None => groups.push((name, vec![i])),
-        }
-    }
-    groups
+/// `v` with `digits` decimals, written as 0 below half a unit of its last digit (so
+/// rounding noise such as 2e-16 never shows).
+pub fn fixed(v: f64, digits: usize) -> String {
+    let v = if v.abs() < 0.5 * 10f64.powi(-(digits as i32)) {
+        0.0
+    } else {
+        v
+    };
+    format!("{v:.digits$}")
 }
 
-/// One row per step: timestamp with UTC offset, then every column with its unit.
+/// A CSV table written with the csv crate (fields quoted where they need it): a header,
+/// then the rows.
+pub fn csv_table(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let written = out.write_record(header).and_then(|()| {
+        for row in rows {
+            out.write_record(&row)?;
+        }
+        out.flush().map_err(csv::Error::from)
+    });
+    written.expect("a CSV writer into memory does not fail");
+    String::from_utf8(out.into_inner().expect("flushed above")).expect("the CSV is UTF-8")
+}
+
+/// One row per step: timestamp with UTC offset, then every asset's series with its unit
+/// (series sharing a column, like an EV hub's chargers, summed into it, at its first
+/// place), each data centre's PUE, the site's and the grid's. Powers have 6 decimals, PUE 4,
+/// carbon intensity 3; a value below half a unit of its last digit is written as 0.
 pub fn timeseries_csv(r: &Results) -> String {
-    let mut header = vec!["timestamp".to_string()];
-    for p in &r.pv {
-        header.push(format!("{}.power [MW]", p.name));
-        header.push(format!("{}.curtailment [MW]", p.name));
+    // Output columns of the assets' series, each with the (asset, series) it sums.
+    let mut columns: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
+    for (a, asset) in r.assets.iter().enumerate() {
+        for (s, column) in asset.columns.iter().enumerate() {
+            let header = format!("{column} [{}]", asset.units[s]);
+            match columns.iter_mut().find(|c| c.0 == header) {
+                Some(c) => c.1.push((a, s)),
+                None => columns.push((header, vec![(a, s)])),
+            }
+        }
     }
-    for b in &r.batteries {
-        header.push(format!("{}.charge [MW]", b.name));
-        header.push(format!("{}.discharge [MW]", b.name));
-        header.push(format!("{}.soc [MWh]", b.name));
-    }
-    for l in &r.loads {
-        header.push(format!("{}.power [MW]", l.name));
-    }
-    let groups = flexible_groups(r);
-    for (name, _) in &groups {
-        let label = if r
-            .datacenters
-            .iter()
-            .any(|d| *name == format!("{}.ai_jobs", d.name))
-        {
-            "it_power"
-        } else {
-            "power"
-        };
-        header.push(format!("{name}.{label} [MW]"));
-    }
-    for c in &r.curtailed {
-        header.push(format!("{}.curtailed [MW]", c.name));
-    }
+    let mut header: Vec<String> = vec!["timestamp".into()];
+    header.extend(columns.iter().map(|c| c.0.clone()));
     for d in &r.datacenters {
         header.push(format!("{}.pue [-]", d.name));
     }
@@ -277,52 +242,33 @@ pub fn timeseries_csv(r: &Results) -> String {
     if r.carbon_kg_per_mwh.is_some() {
         header.push("grid.carbon_intensity [g/kWh]".into());
     }
-    let mut out = String::with_capacity(r.len() * 16 * header.len());
-    out.push_str(&header.join(","));
-    out.push('\n');
-    for t in 0..r.len() {
-        out.push_str(&r.time.timestamp(t));
-        let mut cell = |v: f64, digits: usize| {
-            let v = if v.abs() < 0.5 * 10f64.powi(-(digits as i32)) {
-                0.0
-            } else {
-                v
-            };
-            let _ = write!(out, ",{v:.digits$}");
-        };
-        for p in &r.pv {
-            cell(p.power_mw[t], 6);
-            cell(p.available_mw[t] - p.power_mw[t], 6);
+    let rows = (0..r.len()).map(|t| {
+        let mut row: Vec<String> = Vec::with_capacity(header.len());
+        row.push(r.time.timestamp(t));
+        let mut cell = |v: f64, digits: usize| row.push(fixed(v, digits));
+        {
+            for (_, members) in &columns {
+                cell(
+                    members.iter().map(|&(a, s)| r.assets[a].values[s][t]).sum(),
+                    6,
+                );
+            }
+            for d in &r.datacenters {
+                cell(d.pue[t], 4);
+            }
+            cell(r.consumption_mw[t], 6);
+            if r.unserved_cny_per_mwh.is_some() {
+                cell(r.unserved_mw[t], 6);
+            }
+            cell(r.import_mw[t], 6);
+            cell(r.export_mw[t], 6);
+            cell(r.import_price[t] / 1000.0, 6);
+            cell(r.export_price[t] / 1000.0, 6);
+            if let Some(c) = &r.carbon_kg_per_mwh {
+                cell(c[t], 3);
+            }
         }
-        for b in &r.batteries {
-            cell(b.charge_mw[t], 6);
-            cell(b.discharge_mw[t], 6);
-            cell(b.soc_mwh[t], 6);
-        }
-        for l in &r.loads {
-            cell(l.power_mw[t], 6);
-        }
-        for (_, members) in &groups {
-            cell(members.iter().map(|&i| r.flexible[i].power_mw[t]).sum(), 6);
-        }
-        for c in &r.curtailed {
-            cell(c.power_mw[t], 6);
-        }
-        for d in &r.datacenters {
-            cell(d.pue[t], 4);
-        }
-        cell(r.consumption_mw[t], 6);
-        if r.unserved_cny_per_mwh.is_some() {
-            cell(r.unserved_mw[t], 6);
-        }
-        cell(r.import_mw[t], 6);
-        cell(r.export_mw[t], 6);
-        cell(r.import_price[t] / 1000.0, 6);
-        cell(r.export_price[t] / 1000.0, 6);
-        if let Some(c) = &r.carbon_kg_per_mwh {
-            cell(c[t], 3);
-        }
-        out.push('\n');
-    }
-    out
+        row
+    });
+    csv_table(&header, rows)
 }

@@ -1,10 +1,15 @@
-//! Scenarios: the file as written (`file`), its checks and resolution (`resolve`, `park`, `weather`) and
-//! the immutable, fully resolved [`Scenario`] the engine runs.
+//! Scenarios: the file as written (`file`), its checks and resolution (`resolve` over
+//! `time`, `dispatch`, `location`, `weather` and one resolver per asset kind in `assets`)
+//! and the immutable, fully resolved [`Scenario`] the engine runs.
 
+mod assets;
+pub(crate) mod dispatch;
 pub mod file;
+mod location;
 pub mod overrides;
-mod park;
 pub(crate) mod resolve;
+pub(crate) mod time;
+mod tou;
 pub(crate) mod values;
 mod weather;
 
@@ -16,7 +21,7 @@ use sha2::Digest as _;
 
 use crate::assets::datacenter::Datacenter;
 use crate::assets::ev::EvHub;
-use crate::assets::{Battery, CurtailableLoad, FixedLoad, FlexibleLoad, Grid, Pv};
+use crate::assets::{Asset, Battery, CurtailableLoad, FixedLoad, FlexibleLoad, Grid, Pv};
 use crate::diagnostic::{Location, Problem, Problems};
 use crate::dispatch::MpcSettings;
 use crate::model::{ObjectiveSpec, SolverOptions};
@@ -129,6 +134,44 @@ pub struct Scenario {
     pub ev_hubs: Vec<EvHub>,
     pub grid: Grid,
     pub dispatch: DispatchSettings,
+}
+
+/// Where each kind's assets start in [`Scenario::devices`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceOffsets {
+    pub pv: usize,
+    pub batteries: usize,
+    pub loads: usize,
+    pub flexible: usize,
+    pub curtailable: usize,
+}
+
+impl Scenario {
+    /// Where each kind's assets start in [`Scenario::devices`].
+    pub fn offsets(&self) -> DeviceOffsets {
+        let batteries = self.pv.len();
+        let loads = batteries + self.batteries.len();
+        let flexible = loads + self.loads.len();
+        DeviceOffsets {
+            pv: 0,
+            batteries,
+            loads,
+            flexible,
+            curtailable: flexible + self.flexible_loads.len(),
+        }
+    }
+
+    /// Every primitive asset, in the one order plans, results and outputs follow: PV,
+    /// batteries, fixed loads, flexible loads, curtailable loads.
+    pub fn devices(&self) -> Vec<&dyn Asset> {
+        let mut out: Vec<&dyn Asset> = Vec::new();
+        out.extend(self.pv.iter().map(|a| a as &dyn Asset));
+        out.extend(self.batteries.iter().map(|a| a as &dyn Asset));
+        out.extend(self.loads.iter().map(|a| a as &dyn Asset));
+        out.extend(self.flexible_loads.iter().map(|a| a as &dyn Asset));
+        out.extend(self.curtailable_loads.iter().map(|a| a as &dyn Asset));
+        out
+    }
 }
 
 /// An input file with its SHA-256, for the manifest.

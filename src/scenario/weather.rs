@@ -5,7 +5,7 @@
 use toml::Spanned;
 
 use super::file;
-use super::park::stream;
+use super::resolve::stream;
 use super::values::{Checker, ColumnRef};
 use crate::diagnostic::{Location, Problem};
 use crate::solar::climate::MonthClimate;

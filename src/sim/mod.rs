@@ -1,74 +1,21 @@
 //! The simulator: from an immutable [`Scenario`] and a [`Dispatcher`] to [`Results`].
 //!
-//! For each window the dispatcher plans from the current [`SimState`]; the simulator
-//! commits the first steps of the plan to the realised world (asset physics, clamping),
-//! appends the records, checks every invariant on them and advances the state.
+//! For each window the dispatcher plans from the current [`State`]; the simulator commits
+//! the first steps of the plan to the realised world (each asset's physics), checks every
+//! invariant on each committed step, appends the records and advances the state.
 
 mod commit;
 pub mod invariants;
 pub mod presolve;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serde::Serialize;
-
-use crate::dispatch::{Context, DispatchError, Dispatcher, Plan};
+use crate::dispatch::{Context, DispatchError, Dispatcher, Plan, PlanTimes, State};
 use crate::forecast::ErrorStats;
-use crate::results::Results;
+use crate::results::{Results, StageTimes};
 use crate::scenario::Scenario;
 
 pub use invariants::InvariantError;
-
-/// What changes as the simulation advances.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SimState {
-    /// Next step to commit.
-    pub step: usize,
-    /// Stored energy of each battery (MWh).
-    pub soc_mwh: Vec<f64>,
-    /// Energy each flexible load still owes in its current (or next) window (MWh).
-    pub owed_mwh: Vec<f64>,
-}
-
-impl SimState {
-    /// The state before the first step.
-    pub fn initial(scenario: &Scenario) -> SimState {
-        SimState {
-            step: 0,
-            soc_mwh: scenario
-                .batteries
-                .iter()
-                .map(|b| b.soc_initial_mwh)
-                .collect(),
-            owed_mwh: scenario
-                .flexible_loads
-                .iter()
-                .map(|f| f.owed_from(0))
-                .collect(),
-        }
-    }
-}
-
-/// Wall time spent in each stage of a run.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct StageTimes {
-    #[serde(serialize_with = "seconds")]
-    pub load: Duration,
-    #[serde(serialize_with = "seconds")]
-    pub build: Duration,
-    #[serde(serialize_with = "seconds")]
-    pub solve: Duration,
-    #[serde(serialize_with = "seconds")]
-    pub extract: Duration,
-    #[serde(serialize_with = "seconds")]
-    pub commit: Duration,
-    #[serde(serialize_with = "seconds")]
-    pub write: Duration,
-}
-
-fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(d.as_secs_f64())
-}
 
 /// Why a run stopped.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -95,10 +42,13 @@ pub struct Run {
 
 /// Simulates `scenario` from start to end with `dispatcher`.
 pub fn simulate(scenario: &Scenario, dispatcher: &mut dyn Dispatcher) -> Result<Run, SimError> {
+    let devices = scenario.devices();
+    let mut planning = PlanTimes::default();
     let mut times = StageTimes::default();
-    let mut state = SimState::initial(scenario);
-    let mut results = Results::new(scenario, dispatcher.name());
+    let mut state = State::initial(scenario);
+    let mut results = Results::new(scenario, &devices, dispatcher.name());
     let mut plan = Plan::default();
+    let mut committer = commit::Committer::new(&devices);
     let (plan_len, commit_len) = dispatcher.window(scenario);
     let mut objective: Option<f64> = None;
     let mut plans = 0;
@@ -107,24 +57,30 @@ pub fn simulate(scenario: &Scenario, dispatcher: &mut dyn Dispatcher) -> Result<
         let len = plan_len.min(scenario.time.len - start);
         let ctx = Context {
             scenario,
+            devices: &devices,
             state: &state,
             start,
             len,
         };
-        let value = dispatcher.plan(&ctx, &mut plan, &mut times)?;
+        let outcome = dispatcher.plan(&ctx, &mut plan)?;
+        planning += outcome.times;
         plans += 1;
-        if let Some(v) = value {
+        if let Some(v) = outcome.objective {
             *objective.get_or_insert(0.0) += v;
         }
         let committing = Instant::now();
         let steps = commit_len.min(len);
-        commit::commit(scenario, &plan, steps, &mut state, &mut results)?;
+        committer.commit(scenario, &devices, &plan, steps, &mut state, &mut results)?;
         if dispatcher.commits_as_planned() {
-            invariants::as_planned(scenario, &plan, &results, start, start + steps)?;
+            invariants::as_planned(scenario, &devices, &plan, &results, start, start + steps)?;
         }
-        invariants::check(scenario, &results, start, start + steps)?;
         times.commit += committing.elapsed();
     }
+    invariants::at_end(scenario, &devices, &state)?;
+    results.finish(&devices);
+    times.build = planning.build;
+    times.solve = planning.solve;
+    times.extract = planning.extract;
     Ok(Run {
         results,
         objective: objective.filter(|_| plans == 1),

@@ -97,7 +97,8 @@ impl Case {
 
     /// The strategy this case sets, if its study has strategies.
     pub fn strategy(&self, spec: &Spec) -> Option<Strategy> {
-        self.strategy.map(|k| spec.studies[self.study].strategies[k].0)
+        self.strategy
+            .map(|k| spec.studies[self.study].strategies[k].0)
     }
 
     /// `case 7 (study 'sizing': battery.battery.energy_capacity = "8 MWh", seed 3, lp)`.
@@ -168,7 +169,10 @@ mod tests {
                 "dispatch.strategy=\"lp\""
             ]
         );
-        assert_eq!(cases[8].label(&spec), "case 9 (study 'base': the base scenario)");
+        assert_eq!(
+            cases[8].label(&spec),
+            "case 9 (study 'base': the base scenario)"
+        );
         assert!(cases[8].overrides(&spec).unwrap().is_empty());
     }
 }

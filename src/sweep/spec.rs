@@ -277,7 +277,11 @@ fn study(c: &mut Checker, s: &StudyTable) -> Study {
             "give every parameter of a zipped study the same number of values, or combine = \"product\"",
         );
     }
-    let seeds = s.seeds.as_ref().map(|v| seeds(c, name, v)).unwrap_or_default();
+    let seeds = s
+        .seeds
+        .as_ref()
+        .map(|v| seeds(c, name, v))
+        .unwrap_or_default();
     let mut strategies = Vec::new();
     for t in s.strategies.iter().flatten() {
         match Strategy::parse(t.get_ref()) {
@@ -320,10 +324,16 @@ fn range(c: &mut Checker, study: &str, path: &str, r: &Spanned<RangeTable>) -> V
     let (Some((from, unit)), Some((to, unit_to))) =
         (quantity(t.from.get_ref()), quantity(t.to.get_ref()))
     else {
-        return bad(c, "from and to must be numbers, or quantities such as \"4 MWh\"".into());
+        return bad(
+            c,
+            "from and to must be numbers, or quantities such as \"4 MWh\"".into(),
+        );
     };
     if unit != unit_to {
-        return bad(c, format!("from is in '{unit}' but to in '{unit_to}': give both in one unit"));
+        return bad(
+            c,
+            format!("from is in '{unit}' but to in '{unit_to}': give both in one unit"),
+        );
     }
     (0..steps)
         .map(|k| {
@@ -374,7 +384,10 @@ fn seeds(c: &mut Checker, study: &str, v: &Spanned<toml::Value>) -> Vec<u64> {
         toml::Value::Array(items) if !items.is_empty() => items.iter().map(seed).collect(),
         toml::Value::Table(t) if t.keys().all(|k| k == "first" || k == "count") => {
             let first = t.get("first").map_or(Some(0), seed);
-            let count = t.get("count").and_then(seed).filter(|n| (1..=1_000_000).contains(n));
+            let count = t
+                .get("count")
+                .and_then(seed)
+                .filter(|n| (1..=1_000_000).contains(n));
             first
                 .zip(count)
                 .and_then(|(f, n)| (0..n).map(|k| f.checked_add(k)).collect())
@@ -401,9 +414,11 @@ impl Study {
                 .map(|i| (0..p.len()).map(|k| (k, i)).collect())
                 .collect(),
             Combine::OneAtATime => std::iter::once(Vec::new())
-                .chain(p.iter().enumerate().flat_map(|(k, q)| {
-                    (0..q.values.len()).map(move |i| vec![(k, i)])
-                }))
+                .chain(
+                    p.iter()
+                        .enumerate()
+                        .flat_map(|(k, q)| (0..q.values.len()).map(move |i| vec![(k, i)])),
+                )
                 .collect(),
             Combine::Product => p.iter().enumerate().fold(vec![Vec::new()], |acc, (k, q)| {
                 acc.into_iter()
@@ -423,7 +438,13 @@ impl Study {
     pub fn case_count(&self) -> usize {
         let combos = match self.combine {
             Combine::Zip => self.parameters.first().map_or(1, |q| q.values.len()),
-            Combine::OneAtATime => 1 + self.parameters.iter().map(|q| q.values.len()).sum::<usize>(),
+            Combine::OneAtATime => {
+                1 + self
+                    .parameters
+                    .iter()
+                    .map(|q| q.values.len())
+                    .sum::<usize>()
+            }
             Combine::Product => self
                 .parameters
                 .iter()
@@ -458,7 +479,10 @@ mod tests {
             .iter()
             .map(|v| v.value.as_str().unwrap().to_string())
             .collect();
-        assert_eq!(values, ["4 MWh", "4.333333333333 MWh", "4.666666666667 MWh", "5 MWh"]);
+        assert_eq!(
+            values,
+            ["4 MWh", "4.33333333333 MWh", "4.66666666667 MWh", "5 MWh"]
+        );
         assert_eq!(study.seeds, [3, 4]);
         assert_eq!(study.combinations().len(), 8);
         assert_eq!(study.combinations()[1], [(0, 0), (1, 1)]);

@@ -23,23 +23,25 @@
 //! to a feasible point: each event import bounded by the agent's last value, and net compute
 //! scaled so that, per step, compute sent equals compute received (the larger side shrinks).
 //!
-//! Agents are tokio tasks that receive requests and send replies over channels; each solve
-//! runs on tokio's blocking pool, at most one per core at a time.
+//! Agents are tokio tasks that receive requests and send replies over channels. Each agent's
+//! models (HiGHS, Clarabel) live on one worker thread of a pool of one thread per core,
+//! built there and never moved (a HiGHS instance is not `Send`): a task hands its requests
+//! to its worker and awaits the reply, so at most one solve per core runs at a time.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use super::central::{shortfall_weight, site_reasons};
 use super::model::{Coupling, SiteModel, exchange_load};
 use super::scenario::VppScenario;
 use super::{Outcome, SiteOutcome, VppError};
 use crate::dispatch::{DispatchError, Plan};
-use crate::model::{DiagonalQp, LpBuilder, PersistentLp, SolveError};
+use crate::model::{DiagonalQp, LpBuilder, SolveError, Solver, SolverOptions};
+use crate::results::StageTimes;
 use crate::scenario::Scenario;
-use crate::sim::StageTimes;
 
 /// How far residual balancing may move ρ from its initial value, either way.
 const RHO_RANGE: f64 = 1e4;
@@ -89,7 +91,7 @@ struct Agent {
     site: Arc<Scenario>,
     model: SiteModel,
     /// The site's LP in HiGHS: its own optimum first, the feasible plan last.
-    lp: PersistentLp,
+    lp: Solver,
     /// The same LP with the ADMM terms, in Clarabel.
     qp: DiagonalQp,
     /// (coupled value of the VPP, column), in the order of the coupled values.
@@ -100,9 +102,9 @@ struct Agent {
 
 impl Agent {
     fn build(site: Arc<Scenario>, coupling: &Coupling) -> Result<Agent, SolveError> {
-        let mut lp = LpBuilder::default();
-        lp.set_objective(site.dispatch.objective);
-        let model = SiteModel::add(&mut lp, coupling, &site);
+        let mut builder = LpBuilder::default();
+        builder.set_objective(site.dispatch.objective);
+        let model = SiteModel::add(&mut builder, coupling, &site);
         let mut coupled = Vec::new();
         if let Some(import) = &model.event_import {
             coupled.extend((0..import.len()).map(|k| (k, import.first() + k)));
@@ -111,10 +113,17 @@ impl Agent {
             let base = coupling.event_steps.len();
             coupled.extend((0..net.len()).map(|t| (base + t, net.first() + t)));
         }
-        let mut lp = lp.into_persistent("simplex")?;
+        let lp = builder.finish();
         let mut cols: Vec<usize> = coupled.iter().map(|&(_, col)| col).collect();
         cols.sort_unstable();
-        let qp = DiagonalQp::new(&lp.lp_data()?, &cols, 1.0)?;
+        let qp = DiagonalQp::new(&lp, &cols, 1.0)?;
+        let mut solver = Solver::new(&SolverOptions {
+            method: crate::model::Method::Simplex,
+            threads: Some(1),
+            ..SolverOptions::default()
+        })?;
+        solver.load(lp)?;
+        let lp = solver;
         Ok(Agent {
             last: vec![0.0; coupled.len()],
             site,
@@ -143,8 +152,8 @@ impl Agent {
         let (columns, objective) = if rho > 0.0 {
             self.qp.solve(rho, &costs)?
         } else {
-            let (columns, objective, _) = self.lp.solve()?;
-            (columns, objective)
+            let solution = self.lp.solve()?;
+            (solution.columns, solution.objective)
         };
         let mut own = objective;
         for ((&(_, col), last), &(_, cost)) in self.coupled.iter().zip(&mut self.last).zip(&costs) {
@@ -162,15 +171,12 @@ impl Agent {
         for (&(_, col), &(lower, upper)) in self.coupled.iter().zip(bounds) {
             self.lp.set_col_bounds(col, lower, upper)?;
         }
-        let (columns, objective, _) = self.lp.solve()?;
+        let solution = self.lp.solve()?;
+        let objective = solution.objective;
         let mut plan = Plan::default();
-        let solution = crate::model::LpSolution {
-            columns,
-            objective,
-            load_time: Duration::ZERO,
-            solve_time: Duration::ZERO,
-        };
-        self.model.vars.extract(&self.site, &solution, &mut plan);
+        self.model
+            .vars
+            .extract(&self.site.devices(), &solution, &mut plan);
         let outcome = SiteOutcome {
             plan,
             exchange_mw: exchange_load(&self.site, &self.model.compute, &solution.columns),
@@ -179,33 +185,124 @@ impl Agent {
     }
 }
 
-/// An agent task: builds its model on the blocking pool, then answers requests until the
-/// aggregator hangs up.
+/// Work for a pool thread: build a site's agent there, or answer a request with it.
+enum Job {
+    Build {
+        site: usize,
+        scenario: Arc<Scenario>,
+        coupling: Arc<Coupling>,
+        done: oneshot::Sender<Result<(), SolveError>>,
+    },
+    Handle {
+        site: usize,
+        request: Request,
+        done: oneshot::Sender<(Result<Reply, SolveError>, Duration)>,
+    },
+}
+
+/// Threads that own the agents: site i's agent lives on thread `i mod threads` for good.
+struct Pool {
+    senders: Vec<std::sync::mpsc::Sender<Job>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Pool {
+    fn new(threads: usize) -> Pool {
+        let (senders, threads) = (0..threads.max(1))
+            .map(|_| {
+                let (sender, jobs) = std::sync::mpsc::channel::<Job>();
+                (sender, std::thread::spawn(move || work(jobs)))
+            })
+            .unzip();
+        Pool { senders, threads }
+    }
+
+    fn sender(&self, site: usize) -> std::sync::mpsc::Sender<Job> {
+        self.senders[site % self.senders.len()].clone()
+    }
+
+    /// Waits for the threads once every sender is gone.
+    fn join(self) {
+        drop(self.senders);
+        for t in self.threads {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A pool thread: keeps the agents it built and answers their jobs until no one can send.
+fn work(jobs: std::sync::mpsc::Receiver<Job>) {
+    let mut agents: std::collections::BTreeMap<usize, Agent> = std::collections::BTreeMap::new();
+    for job in jobs {
+        match job {
+            Job::Build {
+                site,
+                scenario,
+                coupling,
+                done,
+            } => {
+                let built = Agent::build(scenario, &coupling).map(|agent| {
+                    agents.insert(site, agent);
+                });
+                let _ = done.send(built);
+            }
+            Job::Handle {
+                site,
+                request,
+                done,
+            } => {
+                let started = Instant::now();
+                let reply = match agents.get_mut(&site) {
+                    Some(agent) => agent.handle(request),
+                    None => Err(SolveError::Solver(
+                        "an agent was asked before it was built".into(),
+                    )),
+                };
+                let _ = done.send((reply, started.elapsed()));
+            }
+        }
+    }
+}
+
+/// An agent task: has its model built on its pool thread, then passes the aggregator's
+/// requests to it until the aggregator hangs up.
 async fn agent_task(
     index: usize,
     site: Arc<Scenario>,
     coupling: Arc<Coupling>,
+    worker: std::sync::mpsc::Sender<Job>,
     mut inbox: mpsc::Receiver<Request>,
     outbox: mpsc::Sender<Message>,
 ) {
-    let built = tokio::task::spawn_blocking(move || Agent::build(site, &coupling)).await;
-    let mut agent = match built {
-        Ok(Ok(agent)) => agent,
-        Ok(Err(e)) => return fail(&outbox, index, e).await,
-        Err(e) => return fail(&outbox, index, SolveError::Solver(e.to_string())).await,
+    let lost = || SolveError::Solver("an ADMM worker thread stopped".into());
+    let (done, built) = oneshot::channel();
+    let job = Job::Build {
+        site: index,
+        scenario: site,
+        coupling,
+        done,
     };
+    if worker.send(job).is_err() {
+        return fail(&outbox, index, lost()).await;
+    }
+    match built.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return fail(&outbox, index, e).await,
+        Err(_) => return fail(&outbox, index, lost()).await,
+    }
     while let Some(request) = inbox.recv().await {
-        let solved = tokio::task::spawn_blocking(move || {
-            let started = Instant::now();
-            let reply = agent.handle(request);
-            (agent, reply, started.elapsed())
-        })
-        .await;
-        let (back, reply, solve_time) = match solved {
-            Ok(done) => done,
-            Err(e) => return fail(&outbox, index, SolveError::Solver(e.to_string())).await,
+        let (done, answered) = oneshot::channel();
+        let job = Job::Handle {
+            site: index,
+            request,
+            done,
         };
-        agent = back;
+        if worker.send(job).is_err() {
+            return fail(&outbox, index, lost()).await;
+        }
+        let Ok((reply, solve_time)) = answered.await else {
+            return fail(&outbox, index, lost()).await;
+        };
         let message = Message {
             site: index,
             reply,
@@ -232,10 +329,13 @@ pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Out
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
-        .max_blocking_threads(threads)
         .build()
         .map_err(|e| VppError::Admm(format!("cannot start the tokio runtime: {e}")))?;
-    runtime.block_on(aggregate(vpp, coupling, caps))
+    let pool = Pool::new(threads);
+    let outcome = runtime.block_on(aggregate(vpp, coupling, caps, &pool));
+    drop(runtime);
+    pool.join();
+    outcome
 }
 
 /// The aggregator: starts one agent per site and runs the iterations.
@@ -243,6 +343,7 @@ async fn aggregate(
     vpp: &VppScenario,
     coupling: &Coupling,
     caps: &[f64],
+    pool: &Pool,
 ) -> Result<Outcome, VppError> {
     let started = Instant::now();
     let n_sites = vpp.sites.len();
@@ -257,6 +358,7 @@ async fn aggregate(
             i,
             Arc::new(site.clone()),
             shared.clone(),
+            pool.sender(i),
             agent_inbox,
             outbox.clone(),
         )));

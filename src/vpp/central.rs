@@ -8,14 +8,13 @@
 
 use std::time::Instant;
 
-use good_lp::{Expression, constraint};
-
 use super::model::{Coupling, SiteModel, exchange_load};
 use super::scenario::{Event, VppScenario};
 use super::{Outcome, SiteOutcome, VppError};
 use crate::dispatch::{DispatchError, LpDispatcher, Plan};
-use crate::model::{LpBuilder, SolveError, Term};
-use crate::sim::{SimError, StageTimes, simulate};
+use crate::model::{Linear, LpBuilder, SolveError, Term};
+use crate::results::StageTimes;
+use crate::sim::{SimError, simulate};
 
 /// Objective weight of a MWh of aggregate import above an event's cap: the event's penalty
 /// (`w_cost · penalty`) on top of what that MWh would weigh if imported at the dirtiest
@@ -78,22 +77,22 @@ pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Out
             lp.cost(Term::Cost, event.penalty_cny_per_mwh * dt, &shortfall, k);
         }
         let rows = (0..steps.len()).map(|k| {
-            let mut total = Expression::with_capacity(sites.len() + 1);
+            let mut total = Linear::with_capacity(sites.len() + 1);
             for site in &sites {
                 let import = site.event_import.as_ref().expect("added with events");
-                total.add_mul(1.0, import.var(k));
+                total.add(1.0, import.col(k));
             }
-            constraint::leq(total - shortfall.var(k), caps[k])
+            total.plus(-1.0, shortfall.col(k)).leq(caps[k])
         });
         lp.rows("vpp.event_cap".into(), 0, rows);
     }
     if sites.iter().any(|s| s.compute_net.is_some()) {
         let rows = (0..vpp.time.len).map(|t| {
-            let mut total = Expression::with_capacity(sites.len());
+            let mut total = Linear::with_capacity(sites.len());
             for net in sites.iter().filter_map(|s| s.compute_net.as_ref()) {
-                total.add_mul(1.0, net.var(t));
+                total.add(1.0, net.col(t));
             }
-            constraint::eq(total, 0.0)
+            total.eq(0.0)
         });
         lp.rows("vpp.compute_balance".into(), 0, rows);
     }
@@ -118,7 +117,7 @@ pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Out
         .zip(&sites)
         .map(|(site, model)| {
             let mut plan = Plan::default();
-            model.vars.extract(site, &solution, &mut plan);
+            model.vars.extract(&site.devices(), &solution, &mut plan);
             SiteOutcome {
                 plan,
                 exchange_mw: exchange_load(site, &model.compute, &solution.columns),

@@ -24,12 +24,13 @@ pub use scenario::{Baseline, Coordination, Event, LoadedVpp, Request, VppScenari
 
 use crate::assets::FixedLoad;
 use crate::dispatch::{
-    BALANCE_TOLERANCE_MW, Context, DispatchError, Dispatcher, Inputs, Plan, Rule, RuleDispatcher,
-    check_balance,
+    BALANCE_TOLERANCE_MW, Context, DispatchError, Dispatcher, Plan, PlanOutcome, Rule,
+    RuleDispatcher, check_balance,
 };
+use crate::results::StageTimes;
 use crate::results::{Kpis, Results};
 use crate::scenario::Scenario;
-use crate::sim::{Run, SimError, StageTimes, simulate};
+use crate::sim::{Run, SimError, simulate};
 use model::Coupling;
 
 /// One site's share of a coordinated dispatch.
@@ -270,17 +271,12 @@ impl Dispatcher for FixedPlan {
         (scenario.time.len, scenario.time.len)
     }
 
-    fn plan(
-        &mut self,
-        ctx: &Context,
-        plan: &mut Plan,
-        _times: &mut StageTimes,
-    ) -> Result<Option<f64>, DispatchError> {
+    fn plan(&mut self, ctx: &Context, plan: &mut Plan) -> Result<PlanOutcome, DispatchError> {
         if let Some(fixed) = self.plan.take() {
             *plan = fixed;
         }
-        check_balance(ctx, &Inputs::truth(ctx), plan)?;
-        Ok(None)
+        check_balance(ctx, plan)?;
+        Ok(PlanOutcome::default())
     }
 }
 
@@ -291,14 +287,18 @@ fn simulate_site(
     name: &'static str,
 ) -> Result<SiteRun, VppError> {
     let mut scenario = site.clone();
+    let mut plan = outcome.plan;
     if outcome.exchange_mw.iter().any(|&p| p != 0.0) {
+        // The exchange is the site's last fixed load, its plan the exchange itself.
+        plan.assets
+            .insert(site.offsets().flexible, vec![outcome.exchange_mw.clone()]);
         scenario.loads.push(FixedLoad {
             name: EXCHANGE_LOAD.into(),
             power_mw: outcome.exchange_mw,
         });
     }
     let mut fixed = FixedPlan {
-        plan: Some(outcome.plan),
+        plan: Some(plan),
         name,
     };
     let run = simulate(&scenario, &mut fixed).map_err(|source| VppError::Site {

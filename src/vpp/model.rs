@@ -13,13 +13,11 @@
 //!   jobs active at t, so received compute never competes with them. Received compute
 //!   costs `w_cost · migration · dt` per MW.
 
-use good_lp::{Expression, constraint};
-
 use super::scenario::VppScenario;
-use crate::dispatch::{Context, Inputs, Softening, WindowVars, unserved_penalty};
-use crate::model::{LpBuilder, Term, VarBlock};
+use crate::assets::Segment;
+use crate::dispatch::{Context, Inputs, Softening, State, WindowVars, unserved_penalty};
+use crate::model::{Linear, LpBuilder, Term, VarBlock};
 use crate::scenario::Scenario;
-use crate::sim::SimState;
 
 /// Where the VPP couples sites: the event steps, in time order, and whether compute moves
 /// (with its migration cost, CNY/MWh).
@@ -75,9 +73,11 @@ impl SiteModel {
     /// names are prefixed with `<site>/`.
     pub fn add(lp: &mut LpBuilder, coupling: &Coupling, site: &Scenario) -> SiteModel {
         lp.set_prefix(&format!("{}/", site.name));
-        let state = SimState::initial(site);
+        let state = State::initial(site);
+        let devices = site.devices();
         let ctx = Context {
             scenario: site,
+            devices: &devices,
             state: &state,
             start: 0,
             len: site.time.len,
@@ -95,10 +95,11 @@ impl SiteModel {
             let cost = migration * dt;
             for (d, dc) in site.datacenters.iter().enumerate() {
                 let group = format!("{}.ai_jobs", dc.name);
+                let first = site.offsets().flexible;
                 let jobs: Vec<_> = site
                     .flexible_loads
                     .iter()
-                    .zip(&vars.flexible)
+                    .zip(&vars.assets[first..])
                     .filter(|(f, _)| f.group.as_deref() == Some(group.as_str()))
                     .collect();
                 let jobs_max: Vec<f64> = (0..n)
@@ -113,16 +114,18 @@ impl SiteModel {
                 let sent = lp.variables(format!("{}.compute_sent", dc.name), 0, n, |t| {
                     (0.0, jobs_max[t])
                 });
-                let mut running: Vec<Expression> = (0..n).map(|_| Expression::default()).collect();
-                for (_, job) in &jobs {
-                    for (offset, block) in &job.blocks {
-                        for k in 0..block.len() {
-                            running[offset + k].add_mul(1.0, block.var(k));
+                let mut running: Vec<Linear> = (0..n).map(|_| Linear::default()).collect();
+                for segment in jobs.iter().flat_map(|(_, job)| &job.series[0]) {
+                    match segment {
+                        Segment::Columns { offset, block } => {
+                            for k in 0..block.len() {
+                                running[offset + k].add(1.0, block.col(k));
+                            }
                         }
-                    }
-                    for (offset, power) in &job.fixed {
-                        for (k, p) in power.iter().enumerate() {
-                            running[offset + k] += *p;
+                        Segment::Fixed { offset, values } => {
+                            for (k, p) in values.iter().enumerate() {
+                                running[offset + k].add_constant(*p);
+                            }
                         }
                     }
                 }
@@ -130,17 +133,23 @@ impl SiteModel {
                 // `compute_sent_limit[t]` is step t (in gaps it repeats the bound sent ≤ 0).
                 let first = jobs_max.iter().position(|&m| m > 0.0).unwrap_or(0);
                 let end = jobs_max.iter().rposition(|&m| m > 0.0).map_or(0, |t| t + 1);
-                let rows = running
-                    .into_iter()
-                    .enumerate()
-                    .take(end)
-                    .skip(first)
-                    .map(|(t, jobs_power)| constraint::leq(sent.var(t) - jobs_power, 0.0));
+                let rows =
+                    running
+                        .into_iter()
+                        .enumerate()
+                        .take(end)
+                        .skip(first)
+                        .map(|(t, jobs_power)| {
+                            Linear::default()
+                                .plus(1.0, sent.col(t))
+                                .minus(&jobs_power)
+                                .leq(0.0)
+                        });
                 lp.rows(format!("{}.compute_sent_limit", dc.name), first, rows);
                 for t in 0..n {
                     lp.cost(Term::Cost, cost, &received, t);
-                    bus.inject(t, -dc.pue[t], received.var(t));
-                    bus.inject(t, dc.pue[t], sent.var(t));
+                    bus.inject(t, -dc.pue[t], received.col(t));
+                    bus.inject(t, dc.pue[t], sent.col(t));
                 }
                 compute.push(ComputeVars {
                     datacenter: d,
@@ -155,12 +164,12 @@ impl SiteModel {
                 (f64::NEG_INFINITY, f64::INFINITY)
             });
             let rows = (0..n).map(|t| {
-                let mut moved = Expression::with_capacity(2 * compute.len() + 1);
+                let mut moved = Linear::with_capacity(2 * compute.len() + 1);
                 for c in &compute {
-                    moved.add_mul(1.0, c.received.var(t));
-                    moved.add_mul(-1.0, c.sent.var(t));
+                    moved.add(-1.0, c.received.col(t));
+                    moved.add(1.0, c.sent.col(t));
                 }
-                constraint::eq(net.var(t) - moved, 0.0)
+                moved.plus(1.0, net.col(t)).eq(0.0)
             });
             lp.rows("vpp.compute_net".into(), 0, rows);
             net
@@ -170,10 +179,12 @@ impl SiteModel {
             let copy = lp.variables("vpp.event_import".into(), 0, steps.len(), |_| {
                 (0.0, site.grid.import_limit_mw)
             });
-            let rows = steps
-                .iter()
-                .enumerate()
-                .map(|(k, &t)| constraint::eq(copy.var(k) - vars.grid.import.var(t), 0.0));
+            let rows = steps.iter().enumerate().map(|(k, &t)| {
+                Linear::default()
+                    .plus(1.0, copy.col(k))
+                    .plus(-1.0, vars.grid.import.col(t))
+                    .eq(0.0)
+            });
             lp.rows("vpp.event_import".into(), 0, rows);
             copy
         });

@@ -9,18 +9,18 @@
 //! - unless `--no-plots`: `aggregate_import.svg` / `.png` (each site's import stacked, the
 //!   baseline and the event caps) and `report.html` linking each site's report.
 
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{EXCHANGE_LOAD, VppRun, VppScenario};
+use crate::assets::Role;
 use crate::report::fleet::{FleetImport, aggregate_import};
-use crate::results::{Claim, Manifest, RunOutput, WriteError, pretty, write_run};
+use crate::results::StageTimes;
+use crate::results::{Claim, Manifest, RunOutput, WriteError, csv_table, fixed, pretty, write_run};
 use crate::scenario::InputFile;
 use crate::series::hex;
-use crate::sim::StageTimes;
 
 /// Writes the VPP run into the claimed folder; returns the time spent writing.
 pub fn write(
@@ -57,14 +57,24 @@ pub fn write(
         staging.write("events.csv", events_csv(vpp, run).as_bytes())?;
     }
     if let Some(trace) = &run.admm {
-        let mut csv = String::from("iteration,rho,primal_residual_mw,dual_residual_mw,objective\n");
-        for i in &trace.iterations {
-            let _ = writeln!(
-                csv,
-                "{},{},{},{},{}",
-                i.iteration, i.rho, i.primal_residual_mw, i.dual_residual_mw, i.objective
-            );
-        }
+        let header = [
+            "iteration",
+            "rho",
+            "primal_residual_mw",
+            "dual_residual_mw",
+            "objective",
+        ]
+        .map(String::from);
+        let rows = trace.iterations.iter().map(|i| {
+            vec![
+                i.iteration.to_string(),
+                format!("{:e}", i.rho),
+                format!("{:e}", i.primal_residual_mw),
+                format!("{:e}", i.dual_residual_mw),
+                fixed(i.objective, 6),
+            ]
+        });
+        let csv = csv_table(&header, rows);
         staging.write("admm.csv", csv.as_bytes())?;
     }
     let summary = summary(vpp, run);
@@ -115,55 +125,72 @@ fn fleet_import<'a>(vpp: &VppScenario, run: &'a VppRun) -> FleetImport<'a> {
     }
 }
 
+/// A site's series that play `role` (of assets of `kind`, if given).
+fn role<'a>(r: &'a crate::Results, role: Role, kind: Option<&str>) -> Vec<&'a [f64]> {
+    r.assets
+        .iter()
+        .filter(|a| kind.is_none_or(|k| a.kind == k))
+        .flat_map(|a| a.roles.iter().zip(&a.values))
+        .filter(|(r, _)| **r == role)
+        .map(|(_, v)| &v[..])
+        .collect()
+}
+
 fn aggregate_csv(vpp: &VppScenario, run: &VppRun) -> String {
     let import = run.total(|r| &r.import_mw);
     let export = run.total(|r| &r.export_mw);
     let consumption = run.total(|r| &r.consumption_mw);
-    let pv = sum_sites(run, |r| r.pv.iter().map(|p| &p.power_mw[..]).collect());
-    let charge = sum_sites(run, |r| {
-        r.batteries.iter().map(|b| &b.charge_mw[..]).collect()
-    });
-    let discharge = sum_sites(run, |r| {
-        r.batteries.iter().map(|b| &b.discharge_mw[..]).collect()
-    });
-    let mut csv = String::from(
-        "timestamp,import_mw,export_mw,pv_mw,consumption_mw,battery_charge_mw,battery_discharge_mw",
+    let pv = sum_sites(run, |r| role(r, Role::Supply, Some("PV")));
+    let charge = sum_sites(run, |r| role(r, Role::Charge, None));
+    let discharge = sum_sites(run, |r| role(r, Role::Discharge, None));
+    let mut header: Vec<String> = [
+        "timestamp",
+        "import_mw",
+        "export_mw",
+        "pv_mw",
+        "consumption_mw",
+        "battery_charge_mw",
+        "battery_discharge_mw",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(
+        run.sites
+            .iter()
+            .map(|site| format!("{}_import_mw", site.scenario.name)),
     );
-    for site in &run.sites {
-        let _ = write!(csv, ",{}_import_mw", site.scenario.name);
-    }
     if run.baseline_mw.is_some() {
-        csv.push_str(",baseline_import_mw,event,event_cap_mw");
+        header.extend(["baseline_import_mw", "event", "event_cap_mw"].map(String::from));
     }
-    csv.push('\n');
     let mut events = run.events.iter().peekable();
-    for t in 0..vpp.time.len {
-        let _ = write!(
-            csv,
-            "{},{},{},{},{},{},{}",
-            vpp.time.timestamp(t),
-            import[t],
-            export[t],
-            pv[t],
-            consumption[t],
-            charge[t],
-            discharge[t]
+    let rows = (0..vpp.time.len).map(|t| {
+        let mut row = vec![vpp.time.timestamp(t)];
+        row.extend(
+            [
+                import[t],
+                export[t],
+                pv[t],
+                consumption[t],
+                charge[t],
+                discharge[t],
+            ]
+            .map(|v| fixed(v, 6)),
         );
-        for site in &run.sites {
-            let _ = write!(csv, ",{}", site.run.results.import_mw[t]);
-        }
+        row.extend(
+            run.sites
+                .iter()
+                .map(|site| fixed(site.run.results.import_mw[t], 6)),
+        );
         if let Some(baseline) = &run.baseline_mw {
-            let _ = write!(csv, ",{}", baseline[t]);
+            row.push(fixed(baseline[t], 6));
             match events.next_if(|e| e.step == t) {
-                Some(e) => {
-                    let _ = write!(csv, ",{},{}", e.event, e.cap_mw);
-                }
-                None => csv.push_str(",,"),
+                Some(e) => row.extend([e.event.clone(), fixed(e.cap_mw, 6)]),
+                None => row.extend([String::new(), String::new()]),
             }
         }
-        csv.push('\n');
-    }
-    csv
+        row
+    });
+    csv_table(&header, rows)
 }
 
 fn sum_sites<'a>(
@@ -182,26 +209,37 @@ fn sum_sites<'a>(
 }
 
 fn events_csv(vpp: &VppScenario, run: &VppRun) -> String {
-    let mut csv = String::from(
-        "timestamp,event,baseline_mw,cap_mw,requested_mw,import_mw,delivered_mw,shortfall_mw,payment_cny,penalty_cny\n",
-    );
-    for e in &run.events {
-        let _ = writeln!(
-            csv,
-            "{},{},{},{},{},{},{},{},{},{}",
-            vpp.time.timestamp(e.step),
-            e.event,
-            e.baseline_mw,
-            e.cap_mw,
-            e.requested_mw,
-            e.import_mw,
-            e.delivered_mw,
-            e.shortfall_mw,
-            e.payment_cny,
-            e.penalty_cny
+    let header = [
+        "timestamp",
+        "event",
+        "baseline_mw",
+        "cap_mw",
+        "requested_mw",
+        "import_mw",
+        "delivered_mw",
+        "shortfall_mw",
+        "payment_cny",
+        "penalty_cny",
+    ]
+    .map(String::from);
+    let rows = run.events.iter().map(|e| {
+        let mut row = vec![vpp.time.timestamp(e.step), e.event.clone()];
+        row.extend(
+            [
+                e.baseline_mw,
+                e.cap_mw,
+                e.requested_mw,
+                e.import_mw,
+                e.delivered_mw,
+                e.shortfall_mw,
+                e.payment_cny,
+                e.penalty_cny,
+            ]
+            .map(|v| fixed(v, 6)),
         );
-    }
-    csv
+        row
+    });
+    csv_table(&header, rows)
 }
 
 fn summary(vpp: &VppScenario, run: &VppRun) -> serde_json::Value {
@@ -211,10 +249,9 @@ fn summary(vpp: &VppScenario, run: &VppRun) -> serde_json::Value {
     let exchange = |site: &super::SiteRun, sign: f64| {
         site.run
             .results
-            .loads
-            .iter()
-            .filter(|l| l.name == EXCHANGE_LOAD)
-            .flat_map(|l| &l.power_mw)
+            .asset(EXCHANGE_LOAD)
+            .into_iter()
+            .flat_map(|l| &l.values[0])
             .map(|p| (sign * p).max(0.0))
             .fold(0.0, |a, b| a + b)
             * dt

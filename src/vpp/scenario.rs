@@ -11,7 +11,9 @@ use toml::Spanned;
 
 use super::file::{EventTable, VppFile, VppTable};
 use crate::diagnostic::{Problem, Problems};
-use crate::scenario::resolve::{Header, dispatch_settings, parse, site_scenario, time_grid};
+use crate::scenario::dispatch::dispatch_settings;
+use crate::scenario::resolve::{Header, parse, site_scenario};
+use crate::scenario::time::time_grid;
 use crate::scenario::values::{Checker, Extras};
 use crate::scenario::{DispatchSettings, InputFile, Scenario, Source, Strategy, input_files};
 use crate::time::TimeGrid;

@@ -86,13 +86,13 @@ fn the_park_solver_settings_reach_the_same_optimum_as_plain_solvers() {
     // The week's settings (parallel dual simplex, light presolve, cost perturbation 10)
     // against plain dual simplex with full presolve and against interior point.
     use vppsim::dispatch::built_in;
-    use vppsim::model::SolverOptions;
+    use vppsim::model::{Method, Presolve, SolverOptions};
     use vppsim::scenario::Strategy;
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/xining-park-week.toml");
     let s = vppsim::scenario::load(&path).unwrap().scenario;
     let tuned = s.dispatch.solver.clone();
-    assert!(tuned.parallel && tuned.presolve == "light" && tuned.cost_perturbation == 10.0);
+    assert!(tuned.parallel && tuned.presolve == Presolve::Light && tuned.cost_perturbation == 10.0);
     let objective = |solver: SolverOptions| {
         let mut s = s.clone();
         s.dispatch.solver = solver;
@@ -100,15 +100,18 @@ fn the_park_solver_settings_reach_the_same_optimum_as_plain_solvers() {
         run.objective.unwrap()
     };
     let found = objective(tuned);
-    for (method, presolve) in [("simplex", "on"), ("ipm", "off")] {
+    for (method, presolve) in [
+        (Method::Simplex, Presolve::On),
+        (Method::Ipm, Presolve::Off),
+    ] {
         let plain = objective(SolverOptions {
-            method: method.into(),
-            presolve: presolve.into(),
+            method,
+            presolve,
             ..SolverOptions::default()
         });
         assert!(
             (found - plain).abs() <= 1e-9 * plain.abs(),
-            "{method}/{presolve}: {plain} against {found}"
+            "{method:?}/{presolve:?}: {plain} against {found}"
         );
     }
 }

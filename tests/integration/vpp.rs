@@ -136,10 +136,9 @@ fn the_xining_week_honours_both_events_and_runs_ai_compute_on_the_solar_site() {
         let s = run.sites.iter().find(|s| s.scenario.name == site).unwrap();
         s.run
             .results
-            .loads
-            .iter()
-            .filter(|l| l.name == vpp::EXCHANGE_LOAD)
-            .flat_map(|l| &l.power_mw)
+            .asset(vpp::EXCHANGE_LOAD)
+            .into_iter()
+            .flat_map(|l| &l.values[0])
             .map(|p| p.max(0.0))
             .sum::<f64>()
             * v.time.dt_hours()
@@ -159,10 +158,8 @@ fn the_xining_week_honours_both_events_and_runs_ai_compute_on_the_solar_site() {
                 let pue = s.scenario.datacenters.first().map(|d| d.pue[t]);
                 s.run
                     .results
-                    .loads
-                    .iter()
-                    .filter(|l| l.name == vpp::EXCHANGE_LOAD)
-                    .map(move |l| l.power_mw[t] / pue.unwrap())
+                    .asset(vpp::EXCHANGE_LOAD)
+                    .map(move |l| l.values[0][t] / pue.unwrap())
             })
             .sum();
         assert!(moved.abs() < 1e-6, "step {t}: {moved} MW of IT unaccounted");

@@ -1,0 +1,93 @@
+//! The time grid of a scenario: `[time]` start, step and duration.
+
+use chrono::{DateTime, Datelike, Timelike};
+use toml::Spanned;
+
+use super::file;
+use super::values::Checker;
+use crate::time::{TimeGrid, parse_duration};
+
+/// Most steps one run may have: 28.5 years of 15-minute steps, or 1.9 years of minutes.
+/// Every series holds a value per step and the LP a few columns per step, so the limit
+/// keeps a typing slip (`"100000d"`) from exhausting memory.
+pub const MAX_STEPS: usize = 1_000_000;
+
+/// Resolves `[time]`: an RFC 3339 start with UTC offset, a step dividing the duration, at
+/// most [`MAX_STEPS`] steps ending by the year 9999.
+pub fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
+    let start = DateTime::parse_from_rfc3339(t.start.get_ref());
+    if start.is_err() {
+        c.report(
+            "time-start",
+            format!(
+                "start '{}' is not an RFC 3339 time with UTC offset",
+                t.start.get_ref()
+            ),
+            t.start.span(),
+            "e.g. start = \"2025-01-01T00:00:00+08:00\"",
+        );
+    }
+    let mut duration = |s: &Spanned<String>, field: &str| match parse_duration(s.get_ref()) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            c.report(
+                "duration",
+                format!("{field}: {e}"),
+                s.span(),
+                "e.g. \"15min\", \"1h\", \"7d\"",
+            );
+            None
+        }
+    };
+    let (step, total) = (duration(&t.step, "step"), duration(&t.duration, "duration"));
+    if let Ok(s) = start
+        && s.nanosecond() >= 1_000_000_000
+    {
+        c.report(
+            "time-start",
+            format!("start '{}' is a leap second", t.start.get_ref()),
+            t.start.span(),
+            "start on an ordinary second, e.g. 00:00:00",
+        );
+        return None;
+    }
+    let (Ok(start), Some(step), Some(total)) = (start, step, total) else {
+        return None;
+    };
+    if total % step != 0 {
+        c.report(
+            "time-step-divides",
+            format!("duration of {total} s is not a whole number of {step} s steps"),
+            t.duration.span(),
+            "make the duration a multiple of the step",
+        );
+        return None;
+    }
+    let len = total / step;
+    if len > MAX_STEPS as i64 {
+        c.report(
+            "time-too-long",
+            format!(
+                "{len} steps of {step} s, more than the {MAX_STEPS} steps vppsim runs at once"
+            ),
+            t.duration.span(),
+            "shorten the duration or lengthen the step (a year of 15-minute steps is 35,040); split a long study into runs",
+        );
+        return None;
+    }
+    let end = start.checked_add_signed(chrono::Duration::seconds(total));
+    if end.is_none_or(|e| e.year() > 9999) {
+        c.report(
+            "time-too-long",
+            "the horizon ends after the year 9999".into(),
+            t.duration.span(),
+            "timestamps are written with four-digit years: end the horizon by 9999",
+        );
+        return None;
+    }
+    Some(TimeGrid {
+        start,
+        step_seconds: step,
+        len: len as usize,
+    })
+}

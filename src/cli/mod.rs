@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod compare;
+mod sweep;
 mod vpp;
 mod weather;
 
@@ -105,6 +106,10 @@ enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
+    /// Run many cases of a base scenario (parameters, Monte Carlo seeds, strategies) in
+    /// parallel or as shards of a SLURM job array, resumably; write sweep.csv,
+    /// sweep.parquet and a sensitivity report. `vppsim sweep collect DIR` merges shards.
+    Sweep(sweep::SweepArgs),
     /// Write the weather a scenario runs on as CSV: GHI, DNI, DHI, temperature, wind and the
     /// plane-of-array irradiance of each PV modelled from physics.
     Weather {
@@ -207,6 +212,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Ok(source) => compare::run(source, &strategies, out, force),
         },
+        Command::Sweep(args) => sweep::run(args),
         Command::Report { results } => match vppsim::report::rebuild(&results) {
             Ok(()) => {
                 let written = if results.join("sites").is_dir() {

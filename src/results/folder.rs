@@ -352,35 +352,38 @@ fn check_replaceable(
 
 /// Entries under `dir` that vppsim did not write: all but its marker, the files the
 /// marker lists and the folders on the way to them, and sub-folders that carry a marker
-/// of their own (a sweep's cases), which are judged by theirs.
+/// of their own (a sweep's cases) and the folders on the way to them; a marked sub-folder
+/// is judged by its own marker.
 fn foreign(dir: &Path, marker: &Marker) -> Vec<String> {
+    let entries = listing(dir);
+    let is_marked = |f: &str| {
+        let path = dir.join(f);
+        fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && Marker::read(&path).is_some()
+    };
+    let marked: Vec<&String> = entries.iter().filter(|f| is_marked(f)).collect();
+    let under = |f: &str, n: &str| f.starts_with(&format!("{n}/"));
     let mut out = Vec::new();
-    let mut nested = Vec::new();
-    for f in listing(dir) {
-        if nested
-            .iter()
-            .any(|n: &String| f.starts_with(&format!("{n}/")))
-        {
+    for f in &entries {
+        if marked.iter().any(|n| under(f, n)) {
             continue;
         }
-        let path = dir.join(&f);
-        let marked =
-            fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && Marker::read(&path).is_some();
-        if marked {
+        if marked.contains(&f) {
+            let path = dir.join(f);
             let inner = Marker::read(&path).expect("read just above");
             out.extend(
                 foreign(&path, &inner)
                     .into_iter()
                     .map(|g| format!("{f}/{g}")),
             );
-            nested.push(f);
             continue;
         }
+        // Listed, or a folder on the way to a listed file or to a marked folder.
         let listed = f == MARKER
-            || marker.files.binary_search(&f).is_ok()
-            || marker.files.iter().any(|w| w.starts_with(&format!("{f}/")));
+            || marker.files.binary_search(f).is_ok()
+            || marker.files.iter().any(|w| under(w, f))
+            || marked.iter().any(|n| under(n, f));
         if !listed {
-            out.push(f);
+            out.push(f.clone());
         }
     }
     out

@@ -13,5 +13,6 @@ mod report;
 mod robustness;
 mod strategies;
 mod support;
+mod sweep;
 mod vpp;
 mod weather;

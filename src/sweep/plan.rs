@@ -80,19 +80,16 @@ pub struct Resolved {
 }
 
 /// The key of a case: SHA-256 over vppsim's version, the scenario text with the overrides
-/// in it and the hash of every CSV file it reads; first 16 hex digits (64 bits: a clash
-/// among a million cases has odds of about 3e-8).
+/// in it and the hash of every CSV file it reads (their contents, not their paths: a
+/// sweep run from another folder, or a SLURM task given absolute paths, keeps its keys);
+/// first 16 hex digits (64 bits: a clash among a million cases has odds of about 3e-8).
 pub fn case_key(text: &str, inputs: &[InputFile]) -> String {
     let mut h = Sha256::new();
     h.update(concat!("vppsim ", env!("CARGO_PKG_VERSION"), "\n"));
     h.update(text.as_bytes());
     // The first input is the scenario file itself, whose text is hashed above.
     for input in inputs.iter().skip(1) {
-        h.update(format!(
-            "\n{}\t{}",
-            input.path.to_string_lossy(),
-            input.sha256
-        ));
+        h.update(format!("\n{}", input.sha256));
     }
     hex(&h.finalize())[..16].to_string()
 }
@@ -278,7 +275,7 @@ mod tests {
     #[test]
     fn keys_follow_the_text_and_the_csv_hashes() {
         let file = |sha: &str| InputFile {
-            path: "a.csv".into(),
+            path: format!("{sha}/a.csv").into(),
             sha256: sha.into(),
         };
         let scenario = InputFile {
@@ -287,7 +284,11 @@ mod tests {
         };
         let k = case_key("t", &[scenario.clone(), file("1")]);
         assert_eq!(k.len(), 16);
-        assert_eq!(k, case_key("t", &[scenario.clone(), file("1")]));
+        let elsewhere = InputFile {
+            path: "/abs/a.csv".into(),
+            ..file("1")
+        };
+        assert_eq!(k, case_key("t", &[scenario.clone(), elsewhere]));
         assert_ne!(k, case_key("t", &[scenario.clone(), file("2")]));
         assert_ne!(k, case_key("u", &[scenario, file("1")]));
     }

@@ -24,6 +24,9 @@ test: prereqs
 	$(CARGO) build --release --locked --benches
 	$(CARGO) run --release --locked --example custom_strategy -- scenarios/small-site.toml
 	bash .ci/browser-check
+	# A 24-case sweep as a 4-task job array on a single-node SLURM (as root; skipped otherwise).
+	$(CARGO) build --release --locked
+	BIN=$(BIN) bash .ci/slurm/test.sh
 
 bench: prereqs
 	$(CARGO) bench --locked

@@ -26,6 +26,14 @@ pub enum Location {
     },
     /// A file as a whole.
     File(PathBuf),
+    /// Part of a command-line argument: `name` says which (`--set grid.demand_charge`),
+    /// `text` is the argument, `column` (1-based) and `width` in characters.
+    Argument {
+        name: String,
+        text: String,
+        column: usize,
+        width: usize,
+    },
     /// The command line or the run as a whole.
     Nowhere,
 }
@@ -61,6 +69,7 @@ impl fmt::Display for Location {
                 write!(f, "{}: row {row}, column '{column}'", file.display())
             }
             Location::File(file) => write!(f, "{}", file.display()),
+            Location::Argument { name, .. } => write!(f, "{name}"),
             Location::Nowhere => Ok(()),
         }
     }
@@ -130,6 +139,16 @@ impl fmt::Display for Problem {
                 write!(f, "\n{pad} |\n{line} | {line_text}")?;
                 let lead = " ".repeat(column - 1);
                 write!(f, "\n{pad} | {lead}{}", "^".repeat(*width))?;
+            }
+            Location::Argument {
+                text,
+                column,
+                width,
+                ..
+            } => {
+                write!(f, "\n  --> {}\n   |\n   | {text}", self.location)?;
+                let lead = " ".repeat(column - 1);
+                write!(f, "\n   | {lead}{}", "^".repeat(*width))?;
             }
             other => write!(f, "\n  --> {other}")?,
         }

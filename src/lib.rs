@@ -34,6 +34,7 @@ pub mod scenario;
 pub mod series;
 pub mod sim;
 pub mod solar;
+pub mod sweep;
 pub mod time;
 pub mod units;
 pub mod vpp;

@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod compare;
+mod sweep;
 mod vpp;
 mod weather;
 
@@ -21,9 +22,11 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+use vppsim::diagnostic::Problems;
 use vppsim::dispatch::{self, DispatchError};
 use vppsim::output::{RunOutput, write_results};
 use vppsim::results::{Claim, Kpis, Manifest, WriteError, folder};
+use vppsim::scenario::overrides::Override;
 use vppsim::scenario::{self, Source, Strategy};
 use vppsim::sim::{self, SimError, presolve};
 use vppsim::vpp::Coordination;
@@ -67,6 +70,10 @@ enum Command {
         /// VPP files only: coordinate the sites centrally or by ADMM, overriding [vpp].
         #[arg(long, value_enum)]
         coordination: Option<Coordination>,
+        /// Override a value of the scenario file, checked like the file: a dotted path,
+        /// arrays of tables by name (battery.battery.energy_capacity="8 MWh"). Repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -93,7 +100,14 @@ enum Command {
     Validate {
         /// Scenario file (TOML).
         scenario: PathBuf,
+        /// Override a value of the scenario file (as for `run`). Repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
     },
+    /// Run many cases of a base scenario (parameters, Monte Carlo seeds, strategies) in
+    /// parallel or as shards of a SLURM job array, resumably; write sweep.csv,
+    /// sweep.parquet and a sensitivity report. `vppsim sweep collect DIR` merges shards.
+    Sweep(sweep::SweepArgs),
     /// Write the weather a scenario runs on as CSV: GHI, DNI, DHI, temperature, wind and the
     /// plane-of-array irradiance of each PV modelled from physics.
     Weather {
@@ -126,9 +140,13 @@ pub fn print_line(args: std::fmt::Arguments) {
 pub fn run(cli: Cli) -> ExitCode {
     stop_cleanly_on_interrupt();
     let code = match cli.command {
-        Command::Validate { scenario } => match read_scenario(&scenario) {
+        Command::Validate { scenario, set } => match read_scenario(&scenario) {
+            Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
             Ok(source) if source.is_vpp() => vpp::validate(source),
-            Ok(source) => validate(source),
+            Ok(source) => match with_overrides(source, &set) {
+                Ok(source) => validate(source),
+                Err(code) => code,
+            },
             Err(code) => code,
         },
         Command::Weather {
@@ -146,8 +164,10 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             no_plots,
             coordination,
+            set,
         } => match read_scenario(&scenario) {
             Err(code) => code,
+            Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
             Ok(_) if strategy.is_some() && coordination.is_some() => {
                 eprintln!(
                     "error: --strategy applies to single sites, --coordination to VPP files: give one"
@@ -167,7 +187,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) => run_scenario(source, out, strategy, force, !no_plots),
+            Ok(source) => match with_overrides(source, &set) {
+                Ok(source) => run_scenario(source, out, strategy, force, !no_plots),
+                Err(code) => code,
+            },
         },
         Command::Compare {
             scenario,
@@ -185,6 +208,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Ok(source) => compare::run(source, &strategies, out, force),
         },
+        Command::Sweep(args) => sweep::run(args),
         Command::Report { results } => match vppsim::report::rebuild(&results) {
             Ok(()) => {
                 let written = if results.join("sites").is_dir() {
@@ -286,6 +310,31 @@ fn read_scenario(path: &Path) -> Result<Source, u8> {
         eprintln!("{problems}");
         EXIT_BAD_INPUT
     })
+}
+
+/// Applies `--set` overrides to a scenario file, or prints every problem with them (all at
+/// once) and gives the bad-input exit code.
+fn with_overrides(source: Source, set: &[String]) -> Result<Source, u8> {
+    let mut problems = Vec::new();
+    let overrides: Vec<Override> = set
+        .iter()
+        .filter_map(|arg| Override::from_arg(arg).map_err(|p| problems.push(p)).ok())
+        .collect();
+    let applied = match problems.is_empty() {
+        true => source.with_overrides(&overrides),
+        false => Err(Problems(problems)),
+    };
+    applied.map_err(|problems| {
+        eprintln!("{problems}");
+        EXIT_BAD_INPUT
+    })
+}
+
+fn no_set_for_vpp() -> u8 {
+    eprintln!(
+        "error: --set applies to single-site scenarios; a VPP file's values are set in the file"
+    );
+    EXIT_BAD_INPUT
 }
 
 /// Loads a scenario, or prints every problem found and gives the bad-input exit code.
@@ -396,14 +445,16 @@ fn run_scenario(
     }
     let manifest = |write| {
         let times = vppsim::results::StageTimes { write, ..run.times };
-        Manifest::new(
+        let mut manifest = Manifest::new(
             s,
             dispatcher.name(),
             dispatcher.solver(),
             &loaded.inputs,
             run.plans,
             times,
-        )
+        );
+        manifest.overrides = loaded.overrides.clone();
+        manifest
     };
     let output = RunOutput {
         scenario: s,

@@ -13,13 +13,13 @@ use plotters::style::{FontStyle, register_font};
 use super::view::View;
 
 /// Okabe & Ito (2008) colours, safe for the common colour-vision deficiencies.
-pub(super) const ORANGE: RGBColor = RGBColor(230, 159, 0);
-pub(super) const SKY: RGBColor = RGBColor(86, 180, 233);
-pub(super) const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub(crate) const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub(crate) const SKY: RGBColor = RGBColor(86, 180, 233);
+pub(crate) const GREEN: RGBColor = RGBColor(0, 158, 115);
 pub(super) const YELLOW: RGBColor = RGBColor(240, 228, 66);
-pub(super) const BLUE: RGBColor = RGBColor(0, 114, 178);
-pub(super) const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-pub(super) const PURPLE: RGBColor = RGBColor(204, 121, 167);
+pub(crate) const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub(crate) const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub(crate) const PURPLE: RGBColor = RGBColor(204, 121, 167);
 
 /// Viridis anchors (perceptually uniform, colour-blind safe) for the carpet plot.
 const VIRIDIS: [(u8, u8, u8); 5] = [
@@ -31,7 +31,7 @@ const VIRIDIS: [(u8, u8, u8); 5] = [
 ];
 
 pub(super) const SIZE: (u32, u32) = (1000, 500);
-pub(super) const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 
 /// A drawn chart: file stem, title and its SVG text.
 pub struct Chart {
@@ -41,7 +41,7 @@ pub struct Chart {
 }
 
 /// Registers the bundled font once per process (no system font library is needed).
-pub(super) fn register_bundled_font() {
+pub(crate) fn register_bundled_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The font is compiled in; a failure here would be a corrupt build.
@@ -86,7 +86,7 @@ fn draw<DB: DrawingBackend>(
 }
 
 /// A chart that draws the same on any plotters backend, returning what it reports.
-pub(super) trait Drawing {
+pub(crate) trait Drawing {
     type Output;
     fn draw_on<DB: DrawingBackend>(
         &self,
@@ -96,7 +96,7 @@ pub(super) trait Drawing {
 
 /// Draws `drawing` as SVG (returned with what the drawing reports) and, when `png` is
 /// given, as a PNG there.
-pub(super) fn svg_and_png<D: Drawing>(
+pub(crate) fn svg_and_png<D: Drawing>(
     drawing: &D,
     png: Option<&Path>,
 ) -> Result<(String, D::Output), String> {
@@ -160,7 +160,7 @@ pub(super) fn legend<'a, DB: DrawingBackend + 'a>(
         .map_err(err)
 }
 
-pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
+pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
@@ -311,7 +311,7 @@ fn state_of_charge<DB: DrawingBackend>(
 }
 
 /// Colour of `x` in 0..1 on the viridis scale.
-fn viridis(x: f64) -> RGBColor {
+pub(crate) fn viridis(x: f64) -> RGBColor {
     let x = x.clamp(0.0, 1.0) * (VIRIDIS.len() - 1) as f64;
     let i = (x.floor() as usize).min(VIRIDIS.len() - 2);
     let f = x - i as f64;

@@ -74,7 +74,7 @@ impl Claim {
         let (parent, name) = split(dir)?;
         fs::create_dir_all(&parent).map_err(io_error(&parent))?;
         let lock = FolderLock::acquire(&parent.join(format!(".{name}.lock")), dir)?;
-        let notes = remove_leftovers(&parent, &name);
+        let notes = remove_leftovers(&parent, Some(&name));
         let replace = match fs::symlink_metadata(dir) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
             Err(source) => return Err(io_error(dir)(source)),
@@ -117,29 +117,121 @@ impl Claim {
         })
     }
 
+    /// Opens `dir` to add to it, creating it if missing (a sweep adds each case as it
+    /// finishes, so a rerun resumes). An existing folder may hold nothing vppsim did not
+    /// write, and a marker, if it has one, of `kind`; it keeps or gets a marker of `kind`.
+    /// Nothing in it is removed.
+    pub fn open(dir: &Path, kind: &str) -> Result<Claim, WriteError> {
+        let (parent, name) = split(dir)?;
+        fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+        let lock = FolderLock::acquire(&parent.join(format!(".{name}.lock")), dir)?;
+        let notes = remove_leftovers(&parent, Some(&name));
+        let refuse = |reason: String| WriteError::Refused {
+            dir: dir.to_path_buf(),
+            reason,
+        };
+        let marker = match fs::symlink_metadata(dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir(dir).map_err(io_error(dir))?;
+                None
+            }
+            Err(source) => return Err(io_error(dir)(source)),
+            Ok(meta) if !meta.is_dir() => {
+                return Err(refuse(
+                    "it is not a folder (a file or a symbolic link)".into(),
+                ));
+            }
+            Ok(_) => Marker::read(dir),
+        };
+        let marker = match marker {
+            Some(m) if m.kind != kind => {
+                return Err(refuse(format!(
+                    "it holds the output of vppsim {}, not of a {kind}",
+                    m.kind
+                )));
+            }
+            Some(m) => m,
+            None => Marker {
+                format: FORMAT.into(),
+                kind: kind.into(),
+                files: Vec::new(),
+            },
+        };
+        let foreign = foreign(dir, &marker);
+        if !foreign.is_empty() {
+            return Err(refuse(format!(
+                "it holds {}",
+                summarise(&foreign, " that vppsim did not write")
+            )));
+        }
+        marker.write(dir)?;
+        register(dir, true);
+        set_phase(dir, None, Phase::Partly);
+        Ok(Claim {
+            dir: dir.to_path_buf(),
+            parent,
+            name,
+            replace: false,
+            notes,
+            _lock: lock,
+        })
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
+    /// Starts writing sub-folder `rel` (`/`-separated, e.g. `cases/0a1b2c`) of the claimed
+    /// folder, as a folder of its own with its own marker of `kind`: staged in a hidden
+    /// sibling `.<name>.partial-<pid>` and renamed into place by [`Staging::commit`],
+    /// replacing an old one only if vppsim wrote it. Several sub-folders may be staged at
+    /// once (by several threads); leftovers of stopped runs are removed by
+    /// [`Claim::remove_leftovers_in`].
+    pub fn stage_folder(&self, rel: &str, kind: &str) -> Result<Staging, WriteError> {
+        let target = self.dir.join(rel);
+        let (parent, name) = split(&target)?;
+        fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+        let replace = match fs::symlink_metadata(&target) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(source) => return Err(io_error(&target)(source)),
+            Ok(meta) => {
+                check_replaceable(&target, &meta, &[])?;
+                true
+            }
+        };
+        Staging::create(target, &parent, &name, kind, replace, false)
+    }
+
+    /// Removes what stopped runs left in sub-folder `rel` while staging its sub-folders
+    /// (see [`Claim::stage_folder`]); notes for the user.
+    pub fn remove_leftovers_in(&self, rel: &str) -> Vec<String> {
+        remove_leftovers(&self.dir.join(rel), None)
+    }
+
     /// Starts writing: a fresh staging folder beside the claimed one.
     pub fn stage(&self, kind: &str) -> Result<Staging, WriteError> {
-        Staging::create(self, kind)
+        Staging::create(
+            self.dir.clone(),
+            &self.parent,
+            &self.name,
+            kind,
+            self.replace,
+            true,
+        )
     }
 
     /// Moves files written in a staging folder into the claimed folder in place, each by
     /// an atomic rename over its old version: `(staged, target)` pairs of paths relative to
-    /// the staging and the claimed folder. Adds them to the folder's marker if it has one.
-    /// Nothing else in the folder is touched.
+    /// the staging and the claimed folder. Adds them to the folder's marker first, if it has
+    /// one. Nothing else in the folder is touched.
     pub fn replace_files(
         &self,
         staged: &Path,
         files: &[(String, String)],
     ) -> Result<(), WriteError> {
         let mut active = active();
-        for (file, target) in files {
-            let (from, to) = (staged.join(file), self.dir.join(target));
-            fs::rename(&from, &to).map_err(io_error(&to))?;
-        }
+        // The marker lists the files before they arrive: a stop in between leaves nothing
+        // unlisted.
         if let Some(mut marker) = Marker::read(&self.dir) {
             marker
                 .files
@@ -147,6 +239,10 @@ impl Claim {
             marker.files.sort();
             marker.files.dedup();
             marker.write(&self.dir)?;
+        }
+        for (file, target) in files {
+            let (from, to) = (staged.join(file), self.dir.join(target));
+            fs::rename(&from, &to).map_err(io_error(&to))?;
         }
         if let Some(a) = active.iter_mut().find(|a| a.dir == self.dir) {
             a.phase = Phase::Partly;
@@ -235,21 +331,16 @@ fn check_replaceable(
             return refuse(format!("{relation} {what} ({})", path.display()));
         }
     }
-    let entries = listing(dir);
-    if entries.is_empty() {
+    if listing(dir).is_empty() {
         return Ok(());
     }
     let Some(marker) = Marker::read(dir) else {
         return refuse(format!(
             "vppsim did not write it (it has no {MARKER} marker); it holds {}",
-            summarise(&entries, "")
+            summarise(&listing(dir), "")
         ));
     };
-    let foreign: Vec<String> = entries
-        .into_iter()
-        .filter(|f| f != MARKER && marker.files.binary_search(f).is_err())
-        .filter(|f| !marker.files.iter().any(|w| w.starts_with(&format!("{f}/"))))
-        .collect();
+    let foreign = foreign(dir, &marker);
     if !foreign.is_empty() {
         return refuse(format!(
             "it holds {}",
@@ -257,6 +348,45 @@ fn check_replaceable(
         ));
     }
     Ok(())
+}
+
+/// Entries under `dir` that vppsim did not write: all but its marker, the files the
+/// marker lists and the folders on the way to them, and sub-folders that carry a marker
+/// of their own (a sweep's cases) and the folders on the way to them; a marked sub-folder
+/// is judged by its own marker.
+fn foreign(dir: &Path, marker: &Marker) -> Vec<String> {
+    let entries = listing(dir);
+    let is_marked = |f: &str| {
+        let path = dir.join(f);
+        fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && Marker::read(&path).is_some()
+    };
+    let marked: Vec<&String> = entries.iter().filter(|f| is_marked(f)).collect();
+    let under = |f: &str, n: &str| f.starts_with(&format!("{n}/"));
+    let mut out = Vec::new();
+    for f in &entries {
+        if marked.iter().any(|n| under(f, n)) {
+            continue;
+        }
+        if marked.contains(&f) {
+            let path = dir.join(f);
+            let inner = Marker::read(&path).expect("read just above");
+            out.extend(
+                foreign(&path, &inner)
+                    .into_iter()
+                    .map(|g| format!("{f}/{g}")),
+            );
+            continue;
+        }
+        // Listed, or a folder on the way to a listed file or to a marked folder.
+        let listed = f == MARKER
+            || marker.files.binary_search(f).is_ok()
+            || marker.files.iter().any(|w| under(w, f))
+            || marked.iter().any(|n| under(n, f));
+        if !listed {
+            out.push(f.clone());
+        }
+    }
+    out
 }
 
 /// Every entry under `dir` (folders and files), as `/`-separated relative paths, sorted;
@@ -301,24 +431,28 @@ fn summarise(entries: &[String], qualifier: &str) -> String {
     )
 }
 
-/// Removes staging and old folders of `name` that runs which died left in `parent`
-/// (recognised by their name and vppsim's marker inside; the caller holds the lock, so no
-/// live run is writing them). Returns a note for each folder removed or left.
-fn remove_leftovers(parent: &Path, name: &str) -> Vec<String> {
+/// Removes staging and old folders of `name` (of any name, without one) that runs which
+/// died left in `parent` (recognised by their name and vppsim's marker inside; the caller
+/// holds the lock, so no live run is writing them). Returns a note for each folder removed
+/// or left.
+fn remove_leftovers(parent: &Path, name: Option<&str>) -> Vec<String> {
     let Ok(entries) = fs::read_dir(parent) else {
         return Vec::new();
     };
-    let prefixes = [format!(".{name}.partial-"), format!(".{name}.old-")];
-    let mut found: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| {
-            let file = e.file_name();
-            let file = file.to_string_lossy();
-            prefixes.iter().any(|p| {
-                file.strip_prefix(p.as_str())
+    let leftover = |file: &str| {
+        let Some((stem, suffix)) = file.strip_prefix('.').and_then(|f| f.rsplit_once('.')) else {
+            return false;
+        };
+        name.is_none_or(|n| n == stem)
+            && ["partial-", "old-"].iter().any(|p| {
+                suffix
+                    .strip_prefix(p)
                     .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
             })
-        })
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| leftover(&e.file_name().to_string_lossy()))
         .map(|e| e.path())
         .collect();
     found.sort();
@@ -460,7 +594,7 @@ pub fn interrupted() -> Vec<String> {
         let mut line = match (a.phase, a.existed) {
             (Phase::Done, _) => format!("the results were complete: {dir} holds the new results"),
             (Phase::Partly, _) => format!(
-                "the files rebuilt so far in {dir} are complete, the others are as they were"
+                "the files written so far in {dir} are complete, the others are as they were"
             ),
             (Phase::Claimed, true) => format!("nothing was written: {dir} is unchanged"),
             (Phase::Claimed, false) => format!("nothing was written: no folder was made at {dir}"),
@@ -496,9 +630,18 @@ pub struct Staging {
 }
 
 impl Staging {
-    fn create(claim: &Claim, kind: &str) -> Result<Staging, WriteError> {
+    /// A staging folder for `dir` in `parent` (where `dir`, named `name`, is); `tracked`:
+    /// the interrupt handler removes it (the claim's own staging).
+    fn create(
+        dir: PathBuf,
+        parent: &Path,
+        name: &str,
+        kind: &str,
+        replace: bool,
+        tracked: bool,
+    ) -> Result<Staging, WriteError> {
         let pid = std::process::id();
-        let staging = claim.parent.join(format!(".{}.partial-{pid}", claim.name));
+        let staging = parent.join(format!(".{name}.partial-{pid}"));
         // A folder of that name is this process's own earlier attempt (the lock is held).
         if staging.exists() && Marker::read(&staging).is_some() {
             fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
@@ -510,17 +653,19 @@ impl Staging {
             files: Vec::new(),
         };
         marker.write(&staging)?;
-        let phase = active()
-            .iter()
-            .find(|a| a.dir == claim.dir)
-            .map_or(Phase::Claimed, |a| a.phase);
-        set_phase(&claim.dir, Some(&staging), phase);
+        if tracked {
+            let phase = active()
+                .iter()
+                .find(|a| a.dir == dir)
+                .map_or(Phase::Claimed, |a| a.phase);
+            set_phase(&dir, Some(&staging), phase);
+        }
         Ok(Staging {
-            dir: claim.dir.clone(),
-            old: claim.parent.join(format!(".{}.old-{pid}", claim.name)),
+            old: parent.join(format!(".{name}.old-{pid}")),
+            dir,
             staging,
             kind: kind.to_string(),
-            replace: claim.replace,
+            replace,
             committed: false,
         })
     }

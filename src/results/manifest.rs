@@ -29,6 +29,10 @@ pub struct Manifest {
     pub resolved_scenario_sha256: String,
     /// The scenario file and every CSV it reads, with their SHA-256.
     pub inputs: Vec<InputFile>,
+    /// Overrides applied to the scenario file (`--set`, a sweep's parameters), as
+    /// `path=value` with the value in TOML.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
     /// Wall time per stage, in seconds; the only part of a results folder that varies
     /// between identical runs.
     pub stage_seconds: StageTimes,
@@ -58,6 +62,7 @@ impl Manifest {
             }),
             resolved_scenario_sha256: hex(&Sha256::digest(&resolved)),
             inputs: inputs.to_vec(),
+            overrides: Vec::new(),
             stage_seconds: times,
         }
     }

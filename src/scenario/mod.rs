@@ -6,6 +6,7 @@ mod assets;
 pub(crate) mod dispatch;
 pub mod file;
 mod location;
+pub mod overrides;
 pub(crate) mod resolve;
 pub(crate) mod time;
 mod tou;
@@ -13,6 +14,7 @@ pub(crate) mod values;
 mod weather;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 use sha2::Digest as _;
@@ -27,6 +29,7 @@ use crate::model::{ObjectiveSpec, SolverOptions};
 use crate::solar::spa::Site;
 use crate::solar::weather::Weather;
 use crate::time::TimeGrid;
+use overrides::{Overridden, Override};
 
 crate::options::named_enum! {
     /// A built-in dispatch strategy.
@@ -185,6 +188,8 @@ pub struct Loaded {
     pub inputs: Vec<InputFile>,
     /// Valid input that may not mean what was intended.
     pub warnings: Vec<Problem>,
+    /// The overrides applied to the file (`--set`), as `path=value`.
+    pub overrides: Vec<String>,
 }
 
 /// Checks and resolves scenario text as if read from `path` (CSV paths are relative to it).
@@ -199,23 +204,29 @@ pub fn load(path: &Path) -> Result<Loaded, Problems> {
 
 /// Checks and resolves a scenario file already read.
 pub fn load_source(source: Source) -> Result<Loaded, Problems> {
-    let (scenario, extras) = resolve::resolve(&source.path, &source.text)?;
+    let (scenario, extras) =
+        resolve::resolve(&source.path, &source.text).map_err(|p| source.locate(p))?;
     Ok(Loaded {
         scenario,
+        warnings: source.locate(Problems(extras.warnings)).0,
+        overrides: source.overrides().to_vec(),
         inputs: input_files(source.file, extras.csv),
-        warnings: extras.warnings,
     })
 }
 
 /// Largest scenario file read (bytes): far above any real one (the park year's is 3 kB).
 const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 
-/// A scenario or VPP file, read once: its path, text and hash.
+/// A scenario or VPP file, read once: its path, text and hash, and the overrides applied
+/// to its text, if any.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub path: PathBuf,
+    /// The text to check: the file's, with the overrides in it.
     pub text: String,
+    /// The file as read (its hash is of the file, without overrides).
     pub file: InputFile,
+    edited: Option<Arc<Overridden>>,
 }
 
 impl Source {
@@ -248,7 +259,34 @@ impl Source {
                 path: path.to_path_buf(),
                 sha256,
             },
+            edited: None,
         })
+    }
+
+    /// The same file with `overrides` applied to its text (see [`overrides`]); a path that
+    /// does not fit the file is a problem reported at its override.
+    pub fn with_overrides(mut self, overrides: &[Override]) -> Result<Source, Problems> {
+        if overrides.is_empty() {
+            return Ok(self);
+        }
+        let edited = overrides::apply(&self.path, &self.text, overrides)?;
+        self.text = edited.text.clone();
+        self.edited = Some(Arc::new(edited));
+        Ok(self)
+    }
+
+    /// `problems` found in [`Source::text`], located where they were written: in the file
+    /// or in an override.
+    pub fn locate(&self, problems: Problems) -> Problems {
+        match &self.edited {
+            Some(edited) => edited.relocate(problems),
+            None => problems,
+        }
+    }
+
+    /// The overrides applied, as `path=value`.
+    pub fn overrides(&self) -> &[String] {
+        self.edited.as_ref().map_or(&[], |e| &e.applied)
     }
 
     /// Whether this is a VPP file (it has a `[vpp]` table).

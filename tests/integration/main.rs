@@ -15,5 +15,6 @@ mod report;
 mod robustness;
 mod strategies;
 mod support;
+mod sweep;
 mod vpp;
 mod weather;

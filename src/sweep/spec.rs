@@ -1,0 +1,515 @@
+//! The sweep file: a base scenario and studies of cases (parameters, seeds, strategies),
+//! as written (a serde mirror with spans) and checked into a [`Spec`], every problem at
+//! its position.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Location, Problems};
+use crate::scenario::Strategy;
+use crate::scenario::resolve::parse;
+use crate::scenario::values::Checker;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepFile {
+    sweep: SweepSection,
+    #[serde(default)]
+    study: Vec<StudyTable>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepSection {
+    name: Option<Spanned<String>>,
+    scenario: Spanned<String>,
+    keep: Option<Spanned<String>>,
+    report: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StudyTable {
+    name: Spanned<String>,
+    combine: Option<Spanned<String>>,
+    strategies: Option<Vec<Spanned<String>>>,
+    seeds: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    parameter: Vec<ParameterTable>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParameterTable {
+    path: Spanned<String>,
+    values: Option<Spanned<Vec<Spanned<toml::Value>>>>,
+    range: Option<Spanned<RangeTable>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RangeTable {
+    from: Spanned<toml::Value>,
+    to: Spanned<toml::Value>,
+    steps: Spanned<i64>,
+}
+
+/// What is kept of each case besides its row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The KPIs only (`case.json`).
+    Summary,
+    /// Also the case's results folder: `timeseries.csv`, `summary.json`, `manifest.json`.
+    Timeseries,
+}
+
+/// How a study combines its parameters' values into cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combine {
+    /// Every combination (the first parameter varies slowest).
+    Product,
+    /// The i-th values of all parameters together (all have as many values).
+    Zip,
+    /// The base scenario, then each parameter's values one at a time, the others as in the
+    /// scenario (for tornado charts).
+    OneAtATime,
+}
+
+/// A checked sweep file.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub name: String,
+    /// The sweep file, and the base scenario (relative to where vppsim runs).
+    pub file: PathBuf,
+    pub scenario: PathBuf,
+    pub keep: Keep,
+    /// KPIs (columns of the table) the report charts.
+    pub report: Vec<String>,
+    pub studies: Vec<Study>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub name: String,
+    pub combine: Combine,
+    pub parameters: Vec<Parameter>,
+    /// Monte Carlo seeds (`[scenario] seed`); empty: the scenario's own.
+    pub seeds: Vec<u64>,
+    pub seeds_at: Option<Location>,
+    /// Strategies with where each was written; empty: the scenario's own.
+    pub strategies: Vec<(Strategy, Location)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Dotted path into the scenario file.
+    pub path: String,
+    pub path_at: Location,
+    pub values: Vec<Setting>,
+}
+
+/// One value of a parameter: as TOML, and where it was written.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub value: toml::Value,
+    pub at: Location,
+}
+
+/// KPIs charted when the sweep file names none.
+const DEFAULT_REPORT: [&str; 2] = ["total_cost_cny", "grid_import_mwh"];
+
+/// Most cases one sweep may have.
+pub const MAX_CASES: usize = 1_000_000;
+
+/// Checks the sweep file `text` read from `path`; every problem at once.
+pub fn parse_spec(path: &Path, text: &str) -> Result<Spec, Problems> {
+    let raw: SweepFile = parse(path, text)?;
+    let mut c = Checker::new(path, text);
+    let name = match &raw.sweep.name {
+        Some(n) => {
+            c.plain_name(n, "sweep");
+            n.get_ref().clone()
+        }
+        None => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let keep = match raw.sweep.keep.as_ref().map(|k| (k.get_ref().as_str(), k)) {
+        None | Some(("summary", _)) => Keep::Summary,
+        Some(("timeseries", _)) => Keep::Timeseries,
+        Some((other, k)) => {
+            c.report(
+                "sweep-keep",
+                format!("keep '{other}' is not one of summary, timeseries"),
+                k.span(),
+                "keep = \"summary\" keeps each case's KPIs; \"timeseries\" also its results folder",
+            );
+            Keep::Summary
+        }
+    };
+    let report = match &raw.sweep.report {
+        Some(kpis) => kpis.iter().map(|k| k.get_ref().clone()).collect(),
+        None => DEFAULT_REPORT.map(String::from).to_vec(),
+    };
+    if raw.study.is_empty() {
+        c.report(
+            "sweep-studies",
+            "the sweep has no [[study]]".into(),
+            raw.sweep.scenario.span(),
+            "add a [[study]] with parameters, seeds or strategies",
+        );
+    }
+    let mut studies = Vec::new();
+    for (i, s) in raw.study.iter().enumerate() {
+        c.plain_name(&s.name, "study");
+        if raw.study[..i]
+            .iter()
+            .any(|t| t.name.get_ref() == s.name.get_ref())
+        {
+            c.report(
+                "duplicate-name",
+                format!("study name '{}' is used twice", s.name.get_ref()),
+                s.name.span(),
+                "give every study a unique name",
+            );
+        }
+        studies.push(study(&mut c, s));
+    }
+    let scenario = path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(raw.sweep.scenario.get_ref());
+    let cases: usize = studies.iter().map(Study::case_count).sum();
+    if cases > MAX_CASES {
+        c.report(
+            "sweep-too-large",
+            format!("the sweep has {cases} cases, more than the {MAX_CASES} vppsim runs at once"),
+            raw.sweep.scenario.span(),
+            "split it into several sweeps",
+        );
+    }
+    if !c.problems.is_empty() {
+        return Err(Problems(c.problems));
+    }
+    Ok(Spec {
+        name,
+        file: path.to_path_buf(),
+        scenario,
+        keep,
+        report,
+        studies,
+    })
+}
+
+fn study(c: &mut Checker, s: &StudyTable) -> Study {
+    let name = s.name.get_ref();
+    let combine = match s.combine.as_ref().map(|k| (k.get_ref().as_str(), k)) {
+        None | Some(("product", _)) => Combine::Product,
+        Some(("zip", _)) => Combine::Zip,
+        Some(("one-at-a-time", _)) => Combine::OneAtATime,
+        Some((other, k)) => {
+            c.report(
+                "sweep-combine",
+                format!("study '{name}': combine '{other}' is not one of product, zip, one-at-a-time"),
+                k.span(),
+                "product: every combination; zip: the i-th values together; one-at-a-time: each parameter alone",
+            );
+            Combine::Product
+        }
+    };
+    let mut parameters: Vec<Parameter> = Vec::new();
+    for p in &s.parameter {
+        let path = p.path.get_ref();
+        if parameters.iter().any(|q| q.path == *path) {
+            c.report(
+                "duplicate-name",
+                format!("study '{name}': parameter {path} is given twice"),
+                p.path.span(),
+                "list each parameter once, with all its values",
+            );
+        }
+        let values = match (&p.values, &p.range) {
+            (Some(v), None) if !v.get_ref().is_empty() => v
+                .get_ref()
+                .iter()
+                .map(|x| Setting {
+                    value: x.get_ref().clone(),
+                    at: c.at(x.span()),
+                })
+                .collect(),
+            (None, Some(r)) => range(c, name, path, r),
+            _ => {
+                c.report(
+                    "sweep-values",
+                    format!("study '{name}': parameter {path} needs values = [...] or range = {{ from, to, steps }}, one of them"),
+                    p.path.span(),
+                    "e.g. values = [\"4 MWh\", \"8 MWh\"] or range = { from = \"4 MWh\", to = \"16 MWh\", steps = 4 }",
+                );
+                Vec::new()
+            }
+        };
+        parameters.push(Parameter {
+            path: path.clone(),
+            path_at: c.at(p.path.span()),
+            values,
+        });
+    }
+    if combine == Combine::Zip
+        && let Some(first) = parameters.first()
+        && let Some((bad, p)) = parameters
+            .iter()
+            .zip(&s.parameter)
+            .find(|(q, _)| q.values.len() != first.values.len())
+    {
+        c.report(
+            "sweep-zip",
+            format!(
+                "study '{name}': zipped parameters need as many values each: {} has {}, {} has {}",
+                first.path,
+                first.values.len(),
+                bad.path,
+                bad.values.len()
+            ),
+            p.path.span(),
+            "give every parameter of a zipped study the same number of values, or combine = \"product\"",
+        );
+    }
+    let seeds = s
+        .seeds
+        .as_ref()
+        .map(|v| seeds(c, name, v))
+        .unwrap_or_default();
+    let mut strategies = Vec::new();
+    for t in s.strategies.iter().flatten() {
+        match Strategy::parse(t.get_ref()) {
+            Some(strategy) => strategies.push((strategy, c.at(t.span()))),
+            None => c.report(
+                "unknown-strategy",
+                format!("study '{name}': unknown strategy '{}'", t.get_ref()),
+                t.span(),
+                &format!("use some of: {}", Strategy::NAMES.join(", ")),
+            ),
+        }
+    }
+    Study {
+        name: name.clone(),
+        combine,
+        parameters,
+        seeds,
+        seeds_at: s.seeds.as_ref().map(|v| c.at(v.span())),
+        strategies,
+    }
+}
+
+/// The values of `range = { from, to, steps }`: `steps` evenly spaced values, both ends
+/// included, as numbers or as quantities in the unit of `from` and `to`.
+fn range(c: &mut Checker, study: &str, path: &str, r: &Spanned<RangeTable>) -> Vec<Setting> {
+    let t = r.get_ref();
+    let bad = |c: &mut Checker, message: String| {
+        c.report(
+            "sweep-range",
+            format!("study '{study}': parameter {path}: {message}"),
+            r.span(),
+            "e.g. range = { from = \"4 MWh\", to = \"16 MWh\", steps = 4 } or { from = 0.8, to = 0.95, steps = 4 }",
+        );
+        Vec::new()
+    };
+    let steps = *t.steps.get_ref();
+    if !(2..=10_000).contains(&steps) {
+        return bad(c, format!("steps = {steps}: give 2 to 10000 values"));
+    }
+    let (Some((from, unit)), Some((to, unit_to))) =
+        (quantity(t.from.get_ref()), quantity(t.to.get_ref()))
+    else {
+        return bad(
+            c,
+            "from and to must be numbers, or quantities such as \"4 MWh\"".into(),
+        );
+    };
+    if unit != unit_to {
+        return bad(
+            c,
+            format!("from is in '{unit}' but to in '{unit_to}': give both in one unit"),
+        );
+    }
+    (0..steps)
+        .map(|k| {
+            let x = from + (to - from) * k as f64 / (steps - 1) as f64;
+            let x = format_number(x);
+            let value = if unit.is_empty() {
+                toml::Value::Float(x.parse().unwrap_or(f64::NAN))
+            } else {
+                toml::Value::String(format!("{x} {unit}"))
+            };
+            Setting {
+                value,
+                at: c.at(r.span()),
+            }
+        })
+        .collect()
+}
+
+/// A number, or a string "number unit", as the number and the unit ("" for a number).
+pub fn quantity(v: &toml::Value) -> Option<(f64, String)> {
+    match v {
+        toml::Value::Integer(i) => Some((*i as f64, String::new())),
+        toml::Value::Float(x) if x.is_finite() => Some((*x, String::new())),
+        toml::Value::String(s) => {
+            let s = s.trim();
+            let split = s
+                .find(|ch: char| !(ch.is_ascii_digit() || "+-.eE".contains(ch)))
+                .unwrap_or(s.len());
+            let x: f64 = s[..split].trim().parse().ok()?;
+            let unit = s[split..].trim();
+            (x.is_finite() && !unit.is_empty()).then(|| (x, unit.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// `x` with at most 12 significant digits and no trailing zeros (0.1 + 0.2 → "0.3").
+fn format_number(x: f64) -> String {
+    let rounded: f64 = format!("{x:.11e}").parse().unwrap_or(x);
+    let text = format!("{rounded}");
+    if text == "-0" { "0".into() } else { text }
+}
+
+/// `seeds = [1, 2, 3]` or `seeds = { first = 1, count = 20 }`.
+fn seeds(c: &mut Checker, study: &str, v: &Spanned<toml::Value>) -> Vec<u64> {
+    let seed = |x: &toml::Value| x.as_integer().and_then(|i| u64::try_from(i).ok());
+    let listed: Option<Vec<u64>> = match v.get_ref() {
+        toml::Value::Array(items) if !items.is_empty() => items.iter().map(seed).collect(),
+        toml::Value::Table(t) if t.keys().all(|k| k == "first" || k == "count") => {
+            let first = t.get("first").map_or(Some(0), seed);
+            let count = t
+                .get("count")
+                .and_then(seed)
+                .filter(|n| (1..=1_000_000).contains(n));
+            first
+                .zip(count)
+                .and_then(|(f, n)| (0..n).map(|k| f.checked_add(k)).collect())
+        }
+        _ => None,
+    };
+    listed.unwrap_or_else(|| {
+        c.report(
+            "sweep-seeds",
+            format!("study '{study}': seeds must be a list of non-negative integers or {{ first, count }}"),
+            v.span(),
+            "e.g. seeds = { first = 1, count = 20 } or seeds = [1, 7, 42]",
+        );
+        Vec::new()
+    })
+}
+
+impl Study {
+    /// Parameter combinations, each a list of (parameter index, value index).
+    pub fn combinations(&self) -> Vec<Vec<(usize, usize)>> {
+        let p = &self.parameters;
+        match self.combine {
+            Combine::Zip => (0..p.first().map_or(1, |q| q.values.len()))
+                .map(|i| (0..p.len()).map(|k| (k, i)).collect())
+                .collect(),
+            Combine::OneAtATime => std::iter::once(Vec::new())
+                .chain(
+                    p.iter()
+                        .enumerate()
+                        .flat_map(|(k, q)| (0..q.values.len()).map(move |i| vec![(k, i)])),
+                )
+                .collect(),
+            Combine::Product => p.iter().enumerate().fold(vec![Vec::new()], |acc, (k, q)| {
+                acc.into_iter()
+                    .flat_map(|combo| {
+                        (0..q.values.len()).map(move |i| {
+                            let mut next = combo.clone();
+                            next.push((k, i));
+                            next
+                        })
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    /// Number of cases: combinations × seeds × strategies.
+    pub fn case_count(&self) -> usize {
+        let combos = match self.combine {
+            Combine::Zip => self.parameters.first().map_or(1, |q| q.values.len()),
+            Combine::OneAtATime => {
+                1 + self
+                    .parameters
+                    .iter()
+                    .map(|q| q.values.len())
+                    .sum::<usize>()
+            }
+            Combine::Product => self
+                .parameters
+                .iter()
+                .map(|q| q.values.len())
+                .fold(1usize, usize::saturating_mul),
+        };
+        combos
+            .saturating_mul(self.seeds.len().max(1))
+            .saturating_mul(self.strategies.len().max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(text: &str) -> Result<Spec, String> {
+        parse_spec(Path::new("scenarios/s.toml"), text).map_err(|p| p.to_string())
+    }
+
+    #[test]
+    fn ranges_seeds_and_combinations() {
+        let s = spec(
+            "[sweep]\nscenario = \"base.toml\"\n[[study]]\nname = \"a\"\nseeds = { first = 3, count = 2 }\nstrategies = [\"rule\", \"lp\"]\n[[study.parameter]]\npath = \"battery.b.energy_capacity\"\nrange = { from = \"4 MWh\", to = \"5 MWh\", steps = 4 }\n[[study.parameter]]\npath = \"grid.demand_charge\"\nvalues = [\"20 CNY/kW\", \"30 CNY/kW\"]\n",
+        )
+        .unwrap();
+        assert_eq!(s.name, "s");
+        assert_eq!(s.scenario, Path::new("scenarios/base.toml"));
+        let study = &s.studies[0];
+        let values: Vec<_> = study.parameters[0]
+            .values
+            .iter()
+            .map(|v| v.value.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            values,
+            ["4 MWh", "4.33333333333 MWh", "4.66666666667 MWh", "5 MWh"]
+        );
+        assert_eq!(study.seeds, [3, 4]);
+        assert_eq!(study.combinations().len(), 8);
+        assert_eq!(study.combinations()[1], [(0, 0), (1, 1)]);
+        assert_eq!(study.case_count(), 8 * 2 * 2);
+        let mut oat = study.clone();
+        oat.combine = Combine::OneAtATime;
+        assert_eq!(oat.combinations().len(), 1 + 4 + 2);
+        assert_eq!(oat.case_count(), oat.combinations().len() * 4);
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let e = spec(
+            "[sweep]\nscenario = \"base.toml\"\nkeep = \"all\"\n[[study]]\nname = \"a b\"\ncombine = \"zip\"\nseeds = [-1]\nstrategies = [\"greedy\"]\n[[study.parameter]]\npath = \"x\"\nvalues = [1, 2]\n[[study.parameter]]\npath = \"y\"\nvalues = [1]\n[[study.parameter]]\npath = \"z\"\nrange = { from = \"1 MW\", to = \"2 MWh\", steps = 3 }\n",
+        )
+        .unwrap_err();
+        for needle in [
+            "keep 'all'",
+            "study name 'a b'",
+            "seeds must be",
+            "unknown strategy 'greedy'",
+            "x has 2, y has 1",
+            "from is in 'MW' but to in 'MWh'",
+            "6 problems found",
+        ] {
+            assert!(e.contains(needle), "{needle} in {e}");
+        }
+    }
+}

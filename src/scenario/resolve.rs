@@ -172,6 +172,17 @@ fn toml_problem(path: &Path, source: &str, e: &toml::de::Error) -> Problem {
         Some(span) => Location::in_text(path, source, span),
         None => Location::File(path.to_path_buf()),
     };
+    // The toml crate cannot carry a span into a table written with dotted keys
+    // (`mpc.forecast = …`) and reports a borrowed-string type error instead; say what it is.
+    if message.ends_with("expected a borrowed string") {
+        let key = message.split('"').nth(1).unwrap_or("the key");
+        return Problem::new(
+            "dotted-key",
+            format!("'{key}' is set with a dotted key (<table>.{key} = …), which this table does not take"),
+            location,
+        )
+        .hint("write the table inline (<table> = { key = value }) or under its own header ([<parent>.<table>]); with --set, set the whole table as an inline table");
+    }
     let (code, hint) = if message.starts_with("unknown field") {
         (
             "unknown-key",

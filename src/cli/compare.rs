@@ -13,10 +13,17 @@ use vppsim::scenario::{Source, Strategy};
 use vppsim::sim::{self, presolve};
 
 use super::{
-    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, claim_out, load_or_report, write_failed,
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, claim_out, load_or_report, set_threads,
+    write_failed,
 };
 
-pub fn run(source: Source, names: &[String], out: Option<PathBuf>, force: bool) -> u8 {
+pub fn run(
+    source: Source,
+    names: &[String],
+    out: Option<PathBuf>,
+    force: bool,
+    threads: Option<u32>,
+) -> u8 {
     let strategies: Vec<Strategy> = match names
         .iter()
         .map(|n| Strategy::parse(n.trim()).ok_or(n))
@@ -32,10 +39,11 @@ pub fn run(source: Source, names: &[String], out: Option<PathBuf>, force: bool) 
         }
     };
     let path = source.path.clone();
-    let loaded = match load_or_report(source) {
+    let mut loaded = match load_or_report(source) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    set_threads(&mut loaded.scenario.dispatch.solver, threads);
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(format!("{}-compare", s.name)));
     let claim = match claim_out(&out, force, &path) {

@@ -22,6 +22,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use vppsim::dispatch::{self, DispatchError};
+use vppsim::model::{SolverOptions, available_threads};
 use vppsim::results::{Claim, Kpis, Manifest, RunOutput, WriteError, folder, write_results};
 use vppsim::scenario::{self, Source, Strategy};
 use vppsim::sim::{self, SimError, presolve};
@@ -65,6 +66,11 @@ enum Command {
         /// VPP files only: coordinate the sites centrally or by ADMM, overriding [vpp].
         #[arg(long, value_parser = ["central", "admm"])]
         coordination: Option<String>,
+        /// Threads for the solver (and the ADMM agents' pool) [default: the cores this
+        /// process may use, after affinity and cgroup quota]. A sweep running several cases
+        /// at once should give each case `--threads 1`.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -84,6 +90,11 @@ enum Command {
         /// Replace an existing output folder.
         #[arg(long)]
         force: bool,
+        /// Threads for the solver (and the ADMM agents' pool) [default: the cores this
+        /// process may use, after affinity and cgroup quota]. A sweep running several cases
+        /// at once should give each case `--threads 1`.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
     },
     /// Rebuild the charts and report.html / report.md of a results folder without re-running
     /// (of each site's folder, for a VPP).
@@ -148,6 +159,7 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             no_plots,
             coordination,
+            threads,
         } => match read_scenario(&scenario) {
             Err(code) => code,
             Ok(_) if strategy.is_some() && coordination.is_some() => {
@@ -162,22 +174,28 @@ pub fn run(cli: Cli) -> ExitCode {
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) if source.is_vpp() => {
-                vpp::run(source, out, force, !no_plots, coordination.as_deref())
-            }
+            Ok(source) if source.is_vpp() => vpp::run(
+                source,
+                out,
+                force,
+                !no_plots,
+                coordination.as_deref(),
+                threads,
+            ),
             Ok(_) if coordination.is_some() => {
                 eprintln!(
                     "error: --coordination applies to VPP files only (files with a [vpp] table)"
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) => run_scenario(source, out, strategy.as_deref(), force, !no_plots),
+            Ok(source) => run_scenario(source, out, strategy.as_deref(), force, !no_plots, threads),
         },
         Command::Compare {
             scenario,
             strategies,
             out,
             force,
+            threads,
         } => match read_scenario(&scenario) {
             Err(code) => code,
             Ok(source) if source.is_vpp() => {
@@ -187,7 +205,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) => compare::run(source, &strategies, out, force),
+            Ok(source) => compare::run(source, &strategies, out, force, threads),
         },
         Command::Report { results } => match vppsim::report::rebuild(&results) {
             Ok(()) => {
@@ -343,14 +361,16 @@ fn run_scenario(
     strategy: Option<&str>,
     force: bool,
     plots: bool,
+    threads: Option<u32>,
 ) -> u8 {
     let loading = Instant::now();
     let path = source.path.clone();
     let path = path.as_path();
-    let loaded = match load_or_report(source) {
+    let mut loaded = match load_or_report(source) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    set_threads(&mut loaded.scenario.dispatch.solver, threads);
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(&s.name));
     let claim = match claim_out(&out, force, path) {
@@ -413,6 +433,19 @@ fn run_scenario(
     print_kpis(&s.name, dispatcher.name(), &kpis);
     outln!("results written to {}", out.display());
     0
+}
+
+/// Gives the solver `threads` (`--threads`) when set; else it uses the cores this process
+/// may use. Says so when more threads are asked for than that.
+fn set_threads(solver: &mut SolverOptions, threads: Option<u32>) {
+    let Some(n) = threads else { return };
+    let cores = available_threads();
+    if n > cores {
+        eprintln!(
+            "note: --threads {n} is more than the {cores} core(s) this process may use; threads will share cores"
+        );
+    }
+    solver.threads = Some(n);
 }
 
 /// Claims the results folder `out` for a run of the scenario file `scenario` (see

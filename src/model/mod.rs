@@ -17,7 +17,9 @@ mod solve;
 pub use bus::{Bus, UnservedCost};
 pub use objective::{ObjectiveSpec, Term, Weights};
 pub use qp::DiagonalQp;
-pub use solve::{LpSolution, Method, Presolve, SolveError, Solver, SolverOptions};
+pub use solve::{
+    LpSolution, Method, Presolve, SolveError, Solver, SolverOptions, available_threads,
+};
 
 use objective::TermCosts;
 

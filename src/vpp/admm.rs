@@ -24,9 +24,10 @@
 //! scaled so that, per step, compute sent equals compute received (the larger side shrinks).
 //!
 //! Agents are tokio tasks that receive requests and send replies over channels. Each agent's
-//! models (HiGHS, Clarabel) live on one worker thread of a pool of one thread per core,
-//! built there and never moved (a HiGHS instance is not `Send`): a task hands its requests
-//! to its worker and awaits the reply, so at most one solve per core runs at a time.
+//! models (HiGHS, Clarabel) live on one worker thread of a pool of one thread per core the
+//! process may use (or `--threads`), built there and never moved (a HiGHS instance is not
+//! `Send`): a task hands its requests to its worker and awaits the reply, so at most one
+//! solve per pool thread runs at a time.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -326,7 +327,8 @@ async fn fail(outbox: &mpsc::Sender<Message>, site: usize, error: SolveError) {
 
 /// Runs ADMM for `vpp` with event caps `caps` (MW) at the coupling's event steps.
 pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Outcome, VppError> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // The VPP's thread count (`--threads`, else the cores this process may use).
+    let threads = vpp.dispatch.solver.thread_count() as usize;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .build()

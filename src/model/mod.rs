@@ -13,6 +13,7 @@ mod highs;
 pub mod objective;
 mod qp;
 mod solve;
+mod warm_qp;
 
 pub use bus::{Bus, UnservedCost};
 pub use objective::{ObjectiveSpec, Term, Weights};
@@ -20,6 +21,7 @@ pub use qp::DiagonalQp;
 pub use solve::{
     LpSolution, Method, Presolve, SolveError, Solver, SolverOptions, available_threads,
 };
+pub use warm_qp::WarmQp;
 
 use objective::TermCosts;
 

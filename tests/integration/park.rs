@@ -94,7 +94,9 @@ fn the_park_solver_settings_reach_the_same_optimum_as_plain_solvers() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/xining-park-week.toml");
     let s = vppsim::scenario::load(&path).unwrap().scenario;
     let tuned = s.dispatch.solver.clone();
-    assert!(!tuned.parallel && tuned.presolve == Presolve::Light && tuned.cost_perturbation == 10.0);
+    assert!(
+        !tuned.parallel && tuned.presolve == Presolve::Light && tuned.cost_perturbation == 10.0
+    );
     let objective = |solver: SolverOptions| {
         let mut s = s.clone();
         s.dispatch.solver = solver;

@@ -1,144 +1,33 @@
 //! VPP benches: central dispatch (one joint LP) and ADMM on generated fleets of 10, 100 and
-//! 1,000 sites × 96 hourly steps. Sites cycle through three kinds: a PV–battery microgrid
-//! with a flexible load, a data centre with two AI jobs, and a solar data centre with
-//! spare IT capacity; AI compute may move between data centres; one evening import cap.
-//! Before timing, each size prints how the cap binds, the compute moved, and one ADMM run:
-//! its iterations, its gap to the joint LP and its wall time.
+//! 1,000 sites × 96 hourly steps (see `vppsim::vpp::fleet`). Before timing, each size
+//! prints how the cap binds, the compute moved, and one ADMM run: its iterations, its gap
+//! to the joint LP and its wall time. `vpp_x_update` times one ADMM x-update of a site of
+//! the Xining VPP (its QP after a change of its linear costs) with Clarabel from scratch
+//! and with OSQP kept factored and warm-started, in one run.
+//!
+//! `VPPSIM_FLEET=N:DIR cargo bench --bench vpp` writes the fleet of N sites to DIR (for
+//! `vppsim run DIR/fleet-N.toml`) and exits without benchmarking.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use vppsim::vpp::model::Coupling;
-use vppsim::vpp::{VppScenario, admm, central};
+use criterion::{BenchmarkId, Criterion, criterion_group};
+use vppsim::model::{DiagonalQp, LpBuilder, WarmQp};
+use vppsim::vpp::model::{Coupling, SiteModel};
+use vppsim::vpp::{VppScenario, admm, central, fleet};
 
-const STEPS: usize = 96;
-
-/// A folder with the fleet's shared per-unit PV profile (a clear summer day, repeated).
+/// A fresh folder for the fleets' files.
 fn profile_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("vppsim-bench-vpp-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let mut csv = String::from("pv_pu\n");
-    for t in 0..STEPS {
-        let hour = (t % 24) as f64 + 0.5;
-        let sun = ((hour - 6.0) / 13.0 * std::f64::consts::PI).sin().max(0.0);
-        let _ = writeln!(csv, "{:.4}", 0.85 * sun);
-    }
-    std::fs::write(dir.join("pv.csv"), csv).expect("profile written");
     dir
 }
 
-/// The VPP file for `n` sites, sizes varied by site index.
-fn fleet(n: usize) -> String {
-    let mut s = format!(
-        r#"[scenario]
-name = "fleet-{n}"
-[time]
-start = "2025-07-14T00:00:00+08:00"
-step = "1h"
-duration = "4d"
-[dispatch]
-objective = {{ import = 1.0, cost = 1e-3 }}
-solver = {{ method = "simplex", presolve = "on" }}
-[vpp]
-compute_shifting = {{ migration_cost = "0.02 CNY/kWh" }}
-admm = {{ rho = 0.5, max_iterations = 400, tolerance = "5 kW" }}
-[[vpp.event]]
-name = "cap"
-from = "2025-07-15T18:00:00+08:00"
-to = "2025-07-15T21:00:00+08:00"
-import_limit = "{cap} MW"
-compensation = "2 CNY/kWh"
-shortfall_penalty = "5 CNY/kWh"
-"#,
-        cap = 1.15 * n as f64
-    );
-    let pv = r#"availability = { file = "pv.csv", column = "pv_pu", unit = "pu", repeat = true }"#;
-    let grid = r#"[site.grid]
-import_limit = "20 MW"
-export_limit = "0 MW"
-import_price = { time_of_use = [
-  { from = "00:00", to = "09:00", price = "0.42 CNY/kWh" },
-  { from = "09:00", to = "17:00", price = "0.21 CNY/kWh" },
-  { from = "17:00", to = "00:00", price = "0.63 CNY/kWh" },
-] }
-"#;
-    for i in 0..n {
-        let k = 1.0 + (i % 7) as f64 * 0.1;
-        let _ = writeln!(s, "[[site]]\nname = \"s{i}\"");
-        match i % 3 {
-            0 => {
-                let _ = writeln!(
-                    s,
-                    r#"[[site.pv]]
-name = "pv"
-capacity = "{pv_mw} MW"
-{pv}
-[[site.battery]]
-name = "battery"
-energy_capacity = "{b2} MWh"
-charge_power = "{b1} MW"
-discharge_power = "{b1} MW"
-charge_efficiency = 0.95
-discharge_efficiency = 0.95
-soc_min = 0.1
-soc_max = 0.9
-soc_initial = 0.5
-[[site.load]]
-name = "load"
-power = "{load} MW"
-[[site.flexible_load]]
-name = "ev"
-max_power = "0.5 MW"
-energy = "2 MWh"
-hours = ["08:00", "20:00"]"#,
-                    pv_mw = 2.0 * k,
-                    b1 = k,
-                    b2 = 2.0 * k,
-                    load = 1.2 * k
-                );
-            }
-            1 => {
-                let _ = writeln!(
-                    s,
-                    r#"[[site.datacenter]]
-name = "dc"
-it_capacity = "{cap} MW"
-it_load = "{it} MW"
-job = [
-  {{ name = "a", release = "2025-07-14T06:00:00+08:00", deadline = "2025-07-16T06:00:00+08:00", energy = "{e} MWh", max_power = "1 MW" }},
-  {{ name = "b", release = "2025-07-15T12:00:00+08:00", deadline = "2025-07-17T12:00:00+08:00", energy = "{e} MWh", max_power = "1 MW" }},
-]"#,
-                    cap = 3.0 * k,
-                    it = 1.5 * k,
-                    e = 12.0 * k
-                );
-            }
-            _ => {
-                let _ = writeln!(
-                    s,
-                    r#"[[site.pv]]
-name = "pv"
-capacity = "{pv_mw} MW"
-{pv}
-[[site.datacenter]]
-name = "dc"
-it_capacity = "3 MW"
-it_load = "{it} MW""#,
-                    pv_mw = 3.0 * k,
-                    it = 0.8 * k
-                );
-            }
-        }
-        s.push_str(grid);
-    }
-    s
-}
-
 fn load(dir: &Path, n: usize) -> VppScenario {
-    let path = dir.join(format!("fleet-{n}.toml"));
-    vppsim::vpp::scenario::from_str(&path, &fleet(n)).expect("the fleet resolves")
+    let path = fleet::write(dir, n).expect("fleet written");
+    vppsim::vpp::scenario::load(&path)
+        .expect("the fleet resolves")
+        .vpp
 }
 
 fn vpp(c: &mut Criterion) {
@@ -205,5 +94,93 @@ fn vpp(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-criterion_group!(benches, vpp);
-criterion_main!(benches);
+/// One ADMM x-update of the Xining VPP's data-centre site with the most coupled values: the
+/// site LP plus `ρ/2 Σ x_c²` on its coupled columns, whose linear costs move a little each
+/// iteration (as late in ADMM), solved by Clarabel (from scratch: an interior-point method
+/// cannot warm-start) and by OSQP (factorisation kept, warm-started).
+fn x_update(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/xining-vpp.toml");
+    let v = vppsim::vpp::scenario::load(&path).expect("loads").vpp;
+    let coupling = Coupling::of(&v, true);
+    let (site, model, lp) = v
+        .sites
+        .iter()
+        .map(|site| {
+            let mut builder = LpBuilder::default();
+            builder.set_objective(site.dispatch.objective);
+            let model = SiteModel::add(&mut builder, &coupling, site);
+            (site, model, builder.finish())
+        })
+        .max_by_key(|(_, m, _)| m.compute_net.as_ref().map_or(0, |b| b.len()))
+        .expect("sites");
+    let mut cols: Vec<usize> = model
+        .event_import
+        .iter()
+        .chain(&model.compute_net)
+        .flat_map(|b| (0..b.len()).map(move |k| b.col(k)))
+        .collect();
+    cols.sort_unstable();
+    let rho = 0.5;
+    // Targets: a site-sized ramp, moved by ±1 % each iteration.
+    let costs = |k: usize| -> Vec<(usize, f64)> {
+        let shift = if k.is_multiple_of(2) { 1.01 } else { 0.99 };
+        cols.iter()
+            .enumerate()
+            .map(|(i, &col)| (col, -rho * shift * (0.5 + (i % 24) as f64 / 24.0)))
+            .collect()
+    };
+    eprintln!(
+        "vpp_x_update: site '{}', {} columns, {} rows, {} coupled values",
+        site.name,
+        lp.num_columns(),
+        lp.num_rows(),
+        cols.len()
+    );
+    let mut clarabel = DiagonalQp::new(&lp, &cols, rho).expect("Clarabel sets up");
+    let mut osqp = WarmQp::new(&lp, &cols, rho, admm::QP_TOLERANCE).expect("OSQP sets up");
+    let (a, fa) = clarabel.solve(rho, &costs(0)).expect("Clarabel solves");
+    let (b, fb) = osqp.solve(rho, &costs(0)).expect("OSQP solves");
+    let diff = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max);
+    eprintln!(
+        "vpp_x_update: objective Clarabel {fa:.9}, OSQP {fb:.9} (relative difference {:.1e}); largest column difference {diff:.1e}",
+        (fa - fb).abs() / fa.abs().max(1.0)
+    );
+    let mut group = c.benchmark_group("vpp_x_update");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    let mut k = 0;
+    group.bench_function("clarabel", |bench| {
+        bench.iter(|| {
+            k += 1;
+            clarabel.solve(rho, &costs(k)).expect("Clarabel solves")
+        })
+    });
+    group.bench_function("osqp_warm", |bench| {
+        bench.iter(|| {
+            k += 1;
+            osqp.solve(rho, &costs(k)).expect("OSQP solves")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, x_update, vpp);
+
+fn main() {
+    if let Ok(spec) = std::env::var("VPPSIM_FLEET") {
+        let (n, dir) = spec
+            .split_once(':')
+            .and_then(|(n, dir)| Some((n.parse::<usize>().ok()?, dir)))
+            .expect("VPPSIM_FLEET=N:DIR");
+        let path = fleet::write(Path::new(dir), n).expect("fleet written");
+        eprintln!("wrote {}", path.display());
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

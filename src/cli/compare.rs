@@ -12,14 +12,21 @@ use vppsim::results::{Kpis, WriteError};
 use vppsim::scenario::{Source, Strategy};
 use vppsim::sim::{self, presolve};
 
-use super::{EXIT_FAILED, EXIT_INFEASIBLE, claim_out, load_or_report, write_failed};
+use super::{EXIT_FAILED, EXIT_INFEASIBLE, claim_out, load_or_report, set_threads, write_failed};
 
-pub fn run(source: Source, strategies: &[Strategy], out: Option<PathBuf>, force: bool) -> u8 {
+pub fn run(
+    source: Source,
+    strategies: &[Strategy],
+    out: Option<PathBuf>,
+    force: bool,
+    threads: Option<u32>,
+) -> u8 {
     let path = source.path.clone();
-    let loaded = match load_or_report(source) {
+    let mut loaded = match load_or_report(source) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    set_threads(&mut loaded.scenario.dispatch.solver, threads);
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(format!("{}-compare", s.name)));
     let claim = match claim_out(&out, force, &path) {

@@ -24,6 +24,7 @@ use clap::{Parser, Subcommand};
 
 use vppsim::diagnostic::Problems;
 use vppsim::dispatch::{self, DispatchError};
+use vppsim::model::{SolverOptions, available_threads};
 use vppsim::output::{RunOutput, write_results};
 use vppsim::results::{Claim, Kpis, Manifest, WriteError, folder};
 use vppsim::scenario::overrides::Override;
@@ -74,6 +75,11 @@ enum Command {
         /// arrays of tables by name (battery.battery.energy_capacity="8 MWh"). Repeatable.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
+        /// Threads for the solver (and the ADMM agents' pool) [default: the cores this
+        /// process may use, after affinity and cgroup quota]. A sweep running several cases
+        /// at once should give each case `--threads 1`.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -89,6 +95,11 @@ enum Command {
         /// Replace an existing output folder.
         #[arg(long)]
         force: bool,
+        /// Threads for the solver (and the ADMM agents' pool) [default: the cores this
+        /// process may use, after affinity and cgroup quota]. A sweep running several cases
+        /// at once should give each case `--threads 1`.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
     },
     /// Rebuild the charts and report.html / report.md of a results folder without re-running
     /// (of each site's folder, for a VPP).
@@ -165,6 +176,7 @@ pub fn run(cli: Cli) -> ExitCode {
             no_plots,
             coordination,
             set,
+            threads,
         } => match read_scenario(&scenario) {
             Err(code) => code,
             Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
@@ -180,7 +192,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) if source.is_vpp() => vpp::run(source, out, force, !no_plots, coordination),
+            Ok(source) if source.is_vpp() => {
+                vpp::run(source, out, force, !no_plots, coordination, threads)
+            }
             Ok(_) if coordination.is_some() => {
                 eprintln!(
                     "error: --coordination applies to VPP files only (files with a [vpp] table)"
@@ -188,7 +202,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 EXIT_BAD_INPUT
             }
             Ok(source) => match with_overrides(source, &set) {
-                Ok(source) => run_scenario(source, out, strategy, force, !no_plots),
+                Ok(source) => run_scenario(source, out, strategy, force, !no_plots, threads),
                 Err(code) => code,
             },
         },
@@ -197,6 +211,7 @@ pub fn run(cli: Cli) -> ExitCode {
             strategies,
             out,
             force,
+            threads,
         } => match read_scenario(&scenario) {
             Err(code) => code,
             Ok(source) if source.is_vpp() => {
@@ -206,7 +221,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) => compare::run(source, &strategies, out, force),
+            Ok(source) => compare::run(source, &strategies, out, force, threads),
         },
         Command::Sweep(args) => sweep::run(args),
         Command::Report { results } => match vppsim::report::rebuild(&results) {
@@ -399,14 +414,16 @@ fn run_scenario(
     strategy: Option<Strategy>,
     force: bool,
     plots: bool,
+    threads: Option<u32>,
 ) -> u8 {
     let loading = Instant::now();
     let path = source.path.clone();
     let path = path.as_path();
-    let loaded = match load_or_report(source) {
+    let mut loaded = match load_or_report(source) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    set_threads(&mut loaded.scenario.dispatch.solver, threads);
     let s = &loaded.scenario;
     let out = out.unwrap_or_else(|| Path::new("results").join(&s.name));
     let claim = match claim_out(&out, force, path) {
@@ -469,6 +486,19 @@ fn run_scenario(
     print_kpis(&s.name, dispatcher.name(), &kpis);
     outln!("results written to {}", out.display());
     0
+}
+
+/// Gives the solver `threads` (`--threads`) when set; else it uses the cores this process
+/// may use. Says so when more threads are asked for than that.
+fn set_threads(solver: &mut SolverOptions, threads: Option<u32>) {
+    let Some(n) = threads else { return };
+    let cores = available_threads();
+    if n > cores {
+        eprintln!(
+            "note: --threads {n} is more than the {cores} core(s) this process may use; threads will share cores"
+        );
+    }
+    solver.threads = Some(n);
 }
 
 /// Claims the results folder `out` for a run of the scenario file `scenario` (see

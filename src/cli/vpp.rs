@@ -9,8 +9,8 @@ use vppsim::sim::{SimError, presolve};
 use vppsim::vpp::{self, Coordination, LoadedVpp, VppError, VppRun};
 
 use super::{
-    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, check_memory, claim_out, warn_unmet_sessions,
-    write_failed,
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INFEASIBLE, check_memory, claim_out, set_threads,
+    warn_unmet_sessions, write_failed,
 };
 
 fn load_or_report(source: Source) -> Result<LoadedVpp, u8> {
@@ -85,6 +85,7 @@ pub fn run(
     force: bool,
     plots: bool,
     coordination: Option<Coordination>,
+    threads: Option<u32>,
 ) -> u8 {
     let loading = Instant::now();
     let path = source.path.clone();
@@ -94,6 +95,10 @@ pub fn run(
     };
     if let Some(coordination) = coordination {
         loaded.vpp.coordination = coordination;
+    }
+    set_threads(&mut loaded.vpp.dispatch.solver, threads);
+    for site in &mut loaded.vpp.sites {
+        site.dispatch.solver.threads = loaded.vpp.dispatch.solver.threads;
     }
     let v = &loaded.vpp;
     let out = out.unwrap_or_else(|| Path::new("results").join(&v.name));

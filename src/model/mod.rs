@@ -13,11 +13,15 @@ mod highs;
 pub mod objective;
 mod qp;
 mod solve;
+mod warm_qp;
 
 pub use bus::{Bus, UnservedCost};
 pub use objective::{ObjectiveSpec, Term, Weights};
 pub use qp::DiagonalQp;
-pub use solve::{LpSolution, Method, Presolve, SolveError, Solver, SolverOptions};
+pub use solve::{
+    LpSolution, Method, Presolve, SolveError, Solver, SolverOptions, available_threads,
+};
+pub use warm_qp::WarmQp;
 
 use objective::TermCosts;
 

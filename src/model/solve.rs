@@ -50,7 +50,10 @@ pub struct SolverOptions {
     /// HiGHS `time_limit` in seconds.
     pub time_limit_seconds: Option<f64>,
     /// With the simplex method, HiGHS's parallel dual simplex (PAMI, `simplex_strategy` 2),
-    /// which works on several pivots at once on all cores.
+    /// which works on several pivots at once on all its threads. Its threads spin-wait for
+    /// each other: when the cores are shared with other busy processes it slows down many
+    /// times (the park week 0.09 s → 3.1 s with two busy processes on two cores), so it is
+    /// off by default and ignored with fewer than two threads.
     pub parallel: bool,
     /// Scale of the dual simplex's random cost perturbation (HiGHS
     /// `dual_simplex_cost_perturbation_multiplier`; HiGHS's default is 1). Dispatch LPs have
@@ -58,7 +61,7 @@ pub struct SolverOptions {
     /// perturbation breaks the ties sooner. HiGHS removes the perturbation and cleans up
     /// before it reports the optimum, so the optimal value does not change.
     pub cost_perturbation: f64,
-    /// HiGHS threads (`None`: HiGHS's default).
+    /// HiGHS threads (`None`: [`available_threads`], the cores this process may use).
     pub threads: Option<u32>,
 }
 
@@ -78,14 +81,27 @@ impl Default for SolverOptions {
 }
 
 impl SolverOptions {
-    /// HiGHS `simplex_strategy`: 2 (parallel dual) with `parallel`, else 1 (dual).
+    /// Threads HiGHS is given: `threads`, else [`available_threads`].
+    pub fn thread_count(&self) -> u32 {
+        self.threads.unwrap_or_else(available_threads).max(1)
+    }
+
+    /// HiGHS `simplex_strategy`: 2 (parallel dual) with `parallel` and two threads or more,
+    /// else 1 (dual).
     fn simplex_strategy(&self) -> i32 {
-        if self.parallel && self.method == Method::Simplex {
+        if self.parallel && self.method == Method::Simplex && self.thread_count() >= 2 {
             2
         } else {
             1
         }
     }
+}
+
+/// The cores this process may run on: the affinity mask and the cgroup CPU quota both count
+/// (`std::thread::available_parallelism`; HiGHS's own default follows the affinity mask
+/// only). 1 when the system cannot tell.
+pub fn available_threads() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
 }
 
 /// HiGHS `presolve_rule_off` bits for `presolve = "light"`: every rule except the initial
@@ -159,9 +175,11 @@ impl Solver {
             "simplex_strategy",
             OptionValue::Int(options.simplex_strategy()),
         )?;
-        if let Some(threads) = options.threads {
-            highs.set_option("threads", OptionValue::Int(threads as i32))?;
-        }
+        // HiGHS's thread pool belongs to the calling OS thread and is sized once, by the
+        // first solve there: every solver made on one thread must ask for the same count
+        // (a run asks for one count throughout; ADMM agents, on their own threads, for 1).
+        let threads = i32::try_from(options.thread_count()).unwrap_or(i32::MAX);
+        highs.set_option("threads", OptionValue::Int(threads))?;
         // Binaries keep one meter from importing and exporting at once (see the grid): solve
         // them to optimality, not HiGHS's default gap of 1e-4.
         highs.set_option("mip_rel_gap", OptionValue::Float(1e-9))?;

@@ -8,8 +8,10 @@
 //! the indicator of `Σ = 0` for compute. With scaled duals `u_c`, iteration k:
 //! - every agent, in parallel: `x_i ← argmin f_i(x_i) + ρ/2 Σ_c (x_ic − x_ic^k + d_c)²` with
 //!   `d_c = x̄_c − z̄_c + u_c`, a convex QP: the site's LP with a diagonal Hessian ρ on its
-//!   coupled columns and linear costs `−ρ(x_ic^k − d_c)`, solved by Clarabel (see
-//!   [`DiagonalQp`]); the first iteration is the site's own LP optimum (HiGHS);
+//!   coupled columns and linear costs `−ρ(x_ic^k − d_c)`, solved by OSQP (see [`WarmQp`]):
+//!   between iterations only those costs change (and ρ when it is rebalanced), so OSQP
+//!   keeps its factorisation and starts from its previous iterate; the first iteration is
+//!   the site's own LP optimum (HiGHS), from which the first QP solve starts;
 //! - the aggregator: `x̄_c = Σ_i x_ic / N_c`; `z̄_c = argmin g_c(N_c z) + N_c ρ/2 (z − u_c −
 //!   x̄_c)²`, i.e. `0` for compute, and for events with `v = N_c(u_c + x̄_c)`: `v` if
 //!   `v ≤ cap`, else `max(cap, v − N_c π_c dt/ρ)`, over `N_c`; `u_c ← u_c + x̄_c − z̄_c`.
@@ -19,14 +21,17 @@
 //! balanced (doubled or halved when one residual exceeds ten times the other, u rescaled).
 //! The agents start from their own optimum (no coupling terms).
 //!
-//! After the last iteration the agents re-solve their plain LP with the coupled values fixed
-//! to a feasible point: each event import bounded by the agent's last value, and net compute
-//! scaled so that, per step, compute sent equals compute received (the larger side shrinks).
+//! After the last iteration the agents make one more x-update, solved exactly by Clarabel
+//! (interior point; OSQP's points meet the constraints only to its tolerance), then re-solve
+//! their plain LP with the coupled values fixed to a feasible point: each event import
+//! bounded by the agent's last value, and net compute scaled so that, per step, compute
+//! sent equals compute received (the larger side shrinks).
 //!
 //! Agents are tokio tasks that receive requests and send replies over channels. Each agent's
-//! models (HiGHS, Clarabel) live on one worker thread of a pool of one thread per core,
-//! built there and never moved (a HiGHS instance is not `Send`): a task hands its requests
-//! to its worker and awaits the reply, so at most one solve per core runs at a time.
+//! models (HiGHS, OSQP) live on one worker thread of a pool of one thread per core the
+//! process may use (or `--threads`), built there and never moved (a HiGHS instance is not
+//! `Send`): a task hands its requests to its worker and awaits the reply, so at most one
+//! solve per pool thread runs at a time.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,12 +44,18 @@ use super::model::{Coupling, SiteModel, exchange_load};
 use super::scenario::VppScenario;
 use super::{Outcome, SiteOutcome, VppError};
 use crate::dispatch::{DispatchError, Plan};
-use crate::model::{DiagonalQp, LpBuilder, SolveError, Solver, SolverOptions};
+use crate::model::{DiagonalQp, LpBuilder, SolveError, Solver, SolverOptions, WarmQp};
 use crate::results::StageTimes;
 use crate::scenario::Scenario;
+use crate::sim::presolve::lp_size;
 
 /// How far residual balancing may move ρ from its initial value, either way.
 const RHO_RANGE: f64 = 1e4;
+/// OSQP's tolerance for the agents' x-updates (absolute and relative, scaled residuals).
+/// On the Xining VPP, 1e-5 took about 4 times as many OSQP iterations as 1e-4 for as many
+/// ADMM iterations (183) and the same gap to the joint LP; the last x-update is exact
+/// whatever it is (see the module documentation).
+pub const QP_TOLERANCE: f64 = 1e-4;
 
 /// One ADMM iteration as reported.
 #[derive(Debug, Clone, Serialize)]
@@ -62,14 +73,20 @@ pub struct Iteration {
 pub struct Trace {
     pub iterations: Vec<Iteration>,
     pub converged: bool,
-    /// Wall time spent by the agents in HiGHS, summed over agents (s).
+    /// Wall time spent by the agents in their solves (HiGHS and OSQP), summed over
+    /// agents (s).
     pub agent_solve_seconds: f64,
 }
 
 /// What the aggregator asks an agent.
 enum Request {
-    /// Solve the QP with penalty `rho` and shifts `d` (one per coupled value of the VPP).
-    Solve { rho: f64, d: Arc<Vec<f64>> },
+    /// Solve the QP with penalty `rho` and shifts `d` (one per coupled value of the VPP);
+    /// `exact`: by Clarabel (interior point, to 1e-8) rather than OSQP.
+    Solve {
+        rho: f64,
+        d: Arc<Vec<f64>>,
+        exact: bool,
+    },
     /// Solve the plain LP with the coupled values bounded by `bounds` (one per coupled
     /// value of this agent, `(lower, upper)`), and report the plan.
     Finish { bounds: Vec<(f64, f64)> },
@@ -92,8 +109,10 @@ struct Agent {
     model: SiteModel,
     /// The site's LP in HiGHS: its own optimum first, the feasible plan last.
     lp: Solver,
-    /// The same LP with the ADMM terms, in Clarabel.
-    qp: DiagonalQp,
+    /// The same LP with the ADMM terms, in OSQP.
+    qp: WarmQp,
+    /// The coupled columns, increasing.
+    cols: Vec<usize>,
     /// (coupled value of the VPP, column), in the order of the coupled values.
     coupled: Vec<(usize, usize)>,
     /// This agent's coupled values from its last solve.
@@ -116,7 +135,7 @@ impl Agent {
         let lp = builder.finish();
         let mut cols: Vec<usize> = coupled.iter().map(|&(_, col)| col).collect();
         cols.sort_unstable();
-        let qp = DiagonalQp::new(&lp, &cols, 1.0)?;
+        let qp = WarmQp::new(&lp, &cols, 1.0, QP_TOLERANCE)?;
         let mut solver = Solver::new(&SolverOptions {
             method: crate::model::Method::Simplex,
             threads: Some(1),
@@ -130,29 +149,38 @@ impl Agent {
             model,
             lp,
             qp,
+            cols,
             coupled,
         })
     }
 
     fn handle(&mut self, request: Request) -> Result<Reply, SolveError> {
         match request {
-            Request::Solve { rho, d } => self.solve(rho, &d),
+            Request::Solve { rho, d, exact } => self.solve(rho, &d, exact),
             Request::Finish { bounds } => self.finish(&bounds),
         }
     }
 
-    /// The agent's x-update; with `rho = 0`, its own optimum (HiGHS, dual simplex).
-    fn solve(&mut self, rho: f64, d: &[f64]) -> Result<Reply, SolveError> {
+    /// The agent's x-update; with `rho = 0`, its own optimum (HiGHS, dual simplex); with
+    /// `exact`, by Clarabel on a model built for this one solve.
+    fn solve(&mut self, rho: f64, d: &[f64], exact: bool) -> Result<Reply, SolveError> {
         let costs: Vec<(usize, f64)> = self
             .coupled
             .iter()
             .zip(&self.last)
             .map(|(&(c, col), &last)| (col, -rho * (last - d[c])))
             .collect();
-        let (columns, objective) = if rho > 0.0 {
+        let (columns, objective) = if rho > 0.0 && exact {
+            let lp = self
+                .lp
+                .lp()
+                .ok_or_else(|| SolveError::Solver("no model".into()))?;
+            DiagonalQp::new(lp, &self.cols, rho)?.solve(rho, &costs)?
+        } else if rho > 0.0 {
             self.qp.solve(rho, &costs)?
         } else {
             let solution = self.lp.solve()?;
+            self.qp.warm_start_x(&solution.columns);
             (solution.columns, solution.objective)
         };
         let mut own = objective;
@@ -200,25 +228,34 @@ enum Job {
     },
 }
 
-/// Threads that own the agents: site i's agent lives on thread `i mod threads` for good.
+/// Threads that own the agents: each site's agent lives on one thread for good.
 struct Pool {
     senders: Vec<std::sync::mpsc::Sender<Job>>,
     threads: Vec<std::thread::JoinHandle<()>>,
+    /// The thread of each site.
+    thread_of: Vec<usize>,
 }
 
 impl Pool {
-    fn new(threads: usize) -> Pool {
-        let (senders, threads) = (0..threads.max(1))
+    /// `threads` threads for sites of LP sizes `sizes` (columns), the largest placed first,
+    /// each on the thread with the fewest columns so far (a site's solves take time growing
+    /// with its size, and every round waits for the slowest thread).
+    fn new(threads: usize, sizes: &[usize]) -> Pool {
+        let (senders, handles): (Vec<_>, Vec<_>) = (0..threads.max(1))
             .map(|_| {
                 let (sender, jobs) = std::sync::mpsc::channel::<Job>();
                 (sender, std::thread::spawn(move || work(jobs)))
             })
             .unzip();
-        Pool { senders, threads }
+        Pool {
+            thread_of: place(senders.len(), sizes),
+            senders,
+            threads: handles,
+        }
     }
 
     fn sender(&self, site: usize) -> std::sync::mpsc::Sender<Job> {
-        self.senders[site % self.senders.len()].clone()
+        self.senders[self.thread_of[site]].clone()
     }
 
     /// Waits for the threads once every sender is gone.
@@ -228,6 +265,21 @@ impl Pool {
             let _ = t.join();
         }
     }
+}
+
+/// The thread of each site of LP size `sizes[i]` among `threads` threads: the largest
+/// first, each on the thread with the smallest total so far (ties: the lower index).
+fn place(threads: usize, sizes: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(sizes[i]), i));
+    let mut load = vec![0usize; threads.max(1)];
+    let mut thread_of = vec![0; sizes.len()];
+    for i in order {
+        let t = (0..load.len()).min_by_key(|&t| (load[t], t)).unwrap_or(0);
+        load[t] += sizes[i];
+        thread_of[i] = t;
+    }
+    thread_of
 }
 
 /// A pool thread: keeps the agents it built and answers their jobs until no one can send.
@@ -326,12 +378,14 @@ async fn fail(outbox: &mpsc::Sender<Message>, site: usize, error: SolveError) {
 
 /// Runs ADMM for `vpp` with event caps `caps` (MW) at the coupling's event steps.
 pub fn solve(vpp: &VppScenario, coupling: &Coupling, caps: &[f64]) -> Result<Outcome, VppError> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // The VPP's thread count (`--threads`, else the cores this process may use).
+    let threads = vpp.dispatch.solver.thread_count() as usize;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .build()
         .map_err(|e| VppError::Admm(format!("cannot start the tokio runtime: {e}")))?;
-    let pool = Pool::new(threads);
+    let sizes: Vec<usize> = vpp.sites.iter().map(|s| lp_size(s).columns).collect();
+    let pool = Pool::new(threads, &sizes);
     let outcome = runtime.block_on(aggregate(vpp, coupling, caps, &pool));
     drop(runtime);
     pool.join();
@@ -405,7 +459,11 @@ async fn aggregate(
     };
     let settings = vpp.admm;
     for iteration in 0..=settings.max_iterations {
-        let solves = (0..n_sites).map(|_| Request::Solve { rho, d: d.clone() });
+        let solves = (0..n_sites).map(|_| Request::Solve {
+            rho,
+            d: d.clone(),
+            exact: false,
+        });
         let replies = round(&agents, &mut inbox, solves, &mut solve_time, vpp).await?;
         let mut objective = 0.0;
         for (reply, slot) in replies.into_iter().zip(&mut values) {
@@ -467,15 +525,9 @@ async fn aggregate(
             dual_residual_mw: if iteration == 0 { f64::NAN } else { dual },
             objective,
         });
-        if iteration > 0 && primal <= settings.tolerance_mw && dual <= settings.tolerance_mw {
-            trace.converged = true;
-            break;
-        }
-        if components == 0 {
-            trace.converged = true;
-            break;
-        }
-        let scale = if iteration == 0 {
+        let converged = components == 0
+            || (iteration > 0 && primal <= settings.tolerance_mw && dual <= settings.tolerance_mw);
+        let scale = if iteration == 0 || converged {
             1.0
         } else if primal > 10.0 * dual && rho < settings.rho * RHO_RANGE {
             2.0
@@ -491,6 +543,27 @@ async fn aggregate(
                 .map(|c| x_bar[c] - z_bar[c] + u[c])
                 .collect(),
         );
+        if converged {
+            trace.converged = true;
+            break;
+        }
+    }
+
+    // One more x-update, exact (Clarabel): OSQP's points meet each site's constraints only
+    // to its tolerance, and the coupled values are fixed in the sites' LPs below.
+    if components > 0 {
+        let exact = (0..n_sites).map(|_| Request::Solve {
+            rho,
+            d: d.clone(),
+            exact: true,
+        });
+        let replies = round(&agents, &mut inbox, exact, &mut solve_time, vpp).await?;
+        for (reply, slot) in replies.into_iter().zip(&mut values) {
+            let Reply::Solved { values: v, .. } = reply else {
+                return Err(VppError::Admm("an agent answered out of turn".into()));
+            };
+            *slot = v;
+        }
     }
 
     // A feasible point for the coupled values, then each agent's plain LP on it.
@@ -652,6 +725,17 @@ mod tests {
                 "v {v} cap {cap}: z {z}"
             );
         }
+    }
+
+    #[test]
+    fn the_largest_sites_are_spread_over_the_threads() {
+        // The Xining VPP's shape: one large site first, then seven smaller ones. The large
+        // one gets a thread to itself; the others share the second (30 + 6 × 5 = 60 ≤ 100).
+        let sizes = [100, 30, 5, 5, 5, 5, 5, 5];
+        assert_eq!(place(2, &sizes), [0, 1, 1, 1, 1, 1, 1, 1]);
+        // Equal sizes alternate; one thread takes everything.
+        assert_eq!(place(2, &[4, 4, 4, 4]), [0, 1, 0, 1]);
+        assert_eq!(place(1, &[3, 9]), [0, 0]);
     }
 
     #[test]

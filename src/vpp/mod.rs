@@ -12,6 +12,7 @@
 pub mod admm;
 pub mod central;
 pub mod file;
+pub mod fleet;
 pub mod model;
 pub mod output;
 pub mod scenario;

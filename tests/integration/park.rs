@@ -83,8 +83,10 @@ fn the_default_year_is_plausible_and_byte_identical_for_the_same_seed() {
 
 #[test]
 fn the_park_solver_settings_reach_the_same_optimum_as_plain_solvers() {
-    // The week's settings (parallel dual simplex, light presolve, cost perturbation 10)
-    // against plain dual simplex with full presolve and against interior point.
+    // The week's settings (serial dual simplex, light presolve, cost perturbation 10)
+    // against plain dual simplex with full presolve, against interior point, and against
+    // the parallel dual simplex the week used before (dropped: it collapses when the cores
+    // are shared, see benches/load.sh).
     use vppsim::dispatch::built_in;
     use vppsim::model::{Method, Presolve, SolverOptions};
     use vppsim::scenario::Strategy;
@@ -92,21 +94,26 @@ fn the_park_solver_settings_reach_the_same_optimum_as_plain_solvers() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/xining-park-week.toml");
     let s = vppsim::scenario::load(&path).unwrap().scenario;
     let tuned = s.dispatch.solver.clone();
-    assert!(tuned.parallel && tuned.presolve == Presolve::Light && tuned.cost_perturbation == 10.0);
+    assert!(
+        !tuned.parallel && tuned.presolve == Presolve::Light && tuned.cost_perturbation == 10.0
+    );
     let objective = |solver: SolverOptions| {
         let mut s = s.clone();
         s.dispatch.solver = solver;
         let run = vppsim::sim::simulate(&s, built_in(Strategy::Lp, &s).as_mut()).unwrap();
         run.objective.unwrap()
     };
-    let found = objective(tuned);
-    for (method, presolve) in [
-        (Method::Simplex, Presolve::On),
-        (Method::Ipm, Presolve::Off),
+    let found = objective(tuned.clone());
+    for (method, presolve, parallel) in [
+        (Method::Simplex, Presolve::On, false),
+        (Method::Ipm, Presolve::Off, false),
+        (Method::Simplex, Presolve::Light, true),
     ] {
         let plain = objective(SolverOptions {
             method,
             presolve,
+            parallel,
+            cost_perturbation: if parallel { 10.0 } else { 1.0 },
             ..SolverOptions::default()
         });
         assert!(

@@ -23,6 +23,7 @@
 pub mod assets;
 pub mod diagnostic;
 pub mod dispatch;
+pub mod finance;
 pub mod forecast;
 pub mod model;
 pub mod output;
@@ -32,6 +33,7 @@ pub mod rng;
 pub mod scenario;
 pub mod series;
 pub mod sim;
+pub mod sizing;
 pub mod solar;
 pub mod time;
 pub mod units;

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::Value;
 
-use super::charts::{BLUE, Chart, Drawing, FONT, ORANGE, VERMILLION, err, legend, svg_and_png};
+use super::charts::{BLUE, Chart, Drawing, FONT, ORANGE, VERMILLION, err, svg_and_png};
 
 /// A figure in thousands-separated whole units, or `n/a`.
 fn money(v: &Value) -> String {
@@ -244,7 +244,15 @@ impl Drawing for CashFlows {
                 100.0 * self.rate
             ))
             .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], ORANGE.stroke_width(3)));
-        legend(&mut chart)?;
+        // Lower right: the bars and the line end near zero at the right.
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(err)?;
         Ok(title)
     }
 }

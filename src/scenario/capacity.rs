@@ -91,7 +91,9 @@ pub fn capacity(
     let capex_v = capex
         .as_ref()
         .and_then(|v| c.nonnegative(v, price, &format!("{name}.capex")));
-    let lifetime_v = lifetime.as_ref().and_then(|v| years(c, v, &name));
+    let lifetime_v = lifetime
+        .as_ref()
+        .and_then(|v| years(c, v, &format!("{name}.lifetime")));
     let om_v = match &om {
         None => Some(0.0),
         Some(v) => per_year(c, v, price, &name),

@@ -87,6 +87,7 @@ impl Extension {
             block,
             scale,
             existing: self.existing,
+            least: self.existing + self.least_added(),
             most: self.existing + self.most_added(),
         }
     }
@@ -99,7 +100,8 @@ pub struct CapacityColumn {
     /// Capacity per unit of the column (1, or the block size).
     pub scale: f64,
     pub existing: f64,
-    /// Most total capacity.
+    /// Least and most total capacity.
+    pub least: f64,
     pub most: f64,
 }
 
@@ -160,7 +162,9 @@ impl Capacity {
     }
 
     /// Rows `name[offset + t]`: `x[t] ≤ factor[t] · capacity` for each column of `x`, when
-    /// the capacity is extendable (a fixed one is a column bound instead).
+    /// the capacity is extendable (a fixed one is a column bound instead), except where the
+    /// column's upper bound already keeps it within the least capacity (e.g. PV at night):
+    /// one block of rows per run of steps that need them.
     pub fn limit_rows(
         &self,
         lp: &mut LpBuilder,
@@ -169,13 +173,19 @@ impl Capacity {
         x: &VarBlock,
         factor: impl Fn(usize) -> f64,
     ) {
-        if let Capacity::Extendable(_) = self {
-            let rows = (0..x.len()).map(|t| {
+        let Capacity::Extendable(c) = self else {
+            return;
+        };
+        let needed: Vec<usize> = (0..x.len())
+            .filter(|&t| lp.column_upper(x.col(t)) > factor(t) * c.least)
+            .collect();
+        for run in needed.chunk_by(|a, b| b == &(a + 1)) {
+            let rows = run.iter().map(|&t| {
                 let mut row = Linear::with_capacity(2).plus(1.0, x.col(t));
                 self.add_to(&mut row, -factor(t));
                 row.leq(0.0)
             });
-            lp.rows(name, offset, rows);
+            lp.rows(name.clone(), offset + run[0], rows);
         }
     }
 }

@@ -403,6 +403,11 @@ impl LpBuilder {
         self.row_lower.len()
     }
 
+    /// Upper bound of column `col`.
+    pub fn column_upper(&self, col: usize) -> f64 {
+        self.col_upper[col]
+    }
+
     /// The LP as built, its objective levels formed (see [`objective`]).
     pub fn finish(self) -> Lp {
         let levels = self.costs.levels(&self.objective, self.col_lower.len());

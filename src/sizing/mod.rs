@@ -8,8 +8,10 @@
 //! fixed at its total); the sizing LP's own dispatch is then committed to it through the
 //! ordinary simulator ([`Replay`]), so what is written is what was solved and every
 //! dispatch invariant is checked on the sized system. The **business as usual** (the
-//! existing capacities alone) is dispatched by the ordinary LP, and [`economics`] compares
-//! the two.
+//! existing capacities alone) is solved first, as the same LP with every capacity column
+//! held at what exists; the sizing solve then starts from its optimum (a warm start), and
+//! its plan is committed to the existing system the same way. [`economics`] compares the
+//! two.
 
 pub mod economics;
 
@@ -88,6 +90,17 @@ pub struct Sized {
     /// Per extendable capacity, in device order, then the grid's.
     pub capacities: Vec<Added>,
     pub times: PlanTimes,
+    /// Business as usual as solved before (the capacities held at what exists), when no
+    /// capacity must grow and it is feasible.
+    pub bau: Option<Solved>,
+}
+
+/// A plan of the whole horizon as solved: its objective (without capacity costs) and the
+/// times it took.
+pub struct Solved {
+    pub plan: Plan,
+    pub objective: f64,
+    pub times: PlanTimes,
 }
 
 /// Whether the scenario has an extendable capacity.
@@ -122,6 +135,42 @@ pub fn size(s: &Scenario) -> Result<Sized, DispatchError> {
     let lp = lp.finish();
     times.build += building.elapsed();
     let mut solver = Solver::new(&s.dispatch.solver).map_err(window)?;
+    // Business as usual first: the same LP with every capacity held at what exists (where
+    // none must grow), whose optimum is the start the sizing solve continues from.
+    let columns: Vec<CapacityColumn> = vars
+        .assets
+        .iter()
+        .flat_map(|a| a.capacities.iter().copied())
+        .chain(vars.grid.capacity)
+        .collect();
+    let mut bau = None;
+    if columns.iter().all(|c| c.least <= c.existing) {
+        let mut held = lp.clone();
+        for c in &columns {
+            let k = c.block.first();
+            held.col_upper[k] = held.col_lower[k];
+        }
+        solver.load(held).map_err(window)?;
+        match solver.solve() {
+            Ok(solution) => {
+                let mut plan = Plan::default();
+                vars.extract(&devices, &solution, &mut plan);
+                check_balance(&ctx, &plan)?;
+                bau = Some(Solved {
+                    plan,
+                    objective: solution.objective,
+                    times: PlanTimes {
+                        build: solution.load_time,
+                        solve: solution.solve_time,
+                        ..PlanTimes::default()
+                    },
+                });
+            }
+            // Explained by the ordinary LP when business as usual is dispatched.
+            Err(SolveError::Infeasible) => {}
+            Err(e) => return Err(window(e)),
+        }
+    }
     let solution = match solver.load(lp).and_then(|()| solver.solve()) {
         Ok(solution) => solution,
         Err(SolveError::Infeasible) => {
@@ -169,6 +218,7 @@ pub fn size(s: &Scenario) -> Result<Sized, DispatchError> {
         dispatch_objective: solution.objective - s.dispatch.objective.weights.cost * capacity_cost,
         capacities,
         times,
+        bau,
     })
 }
 
@@ -224,6 +274,16 @@ impl Replay {
             options: sized.scenario.dispatch.solver.clone(),
         }
     }
+
+    /// Replays a solved plan (made with solver `options`).
+    pub fn solved(solved: &Solved, options: &SolverOptions) -> Replay {
+        Replay {
+            plan: Some(solved.plan.clone()),
+            objective: solved.objective,
+            times: solved.times,
+            options: options.clone(),
+        }
+    }
 }
 
 impl Dispatcher for Replay {
@@ -268,15 +328,22 @@ pub struct Outcome {
     pub bau: Result<Run, SimError>,
 }
 
-/// Sizes `s`, commits the optimum's dispatch to the sized system and dispatches business as
-/// usual with the ordinary LP.
+/// Sizes `s`, commits the optimum's dispatch to the sized system and business as usual's
+/// to the existing system (as solved before sizing, or by the ordinary LP where that could
+/// not be: a capacity that must grow, or business as usual infeasible, which it explains).
 pub fn run(s: &Scenario) -> Result<Outcome, SimError> {
     let sized = size(s)?;
     let run = simulate(&sized.scenario, &mut Replay::new(&sized))?;
     let bau_scenario = business_as_usual(s);
-    let bau = simulate(
-        &bau_scenario,
-        &mut LpDispatcher::new(s.dispatch.solver.clone()),
-    );
+    let bau = match &sized.bau {
+        Some(solved) => simulate(
+            &bau_scenario,
+            &mut Replay::solved(solved, &s.dispatch.solver),
+        ),
+        None => simulate(
+            &bau_scenario,
+            &mut LpDispatcher::new(s.dispatch.solver.clone()),
+        ),
+    };
     Ok(Outcome { sized, run, bau })
 }

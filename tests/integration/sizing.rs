@@ -246,3 +246,21 @@ fn a_sizing_run_writes_the_sized_system_and_its_figures() {
     assert!(report.contains("## Sizing") && report.contains("| b | energy_capacity |"));
     assert!(Path::new(&out.join("report.html")).is_file());
 }
+
+#[test]
+fn blocks_make_whole_units_a_mip_solves() {
+    // The battery of the break-even case in blocks of 2 MWh, at most 5 MWh: two blocks.
+    let text = two_steps(&battery(0.9 * 21_900.0), 0.25, 0.75).replace(
+        "energy_capacity = { max = \"5 MWh\",",
+        "energy_capacity = { max = \"5 MWh\", block = \"2 MWh\",",
+    );
+    let s = resolve(&text);
+    let sized = sizing::size(&s).unwrap();
+    assert!((sized.capacities[0].added - 4.0).abs() < 1e-9);
+    let expected = 10_000.0 * 0.25 + 10_000.0 * 0.75 - 4.0 * 50.0;
+    assert!(
+        (sized.objective - expected).abs() < 1e-6,
+        "{}",
+        sized.objective
+    );
+}

@@ -23,6 +23,7 @@
 pub mod assets;
 pub mod diagnostic;
 pub mod dispatch;
+pub mod finance;
 pub mod forecast;
 pub mod model;
 mod options;
@@ -33,6 +34,7 @@ pub mod rng;
 pub mod scenario;
 pub mod series;
 pub mod sim;
+pub mod sizing;
 pub mod solar;
 pub mod sweep;
 pub mod time;

@@ -76,6 +76,8 @@ pub struct RunOutput<'a> {
     /// The solver's own objective value, where the strategy optimises.
     pub solver_objective: Option<f64>,
     pub forecast_errors: &'a [ErrorStats],
+    /// What sizing found, for a sizing scenario (written as `sizing` in `summary.json`).
+    pub sizing: Option<&'a crate::sizing::Economics>,
 }
 
 /// Writes `timeseries.csv`, `summary.json` and `manifest.json` (and with `with_report` the
@@ -108,9 +110,10 @@ pub fn write_run(
         kpis,
         solver_objective,
         forecast_errors,
+        sizing,
     } = *run;
     let writing = Instant::now();
-    let summary = serde_json::json!({
+    let mut summary = serde_json::json!({
         "scenario": results.scenario,
         "strategy": results.strategy,
         "start": results.time.timestamp(0),
@@ -123,6 +126,9 @@ pub fn write_run(
         "solver_objective": solver_objective,
         "forecast_errors": forecast_errors,
     });
+    if let Some(economics) = sizing {
+        summary["sizing"] = serde_json::to_value(economics).expect("sizing figures serialise");
+    }
     let csv = timeseries_csv(results);
     write_file(dir, "timeseries.csv", csv.as_bytes())?;
     write_file(dir, "summary.json", &pretty(&summary))?;

@@ -16,9 +16,16 @@
 //!   a battery cannot do: a binary `mode[t]` makes them exclusive there
 //!   (`charge ≤ charge_mw·mode`, `discharge ≤ discharge_mw·(1 − mode)`; rows
 //!   `charge_mode[t]`, `discharge_mode[t]`). Elsewhere doing both never lowers the objective.
+//!
+//! Sized (see [`super::capacity`]), the energy capacity `E` and the power rating `P` may be
+//! LP columns: the state-of-charge limits, start and end requirement become fractions of `E`
+//! (`f_min·E ≤ soc[t] ≤ f_max·E`, rows `soc_min[t]`, `soc_max[t]`; `soc[−1] = f_init·E`;
+//! `soc[last] ≥ f_final·E`), and `charge[t], discharge[t] ≤ P` (rows `charge_limit[t]`,
+//! `discharge_limit[t]`), with `P` its own column or `P = E / duration` (a fixed ratio).
 
 use serde::Serialize;
 
+use super::capacity::{Capacity, Extension};
 use super::{
     Asset, At, Columns, Contribution, Role, Series, Total, Verdict, Window, energy, within,
 };
@@ -64,6 +71,43 @@ pub struct Battery {
     pub soc_final_mwh: f64,
     /// Wear cost per MWh charged and per MWh discharged (CNY/MWh).
     pub throughput_cost_cny_per_mwh: f64,
+    /// How it may be sized; the fields above are then its existing capacity.
+    pub sizing: Option<BatterySizing>,
+}
+
+/// How a battery may grow: its energy capacity, its power rating (charge and discharge
+/// alike) or both, with the state-of-charge limits as fractions of the energy capacity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatterySizing {
+    pub energy: Option<Extension>,
+    pub power: Option<Extension>,
+    /// Or power follows energy: `P = E / duration` (h).
+    pub duration_h: Option<f64>,
+    /// State-of-charge bounds, start and end requirement as fractions of `E`.
+    pub soc_min: f64,
+    pub soc_max: f64,
+    pub soc_initial: f64,
+    pub soc_final: f64,
+}
+
+/// The battery's capacities in a window's LP.
+struct Ratings {
+    energy: Capacity,
+    /// Power rating, when sized (charge and discharge alike).
+    power: Option<Capacity>,
+    /// `P = E / duration`, when power follows energy.
+    duration_h: Option<f64>,
+}
+
+impl Ratings {
+    /// Most charge and discharge power.
+    fn most_power(&self, b: &Battery) -> (f64, f64) {
+        match (&self.power, self.duration_h) {
+            (Some(p), _) => (p.most(), p.most()),
+            (None, Some(h)) => (self.energy.most() / h, self.energy.most() / h),
+            (None, None) => (b.charge_mw, b.discharge_mw),
+        }
+    }
 }
 
 impl Battery {
@@ -78,24 +122,76 @@ impl Battery {
         ends_horizon: bool,
         shortfall_penalty: Option<f64>,
         exclusive: &[usize],
-    ) -> ([VarBlock; 3], Option<VarBlock>) {
+    ) -> (
+        [VarBlock; 3],
+        Option<VarBlock>,
+        super::capacity::CapacityColumns,
+    ) {
         let name = &self.name;
-        let charge = lp.variables(format!("{name}.charge"), start, n, |_| {
-            (0.0, self.charge_mw)
-        });
-        let discharge = lp.variables(format!("{name}.discharge"), start, n, |_| {
-            (0.0, self.discharge_mw)
-        });
-        let soc = lp.variables(format!("{name}.soc"), start, n, |_| {
-            (self.soc_min_mwh, self.soc_max_mwh)
-        });
+        let ratings = self.ratings(lp, n as f64 * dt);
+        let (cmax, dmax) = ratings.most_power(self);
+        let charge = lp.variables(format!("{name}.charge"), start, n, |_| (0.0, cmax));
+        let discharge = lp.variables(format!("{name}.discharge"), start, n, |_| (0.0, dmax));
+        // State-of-charge fractions of the energy capacity, when it is sized.
+        let fractions = self
+            .sizing
+            .as_ref()
+            .filter(|_| ratings.energy.column().is_some());
+        let soc = match fractions {
+            Some(f) => lp.variables(format!("{name}.soc"), start, n, |_| {
+                (0.0, f.soc_max * ratings.energy.most())
+            }),
+            None => lp.variables(format!("{name}.soc"), start, n, |_| {
+                (self.soc_min_mwh, self.soc_max_mwh)
+            }),
+        };
+        if let Some(f) = fractions {
+            ratings
+                .energy
+                .limit_rows(lp, format!("{name}.soc_max"), start, &soc, |_| f.soc_max);
+            let rows = (0..n).map(|t| {
+                let mut row = Linear::with_capacity(2).plus(-1.0, soc.col(t));
+                ratings.energy.add_to(&mut row, f.soc_min);
+                row.leq(0.0)
+            });
+            lp.rows(format!("{name}.soc_min"), start, rows);
+        }
+        match (&ratings.power, ratings.duration_h) {
+            (Some(p), _) => {
+                p.limit_rows(lp, format!("{name}.charge_limit"), start, &charge, |_| 1.0);
+                p.limit_rows(
+                    lp,
+                    format!("{name}.discharge_limit"),
+                    start,
+                    &discharge,
+                    |_| 1.0,
+                );
+            }
+            (None, Some(h)) => {
+                let e = &ratings.energy;
+                e.limit_rows(lp, format!("{name}.charge_limit"), start, &charge, |_| {
+                    1.0 / h
+                });
+                e.limit_rows(
+                    lp,
+                    format!("{name}.discharge_limit"),
+                    start,
+                    &discharge,
+                    |_| 1.0 / h,
+                );
+            }
+            (None, None) => {}
+        }
         let rows = (0..n).map(|t| {
             let mut row = Linear::with_capacity(4)
                 .plus(1.0, soc.col(t))
                 .plus(-self.charge_efficiency * dt, charge.col(t))
                 .plus(dt / self.discharge_efficiency, discharge.col(t));
             if t == 0 {
-                row.add_constant(-soc_start_mwh);
+                match fractions {
+                    Some(f) => ratings.energy.add_to(&mut row, -f.soc_initial),
+                    None => row.add_constant(-soc_start_mwh),
+                }
             } else {
                 row.add(-1.0, soc.col(t - 1));
             }
@@ -105,19 +201,27 @@ impl Battery {
         let mut final_shortfall = None;
         if ends_horizon {
             let mut last = Linear::default().plus(1.0, soc.col(n - 1));
+            let required = match fractions {
+                Some(f) => {
+                    ratings.energy.add_to(&mut last, -f.soc_final);
+                    f.soc_final * ratings.energy.most()
+                }
+                None => self.soc_final_mwh,
+            };
             if let Some(penalty) = shortfall_penalty {
                 let short = lp.variables(format!("{name}.soc_final_shortfall"), 0, 1, |_| {
-                    (0.0, self.soc_final_mwh)
+                    (0.0, required)
                 });
                 lp.cost(Term::Penalty, penalty, &short, 0);
                 last.add(1.0, short.col(0));
                 final_shortfall = Some(short);
             }
-            lp.rows(
-                format!("{name}.soc_final"),
-                0,
-                [last.geq(self.soc_final_mwh)],
-            );
+            let least = if fractions.is_some() {
+                0.0
+            } else {
+                self.soc_final_mwh
+            };
+            lp.rows(format!("{name}.soc_final"), 0, [last.geq(least)]);
         }
         let wear = self.throughput_cost_cny_per_mwh * dt;
         for t in 0..n {
@@ -127,7 +231,6 @@ impl Battery {
         for run in exclusive.chunk_by(|a, b| b == &(a + 1)) {
             let first = start + run[0];
             let mode = lp.binaries(format!("{name}.mode"), first, run.len());
-            let (cmax, dmax) = (self.charge_mw, self.discharge_mw);
             let rows = run.iter().enumerate().map(|(k, &t)| {
                 Linear::default()
                     .plus(1.0, charge.col(t))
@@ -143,7 +246,65 @@ impl Battery {
             });
             lp.rows(format!("{name}.discharge_mode"), first, rows);
         }
-        ([charge, discharge, soc], final_shortfall)
+        let capacities = [Some(ratings.energy), ratings.power]
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.column())
+            .collect();
+        ([charge, discharge, soc], final_shortfall, capacities)
+    }
+
+    /// Its energy capacity and power rating in the LP: fixed, or columns when sized over a
+    /// horizon of `hours`.
+    fn ratings(&self, lp: &mut LpBuilder, hours: f64) -> Ratings {
+        let sizing = self.sizing.as_ref();
+        let energy = Capacity::new(
+            lp,
+            sizing.and_then(|s| s.energy.as_ref()),
+            self.energy_mwh,
+            &self.name,
+            hours,
+        );
+        let power = sizing
+            .and_then(|s| s.power.as_ref())
+            .map(|e| Capacity::new(lp, Some(e), self.charge_mw, &self.name, hours));
+        Ratings {
+            energy,
+            power,
+            duration_h: sizing.and_then(|s| s.duration_h),
+        }
+    }
+
+    /// The battery with `added` capacity (per extension, in [`Asset::extensions`] order), no
+    /// longer sizable: its energy, power and state-of-charge limits at the totals.
+    pub fn sized(&self, added: &[f64]) -> Battery {
+        let Some(s) = &self.sizing else {
+            return self.clone();
+        };
+        let mut added = added.iter();
+        let energy = match &s.energy {
+            Some(e) => e.existing + added.next().copied().unwrap_or(0.0),
+            None => self.energy_mwh,
+        };
+        let (charge, discharge) = match (&s.power, s.duration_h) {
+            (Some(p), _) => {
+                let p = p.existing + added.next().copied().unwrap_or(0.0);
+                (p, p)
+            }
+            (None, Some(h)) => (energy / h, energy / h),
+            (None, None) => (self.charge_mw, self.discharge_mw),
+        };
+        Battery {
+            energy_mwh: energy,
+            charge_mw: charge,
+            discharge_mw: discharge,
+            soc_min_mwh: s.soc_min * energy,
+            soc_max_mwh: s.soc_max * energy,
+            soc_initial_mwh: s.soc_initial * energy,
+            soc_final_mwh: s.soc_final * energy,
+            sizing: None,
+            ..self.clone()
+        }
     }
 
     /// Stored energy after one step from `soc_mwh` with the given powers.
@@ -194,6 +355,9 @@ impl Asset for Battery {
     }
 
     fn describe(&self, _: &TimeGrid) -> (&'static str, String) {
+        if self.energy_mwh <= 0.0 {
+            return ("battery", "none built (0 MWh)".into());
+        }
         (
             "battery",
             format!(
@@ -225,7 +389,7 @@ impl Asset for Battery {
     }
 
     fn add_to_lp(&self, lp: &mut LpBuilder, w: &Window) -> Columns {
-        let (blocks, shortfall) = self.add_columns(
+        let (blocks, shortfall, capacities) = self.add_columns(
             lp,
             (w.start, w.len, w.dt),
             w.state,
@@ -235,7 +399,16 @@ impl Asset for Battery {
         );
         let mut planned = Columns::whole(&blocks);
         planned.slacks.extend(shortfall.map(|s| (0, s)));
+        planned.capacities = capacities;
         planned
+    }
+
+    fn extensions(&self) -> Vec<&Extension> {
+        self.sizing
+            .iter()
+            .flat_map(|s| [s.energy.as_ref(), s.power.as_ref()])
+            .flatten()
+            .collect()
     }
 
     fn realise(&self, at: At, planned: &[f64], state: &mut f64, out: &mut [f64]) -> Verdict {
@@ -327,6 +500,7 @@ pub(crate) mod tests {
             soc_initial_mwh: 1.0,
             soc_final_mwh: 1.0,
             throughput_cost_cny_per_mwh: 0.0,
+            sizing: None,
         }
     }
 

@@ -172,6 +172,7 @@ impl FlexibleLoad {
         Columns {
             series: vec![segments],
             slacks: shortfalls,
+            capacities: Vec::new(),
         }
     }
 

@@ -10,11 +10,15 @@
 //!   the site, not local renewable energy, so minimising grid draw does not burn fuel to
 //!   save import; between the two, ties go to the cheaper, then the cleaner.
 //!
+//! Sized (see [`super::capacity`]): the capacity `C` may be an LP column, `p[t] ≤ C` (rows
+//! `capacity_limit[t]`).
+//!
 //! Rule strategies run it as the last resort: it covers what the load needs beyond the
 //! grid's import limit (and its must-run minimum at any time).
 
 use serde::Serialize;
 
+use super::capacity::{Capacity, Extension};
 use super::{
     Asset, At, Columns, Contribution, Figure, Role, Series, Verdict, Window, energy, within,
 };
@@ -41,6 +45,8 @@ pub struct Generator {
     pub co2_kg_per_mwh: f64,
     /// Largest change of output per hour (MW/h), if limited.
     pub ramp_mw_per_h: Option<f64>,
+    /// Its capacity may grow (`capacity_mw` is then what exists).
+    pub sizing: Option<Extension>,
 }
 
 impl Generator {
@@ -53,6 +59,17 @@ impl Generator {
                 (previous + r * dt).min(self.capacity_mw),
             ),
             None => (self.min_mw, self.capacity_mw),
+        }
+    }
+}
+
+impl Generator {
+    /// The generator with `added` capacity (its one extension), no longer sizable.
+    pub fn sized(&self, added: &[f64]) -> Generator {
+        Generator {
+            capacity_mw: self.capacity_mw + added.first().copied().unwrap_or(0.0),
+            sizing: None,
+            ..self.clone()
         }
     }
 }
@@ -98,10 +115,29 @@ impl Asset for Generator {
         1.0
     }
 
+    fn extensions(&self) -> Vec<&Extension> {
+        self.sizing.iter().collect()
+    }
+
     fn add_to_lp(&self, lp: &mut LpBuilder, w: &Window) -> Columns {
+        let hours = w.len as f64 * w.dt;
+        let capacity = Capacity::new(
+            lp,
+            self.sizing.as_ref(),
+            self.capacity_mw,
+            &self.name,
+            hours,
+        );
         let power = lp.variables(format!("{}.power", self.name), w.start, w.len, |_| {
-            (self.min_mw, self.capacity_mw)
+            (self.min_mw, capacity.most())
         });
+        capacity.limit_rows(
+            lp,
+            format!("{}.capacity_limit", self.name),
+            w.start,
+            &power,
+            |_| 1.0,
+        );
         for k in 0..w.len {
             lp.cost(Term::Cost, self.fuel_cny_per_mwh * w.dt, &power, k);
             lp.cost(Term::Carbon, self.co2_kg_per_mwh * w.dt, &power, k);
@@ -120,7 +156,9 @@ impl Asset for Generator {
             });
             lp.rows(format!("{}.ramp", self.name), w.start, rows);
         }
-        Columns::whole(&[power])
+        let mut columns = Columns::whole(&[power]);
+        columns.capacities.extend(capacity.column());
+        columns
     }
 
     fn realise(&self, at: At, planned: &[f64], state: &mut f64, out: &mut [f64]) -> Verdict {
@@ -205,6 +243,7 @@ mod tests {
             fuel_cny_per_mwh: 1500.0,
             co2_kg_per_mwh: 800.0,
             ramp_mw_per_h: ramp,
+            sizing: None,
         }
     }
 

@@ -17,9 +17,13 @@
 //!   (rows `grid.import_mode[t]`, `grid.export_mode[t]`; the LP becomes a MIP). Elsewhere
 //!   importing and exporting together never lowers the objective, so an optimum has an
 //!   equal one without it and the commit's netting changes nothing.
+//!
+//! Sized (see [`super::capacity`]): the import limit `L` may be an LP column, `import[t] ≤ L`
+//! (rows `grid.import_limit[t]`); the one-meter rows then use the most `L` can be.
 
 use serde::Serialize;
 
+use super::capacity::{Capacity, CapacityColumn, Extension};
 use crate::model::{Bus, Linear, LpBuilder, Term, VarBlock, Weights};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -33,6 +37,8 @@ pub struct Grid {
     /// Carbon intensity of imports per step (kg/MWh), when known.
     pub carbon_kg_per_mwh: Option<Vec<f64>>,
     pub demand_charge: Option<DemandCharge>,
+    /// The import limit may grow (`import_limit_mw` is then what exists).
+    pub import_sizing: Option<Extension>,
 }
 
 /// A monthly charge on each calendar month's peak import.
@@ -64,9 +70,20 @@ impl DemandCharge {
 pub struct GridVars {
     pub import: VarBlock,
     pub export: VarBlock,
+    /// The import limit's column, when sized.
+    pub capacity: Option<CapacityColumn>,
 }
 
 impl Grid {
+    /// The connection with `added` import capacity, no longer sizable.
+    pub fn sized(&self, added: f64) -> Grid {
+        Grid {
+            import_limit_mw: self.import_limit_mw + added,
+            import_sizing: None,
+            ..self.clone()
+        }
+    }
+
     /// Objective weight of a MWh imported at step `t` (per MWh, MWh-equivalent).
     pub fn import_weight(&self, t: usize, w: &Weights) -> f64 {
         let carbon = self.carbon_kg_per_mwh.as_ref().map_or(0.0, |c| c[t]);
@@ -83,11 +100,18 @@ impl Grid {
     /// Adds `grid.import[t]`, `grid.export[t]` and their objective terms.
     pub fn add_to_lp(&self, lp: &mut LpBuilder, bus: &mut Bus) -> GridVars {
         let (start, n, dt) = (bus.start(), bus.len(), bus.dt());
-        let import = lp.variables("grid.import".into(), start, n, |_| {
-            (0.0, self.import_limit_mw)
-        });
+        let limit = Capacity::new(
+            lp,
+            self.import_sizing.as_ref(),
+            self.import_limit_mw,
+            "grid",
+            n as f64 * dt,
+        );
+        let most = limit.most();
+        let import = lp.variables("grid.import".into(), start, n, |_| (0.0, most));
+        limit.limit_rows(lp, "grid.import_limit".into(), start, &import, |_| 1.0);
         if let Some(charge) = &self.demand_charge {
-            self.add_peaks(lp, &import, charge, start);
+            self.add_peaks(lp, &import, charge, start, most);
         }
         let export = lp.variables("grid.export".into(), start, n, |_| {
             (0.0, self.export_limit_mw)
@@ -108,9 +132,13 @@ impl Grid {
             .filter(|&t| self.exclusive_at(start + t, &weights))
             .collect();
         if !exclusive.is_empty() {
-            self.add_modes(lp, &import, &export, start, &exclusive);
+            self.add_modes(lp, (&import, &export), start, &exclusive, most);
         }
-        GridVars { import, export }
+        GridVars {
+            import,
+            export,
+            capacity: limit.column(),
+        }
     }
 
     /// Adds, for each run of consecutive local steps in `steps`, binaries
@@ -119,12 +147,12 @@ impl Grid {
     fn add_modes(
         &self,
         lp: &mut LpBuilder,
-        import: &VarBlock,
-        export: &VarBlock,
+        (import, export): (&VarBlock, &VarBlock),
         start: usize,
         steps: &[usize],
+        imax: f64,
     ) {
-        let (imax, emax) = (self.import_limit_mw, self.export_limit_mw);
+        let emax = self.export_limit_mw;
         for run in steps.chunk_by(|a, b| b == &(a + 1)) {
             let first = run[0];
             let mode = lp.binaries("grid.mode".into(), start + first, run.len());
@@ -153,13 +181,12 @@ impl Grid {
         import: &VarBlock,
         charge: &DemandCharge,
         start: usize,
+        most: f64,
     ) {
         let months = &charge.month[start..start + import.len()];
         let first = months[0];
         let count = (months[months.len() - 1] - first + 1) as usize;
-        let peak = lp.variables("grid.peak".into(), 0, count, |_| {
-            (0.0, self.import_limit_mw)
-        });
+        let peak = lp.variables("grid.peak".into(), 0, count, |_| (0.0, most));
         for k in 0..count {
             lp.cost(Term::Cost, charge.cny_per_mw_in(first + k as u32), &peak, k);
         }

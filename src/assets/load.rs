@@ -64,6 +64,7 @@ impl Asset for FixedLoad {
                 values: power.to_vec(),
             }]],
             slacks: Vec::new(),
+            capacities: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@
 //! the site bus and is not an [`Asset`].
 
 pub mod battery;
+pub mod capacity;
 pub mod curtailable;
 pub mod datacenter;
 pub mod ev;
@@ -100,6 +101,8 @@ pub struct Columns {
     /// Elastic slack columns (when softened), each with an index the asset understands
     /// (e.g. its window).
     pub slacks: Vec<(usize, VarBlock)>,
+    /// Columns of its extendable capacities, in the order of [`Asset::extensions`] (sizing).
+    pub capacities: capacity::CapacityColumns,
 }
 
 impl Columns {
@@ -111,6 +114,7 @@ impl Columns {
                 .map(|&block| vec![Segment::Columns { offset: 0, block }])
                 .collect(),
             slacks: Vec::new(),
+            capacities: Vec::new(),
         }
     }
 }
@@ -238,8 +242,15 @@ pub trait Asset {
     /// MW into the site bus per unit of series `i` at step `t` (negative: out of the bus).
     fn bus_coefficient(&self, i: usize, t: usize) -> f64;
 
-    /// Adds its columns, rows and objective terms for the window; the engine injects the
-    /// series into the bus with [`Asset::bus_coefficient`].
+    /// Its extendable capacities (sizing), in the order their columns come in
+    /// [`Columns::capacities`]; none by default.
+    fn extensions(&self) -> Vec<&capacity::Extension> {
+        Vec::new()
+    }
+
+    /// Adds its columns, rows and objective terms for the window (with a column per
+    /// extendable capacity, see [`capacity`]); the engine injects the series into the bus
+    /// with [`Asset::bus_coefficient`].
     fn add_to_lp(&self, lp: &mut LpBuilder, w: &Window) -> Columns;
 
     /// Commits the step `at`: the realised value of every series from the planned ones,

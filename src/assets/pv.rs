@@ -4,13 +4,21 @@
 //! LP: `power[t] ∈ [0, available[t]]`, the availability as planned on (truth or forecast).
 //! Commit: the planned output clamped to what is available; where the export limit cannot
 //! carry a surplus, output is shed (last plant first).
+//!
+//! Sized (see [`super::capacity`]): with `u[t]` the output per MW of the capacity that
+//! scales availability — per MWp of DC for a plant modelled from weather (before the
+//! inverter's limit), per MW of `capacity` for an availability series — and `D` that
+//! capacity, `power[t] ≤ u[t]·D` (rows `available[t]`) and, for a modelled plant,
+//! `power[t] ≤ A` with `A` the inverter (AC) rating (rows `inverter[t]`); `D` and `A` may
+//! each be LP columns.
 
 use serde::Serialize;
 
+use super::capacity::{Capacity, CapacityColumns, Extension};
 use super::{
     Asset, At, Columns, Contribution, Role, Segment, Series, Total, Verdict, Window, energy, within,
 };
-use crate::model::LpBuilder;
+use crate::model::{LpBuilder, VarBlock};
 use crate::time::TimeGrid;
 
 const SERIES: &[Series] = &[
@@ -39,12 +47,98 @@ pub struct Pv {
     pub available_mw: Vec<f64>,
     /// The physics model `available_mw` came from, if any.
     pub model: Option<crate::solar::PvModel>,
+    /// How it may be sized; the fields above are then its existing plant.
+    pub sizing: Option<PvSizing>,
+}
+
+/// How a PV plant may grow (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PvSizing {
+    /// Output per MW of the scaling capacity in each step (MW/MW).
+    pub per_unit: Vec<f64>,
+    /// Modelled from weather: availability scales with the DC capacity, limited by the
+    /// AC rating; otherwise it scales with `capacity`.
+    pub modelled: bool,
+    /// DC capacity (modelled plants only).
+    pub dc: Option<Extension>,
+    /// AC rating (`capacity`).
+    pub ac: Option<Extension>,
 }
 
 impl Pv {
     /// Realised output for a planned value: clamped to `[0, available]`.
     pub fn output(&self, t: usize, planned_mw: f64) -> f64 {
         planned_mw.clamp(0.0, self.available_mw[t])
+    }
+
+    /// The plant with `added` capacity (per extension, in [`Asset::extensions`] order), no
+    /// longer sizable: availability `min(u·D, A)` at the totals.
+    pub fn sized(&self, added: &[f64]) -> Pv {
+        let Some(s) = &self.sizing else {
+            return self.clone();
+        };
+        let mut added = added.iter();
+        let mut total = |e: &Option<Extension>, fixed: f64| match e {
+            Some(e) => e.existing + added.next().copied().unwrap_or(0.0),
+            None => fixed,
+        };
+        let dc = if s.modelled {
+            Some(total(&s.dc, self.dc_capacity_mw.unwrap_or(0.0)))
+        } else {
+            None
+        };
+        let ac = total(&s.ac, self.capacity_mw);
+        let scale = dc.unwrap_or(ac);
+        let mut model = self.model.clone();
+        if let (Some(m), Some(dc)) = (model.as_mut(), dc) {
+            m.electrical.dc_mw = dc;
+            m.electrical.ac_mw = ac;
+        }
+        Pv {
+            name: self.name.clone(),
+            capacity_mw: ac,
+            dc_capacity_mw: dc,
+            available_mw: s.per_unit.iter().map(|u| (u * scale).min(ac)).collect(),
+            model,
+            sizing: None,
+        }
+    }
+
+    /// Adds the power columns of a sized plant over the window (the truth: sizing plans the
+    /// whole horizon at once) and its capacity columns.
+    fn add_sized(
+        &self,
+        s: &PvSizing,
+        lp: &mut LpBuilder,
+        w: &Window,
+    ) -> (VarBlock, CapacityColumns) {
+        let hours = w.len as f64 * w.dt;
+        let name = &self.name;
+        let dc = s.modelled.then(|| {
+            Capacity::new(
+                lp,
+                s.dc.as_ref(),
+                self.dc_capacity_mw.unwrap_or(0.0),
+                name,
+                hours,
+            )
+        });
+        let ac = Capacity::new(lp, s.ac.as_ref(), self.capacity_mw, name, hours);
+        let scale = dc.unwrap_or(ac);
+        let u = &s.per_unit[w.start..w.start + w.len];
+        let power = lp.variables(format!("{name}.power"), w.start, w.len, |t| {
+            (0.0, (u[t] * scale.most()).min(ac.most()))
+        });
+        scale.limit_rows(lp, format!("{name}.available"), w.start, &power, |t| u[t]);
+        if dc.is_some() {
+            ac.limit_rows(lp, format!("{name}.inverter"), w.start, &power, |_| 1.0);
+        }
+        let columns = [dc, Some(ac)]
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.column())
+            .collect();
+        (power, columns)
     }
 }
 
@@ -83,13 +177,27 @@ impl Asset for Pv {
         if i == 0 { 1.0 } else { 0.0 }
     }
 
+    fn extensions(&self) -> Vec<&Extension> {
+        self.sizing
+            .iter()
+            .flat_map(|s| [s.dc.as_ref(), s.ac.as_ref()])
+            .flatten()
+            .collect()
+    }
+
     fn add_to_lp(&self, lp: &mut LpBuilder, w: &Window) -> Columns {
-        let available = w
-            .input
-            .unwrap_or(&self.available_mw[w.start..w.start + w.len]);
-        let power = lp.variables(format!("{}.power", self.name), w.start, w.len, |t| {
-            (0.0, available[t])
-        });
+        let (power, capacities) = match &self.sizing {
+            Some(s) => self.add_sized(s, lp, w),
+            None => {
+                let available = w
+                    .input
+                    .unwrap_or(&self.available_mw[w.start..w.start + w.len]);
+                let power = lp.variables(format!("{}.power", self.name), w.start, w.len, |t| {
+                    (0.0, available[t])
+                });
+                (power, Vec::new())
+            }
+        };
         Columns {
             series: vec![
                 vec![Segment::Columns {
@@ -99,6 +207,7 @@ impl Asset for Pv {
                 Vec::new(),
             ],
             slacks: Vec::new(),
+            capacities,
         }
     }
 
@@ -157,6 +266,7 @@ mod tests {
             dc_capacity_mw: None,
             available_mw: vec![0.0, 1.5],
             model: None,
+            sizing: None,
         };
         assert_eq!(pv.output(0, 0.3), 0.0);
         assert_eq!(pv.output(1, 1.0), 1.0);

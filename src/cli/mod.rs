@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod compare;
+mod sizing;
 mod sweep;
 mod vpp;
 mod weather;
@@ -430,6 +431,16 @@ fn run_scenario(
         Ok(claim) => claim,
         Err(code) => return code,
     };
+    if vppsim::sizing::is_sizing(s) {
+        if strategy.is_some_and(|chosen| chosen != Strategy::Lp) {
+            eprintln!(
+                "error: a scenario with extendable capacities is sized with the LP over the whole horizon"
+            );
+            eprintln!("  = hint: drop --strategy, or give fixed capacities to compare strategies");
+            return EXIT_BAD_INPUT;
+        }
+        return sizing::run(&loaded, &claim, &out, plots, loading);
+    }
     let infeasible = presolve::check(s);
     if !infeasible.is_empty() {
         report_infeasible(&infeasible);
@@ -479,6 +490,7 @@ fn run_scenario(
         kpis: &kpis,
         solver_objective: run.objective,
         forecast_errors: &run.forecast_errors,
+        sizing: None,
     };
     if let Err(e) = write_results(&claim, plots, &output, manifest) {
         return write_failed(&e);

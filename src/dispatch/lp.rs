@@ -294,7 +294,12 @@ impl WindowVars {
 /// Why the window cannot be dispatched, in the planner's terms: solves the window again
 /// with every soft-able constraint elastic (unserved load, flexible-load and battery
 /// shortfalls) and reports the slack that remains, grouped into asset × time spans.
-fn explain(ctx: &Context, inputs: &Inputs, terminal: bool, options: &SolverOptions) -> Vec<String> {
+pub fn explain(
+    ctx: &Context,
+    inputs: &Inputs,
+    terminal: bool,
+    options: &SolverOptions,
+) -> Vec<String> {
     let s = ctx.scenario;
     let softening = Softening {
         unserved: Some(UnservedCost::Penalty(EXPLAIN_PENALTY)),

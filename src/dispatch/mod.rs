@@ -11,7 +11,7 @@ mod tests;
 
 pub use lp::{
     BALANCE_TOLERANCE_MW, Inputs, LpDispatcher, Softening, WindowModel, WindowVars, check_balance,
-    unserved_penalty,
+    explain, unserved_penalty,
 };
 pub use mpc::MpcDispatcher;
 pub use rule::{Rule, RuleDispatcher};

@@ -37,6 +37,7 @@ fn site() -> impl Strategy<Value = Scenario> {
                         dc_capacity_mw: None,
                         model: None,
                         available_mw: pv,
+                        sizing: None,
                     }];
                     s.loads = vec![FixedLoad {
                         name: "load".into(),
@@ -54,6 +55,7 @@ fn site() -> impl Strategy<Value = Scenario> {
                         soc_initial_mwh: soc_initial,
                         soc_final_mwh: soc_initial,
                         throughput_cost_cny_per_mwh: 5.0,
+                        sizing: None,
                     }];
                     s.flexible_loads = vec![FlexibleLoad {
                         name: "flex".into(),

@@ -39,12 +39,14 @@ pub(super) fn site(len: usize) -> Scenario {
             export_price: vec![0.0; len],
             carbon_kg_per_mwh: None,
             demand_charge: None,
+            import_sizing: None,
         },
         dispatch: DispatchSettings::defaults(&TimeGrid {
             start: DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
             step_seconds: 3600,
             len,
         }),
+        finance: None,
     }
 }
 
@@ -55,6 +57,7 @@ fn pv(available: &[f64]) -> Pv {
         dc_capacity_mw: None,
         model: None,
         available_mw: available.to_vec(),
+        sizing: None,
     }
 }
 
@@ -95,6 +98,7 @@ fn battery() -> Battery {
         soc_initial_mwh: 0.0,
         soc_final_mwh: 0.0,
         throughput_cost_cny_per_mwh: 0.0,
+        sizing: None,
     }
 }
 

@@ -340,7 +340,20 @@ impl LpBuilder {
 
     /// Adds `len` binary columns named `name[offset..offset+len]` (the LP becomes a MIP).
     pub fn binaries(&mut self, name: String, offset: usize, len: usize) -> VarBlock {
-        let block = self.variables(name, offset, len, |_| (0.0, 1.0));
+        self.integers(name, offset, len, 0.0, 1.0)
+    }
+
+    /// Adds `len` integer columns named `name[offset..offset+len]` in `[lower, upper]` (the LP
+    /// becomes a MIP).
+    pub fn integers(
+        &mut self,
+        name: String,
+        offset: usize,
+        len: usize,
+        lower: f64,
+        upper: f64,
+    ) -> VarBlock {
+        let block = self.variables(name, offset, len, |_| (lower, upper));
         self.integer.resize(block.first, false);
         self.integer.resize(block.first + len, true);
         block
@@ -392,6 +405,11 @@ impl LpBuilder {
 
     pub fn num_rows(&self) -> usize {
         self.row_lower.len()
+    }
+
+    /// Upper bound of column `col`.
+    pub fn column_upper(&self, col: usize) -> f64 {
+        self.col_upper[col]
     }
 
     /// The LP as built, its objective levels formed (see [`objective`]).

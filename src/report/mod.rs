@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod fleet;
 pub mod page;
+pub mod sizing;
 pub mod view;
 pub mod weather;
 
@@ -44,6 +45,9 @@ pub fn render(
     let mut charts = charts::render_all(&view, png_dir)?;
     if let Some(text) = weather {
         charts.push(weather::weather_chart(text, png_dir)?);
+    }
+    if summary["sizing"].is_object() {
+        charts.extend(sizing::cash_flow_chart(&summary["sizing"], png_dir)?);
     }
     Ok(Rendered {
         html: page::html(summary, manifest, &charts),

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::charts::Chart;
 
 /// Escapes text for HTML.
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -287,7 +287,13 @@ pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
     );
     h.push_str("<h2>Key figures</h2>\n<table><tr><th>KPI</th><th>value</th><th>unit</th></tr>\n");
     kpi_table_rows(&mut h, &summary["kpis"]);
-    h.push_str("</table>\n<h2>Scenario</h2>\n<table><tr><th>kind</th><th>name</th><th>parameters</th></tr>\n");
+    h.push_str("</table>\n");
+    if summary["sizing"].is_object() {
+        super::sizing::html(&mut h, &summary["sizing"]);
+    }
+    h.push_str(
+        "<h2>Scenario</h2>\n<table><tr><th>kind</th><th>name</th><th>parameters</th></tr>\n",
+    );
     for asset in summary["assets"].as_array().into_iter().flatten() {
         let cell = |k: &str| esc(asset[k].as_str().unwrap_or_default());
         let _ = writeln!(
@@ -338,7 +344,11 @@ pub fn markdown(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
     for (label, value, unit) in kpi_rows(&summary["kpis"]) {
         let _ = writeln!(m, "| {label} | {value} | {unit} |");
     }
-    m.push_str("\n## Scenario\n\n| kind | name | parameters |\n|---|---|---|\n");
+    m.push('\n');
+    if summary["sizing"].is_object() {
+        super::sizing::markdown(&mut m, &summary["sizing"]);
+    }
+    m.push_str("## Scenario\n\n| kind | name | parameters |\n|---|---|---|\n");
     for a in summary["assets"].as_array().into_iter().flatten() {
         let _ = writeln!(
             m,

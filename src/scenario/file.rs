@@ -34,6 +34,24 @@ pub struct ScenarioFile {
     pub grid: GridTable,
     #[serde(default)]
     pub dispatch: Option<Spanned<DispatchTable>>,
+    /// Needed when a capacity is extendable (sizing).
+    pub finance: Option<Spanned<FinanceTable>>,
+}
+
+/// Finance for sizing: discount rate, analysis period, escalation, tax.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinanceTable {
+    /// `"CNY"` (the default; every price in a scenario is in CNY).
+    pub currency: Option<Spanned<String>>,
+    /// Real discount rate per year, a fraction (e.g. 0.06).
+    pub discount_rate: Raw,
+    /// Years of cash flows, e.g. `"20 years"`.
+    pub analysis_period: Raw,
+    /// Yearly escalation of energy prices, a fraction (default 0).
+    pub escalation: Option<Raw>,
+    /// Tax rate on net savings, a fraction (default 0: no tax).
+    pub tax_rate: Option<Raw>,
 }
 
 /// The tables that describe one site's assets and grid connection: those of a single-site
@@ -192,9 +210,15 @@ pub struct TrackingTable {
 #[serde(deny_unknown_fields)]
 pub struct BatteryTable {
     pub name: Spanned<String>,
+    /// A quantity, or an extendable capacity table (see `scenario::capacity`).
     pub energy_capacity: Raw,
-    pub charge_power: Raw,
-    pub discharge_power: Raw,
+    /// Required unless `power` or `duration` gives the rating.
+    pub charge_power: Option<Raw>,
+    pub discharge_power: Option<Raw>,
+    /// Charge and discharge rating alike: a quantity or an extendable capacity table.
+    pub power: Option<Raw>,
+    /// Or the rating follows the energy capacity: `power = energy / duration`, e.g. `"2h"`.
+    pub duration: Option<Spanned<String>>,
     pub charge_efficiency: Raw,
     pub discharge_efficiency: Raw,
     pub soc_min: Raw,

@@ -3,8 +3,10 @@
 //! and the immutable, fully resolved [`Scenario`] the engine runs.
 
 mod assets;
+mod capacity;
 pub(crate) mod dispatch;
 pub mod file;
+pub mod finance;
 mod location;
 pub mod overrides;
 pub(crate) mod resolve;
@@ -123,6 +125,8 @@ pub struct Scenario {
     pub ev_hubs: Vec<EvHub>,
     pub grid: Grid,
     pub dispatch: DispatchSettings,
+    /// Finance for sizing, when the scenario has extendable capacities (or gives it).
+    pub finance: Option<finance::Finance>,
 }
 
 /// Where each kind's assets start in [`Scenario::devices`].

@@ -31,9 +31,13 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Extras), Problems
         weather_seed: seed,
         time: &time,
     };
-    match site_scenario(&mut c, &raw.site_tables(), header, dispatch) {
-        Some(scenario) => Ok((scenario, c.extras())),
-        None => Err(Problems(c.problems)),
+    let scenario = site_scenario(&mut c, &raw.site_tables(), header, dispatch).map(|mut s| {
+        super::finance::annualise(&mut c, &mut s, raw.finance.as_ref(), false);
+        s
+    });
+    match scenario {
+        Some(scenario) if c.problems.is_empty() => Ok((scenario, c.extras())),
+        _ => Err(Problems(c.problems)),
     }
 }
 
@@ -162,6 +166,7 @@ pub fn site_scenario(
         ev_hubs,
         grid,
         dispatch,
+        finance: None,
     })
 }
 

@@ -142,6 +142,16 @@ pub fn resolve(spec: &Spec, jobs: usize) -> Result<Resolved, Problems> {
         let loaded = scenario::load_source(source)?;
         let key = case_key(&text, &loaded.inputs);
         let s = &loaded.scenario;
+        if crate::sizing::is_sizing(s) {
+            return Err(Problems(vec![
+                Problem::new(
+                    "sweep-sizing",
+                    "this case has extendable capacities (a sizing scenario); a sweep runs dispatch cases",
+                    Location::File(spec.scenario.clone()),
+                )
+                .hint("give each capacity as a quantity, or run the sizing scenario with `vppsim run`"),
+            ]));
+        }
         let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
         Ok::<_, Problems>((key, s.seed, s.dispatch.strategy.name(), warnings))
     });

@@ -85,6 +85,7 @@ impl Store {
                 kpis: &f.kpis,
                 solver_objective: f.objective,
                 forecast_errors: &f.forecast_errors,
+                sizing: None,
             };
             write_run(staging.path(), false, &output, |w| f.manifest(w))?;
         }

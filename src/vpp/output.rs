@@ -41,6 +41,7 @@ pub fn write(
             kpis: &site.kpis,
             solver_objective: None,
             forecast_errors: &[],
+            sizing: None,
         };
         write_run(&folder, with_report, &output, |_| {
             Manifest::new(

@@ -213,12 +213,11 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
             weather_seed: seed,
             time: &time,
         };
-        sites.push(site_scenario(
-            &mut c,
-            &entry.tables(),
-            header,
-            dispatch.clone(),
-        ));
+        let site = site_scenario(&mut c, &entry.tables(), header, dispatch.clone()).map(|mut s| {
+            crate::scenario::finance::annualise(&mut c, &mut s, None, true);
+            s
+        });
+        sites.push(site);
     }
     if raw.site.is_empty() {
         c.report(

@@ -13,6 +13,7 @@ mod park;
 mod reference;
 mod report;
 mod robustness;
+mod sizing;
 mod strategies;
 mod support;
 mod sweep;

@@ -1,8 +1,12 @@
 //! Batteries: capacity, power limits, efficiencies and state-of-charge bounds.
 
 use crate::assets::Battery;
+use crate::assets::battery::BatterySizing;
+use crate::assets::capacity::Extension;
+use crate::scenario::capacity::capacity;
 use crate::scenario::file::{self, Raw};
 use crate::scenario::values::Checker;
+use crate::time::parse_duration;
 use crate::units::Dimension;
 
 /// Resolves a `[[battery]]` table; states of charge are given as fractions of capacity and
@@ -10,8 +14,18 @@ use crate::units::Dimension;
 pub fn battery(c: &mut Checker, t: &file::BatteryTable) -> Option<Battery> {
     let name = t.name.get_ref();
     let f = |field: &str| format!("battery '{name}': {field}");
-    let energy = c.quantity(&t.energy_capacity, Dimension::Energy, &f("energy_capacity"));
-    if energy.is_some_and(|e| e <= 0.0) {
+    let owner = format!("battery '{name}'");
+    let energy = capacity(
+        c,
+        &t.energy_capacity,
+        Dimension::Energy,
+        &owner,
+        "energy_capacity",
+    );
+    // A battery that may be built from nothing has no existing energy; a fixed one has some.
+    if let Some((e, None)) = &energy
+        && *e <= 0.0
+    {
         c.report(
             "nonpositive",
             f("energy_capacity must be above zero"),
@@ -19,8 +33,7 @@ pub fn battery(c: &mut Checker, t: &file::BatteryTable) -> Option<Battery> {
             "remove the battery or give its capacity",
         );
     }
-    let charge = c.nonnegative(&t.charge_power, Dimension::Power, &f("charge_power"));
-    let discharge = c.nonnegative(&t.discharge_power, Dimension::Power, &f("discharge_power"));
+    let power = rating(c, t, &owner, energy.as_ref());
     let efficiency = "an efficiency is a fraction in 0..1 (0.95 means 95 %)";
     let eta_c = c.number_in(
         &t.charge_efficiency,
@@ -108,12 +121,27 @@ pub fn battery(c: &mut Checker, t: &file::BatteryTable) -> Option<Battery> {
         None => 0.0,
         Some(v) => v?,
     };
-    let energy = energy.filter(|e| *e > 0.0)?;
+    let (energy, energy_ext) = energy.filter(|(e, x)| *e > 0.0 || x.is_some())?;
+    let Rating {
+        charge,
+        discharge,
+        extension: power_ext,
+        duration_h,
+    } = power?;
+    let sizing = (energy_ext.is_some() || power_ext.is_some()).then_some(BatterySizing {
+        energy: energy_ext,
+        power: power_ext,
+        duration_h,
+        soc_min: min,
+        soc_max: max,
+        soc_initial: initial,
+        soc_final: final_fraction,
+    });
     Some(Battery {
         name: name.clone(),
         energy_mwh: energy,
-        charge_mw: charge?,
-        discharge_mw: discharge?,
+        charge_mw: charge,
+        discharge_mw: discharge,
         charge_efficiency: eta_c.filter(|e| *e > 0.0)?,
         discharge_efficiency: eta_d.filter(|e| *e > 0.0)?,
         soc_min_mwh: min * energy,
@@ -121,5 +149,106 @@ pub fn battery(c: &mut Checker, t: &file::BatteryTable) -> Option<Battery> {
         soc_initial_mwh: initial * energy,
         soc_final_mwh: final_fraction * energy,
         throughput_cost_cny_per_mwh: throughput,
+        sizing,
+    })
+}
+
+/// A battery's power rating as resolved.
+struct Rating {
+    charge: f64,
+    discharge: f64,
+    extension: Option<Extension>,
+    duration_h: Option<f64>,
+}
+
+/// The power rating: `charge_power` and `discharge_power`, or `power` (both alike, fixed
+/// or extendable), or `duration` (`power = energy / duration`).
+fn rating(
+    c: &mut Checker,
+    t: &file::BatteryTable,
+    owner: &str,
+    energy: Option<&(f64, Option<Extension>)>,
+) -> Option<Rating> {
+    let f = |field: &str| format!("{owner}: {field}");
+    let given = [
+        t.charge_power.as_ref().map(|r| r.span()),
+        t.discharge_power.as_ref().map(|r| r.span()),
+    ];
+    let alone = "give either charge_power and discharge_power, or power, or duration";
+    let conflict = match (&t.power, &t.duration) {
+        (Some(_), Some(d)) => Some(("power and duration both", d.span())),
+        (Some(p), None) => given
+            .iter()
+            .flatten()
+            .next()
+            .map(|_| ("power and charge_power/discharge_power", p.span())),
+        (None, Some(d)) => given
+            .iter()
+            .flatten()
+            .next()
+            .map(|_| ("duration and charge_power/discharge_power", d.span())),
+        (None, None) => None,
+    };
+    if let Some((what, span)) = conflict {
+        c.report(
+            "battery-power",
+            f(&format!("{what} set the rating")),
+            span,
+            alone,
+        );
+        return None;
+    }
+    if let Some(raw) = &t.power {
+        let (p, extension) = capacity(c, raw, Dimension::Power, owner, "power")?;
+        return Some(Rating {
+            charge: p,
+            discharge: p,
+            extension,
+            duration_h: None,
+        });
+    }
+    if let Some(d) = &t.duration {
+        let hours = match parse_duration(d.get_ref()) {
+            Ok(seconds) if seconds > 0 => seconds as f64 / 3600.0,
+            _ => {
+                c.report(
+                    "battery-duration",
+                    f(&format!(
+                        "duration '{}' is not a positive duration",
+                        d.get_ref()
+                    )),
+                    d.span(),
+                    "write the hours of storage at full power, e.g. \"2h\"",
+                );
+                return None;
+            }
+        };
+        let e = energy?.0;
+        return Some(Rating {
+            charge: e / hours,
+            discharge: e / hours,
+            extension: None,
+            duration_h: Some(hours),
+        });
+    }
+    let mut side = |raw: &Option<Raw>, key: &str| match raw {
+        Some(raw) => c.nonnegative(raw, Dimension::Power, &f(key)),
+        None => {
+            c.report(
+                "missing-key",
+                f(&format!("missing field `{key}`")),
+                t.name.span(),
+                alone,
+            );
+            None
+        }
+    };
+    let charge = side(&t.charge_power, "charge_power");
+    let discharge = side(&t.discharge_power, "discharge_power");
+    Some(Rating {
+        charge: charge?,
+        discharge: discharge?,
+        extension: None,
+        duration_h: None,
     })
 }

@@ -1,6 +1,7 @@
 //! Dispatchable generators: capacity, must-run minimum, fuel cost, emissions, ramp limit.
 
 use crate::assets::Generator;
+use crate::scenario::capacity::capacity;
 use crate::scenario::file;
 use crate::scenario::values::Checker;
 use crate::units::Dimension;
@@ -9,8 +10,18 @@ use crate::units::Dimension;
 pub fn generator(c: &mut Checker, t: &file::GeneratorTable) -> Option<Generator> {
     let name = t.name.get_ref();
     let f = |field: &str| format!("generator '{name}': {field}");
-    let capacity = c.nonnegative(&t.capacity, Dimension::Power, &f("capacity"));
-    if capacity == Some(0.0) {
+    let sized = capacity(
+        c,
+        &t.capacity,
+        Dimension::Power,
+        &format!("generator '{name}'"),
+        "capacity",
+    );
+    let (capacity, extension) = match sized {
+        Some((v, ext)) => (Some(v), ext),
+        None => (None, None),
+    };
+    if capacity == Some(0.0) && extension.is_none() {
         c.report(
             "nonpositive",
             f("capacity must be above zero"),
@@ -62,8 +73,11 @@ pub fn generator(c: &mut Checker, t: &file::GeneratorTable) -> Option<Generator>
         Some((value, _)) => Some(value.filter(|r| *r > 0.0)?),
         None => None,
     };
-    let (capacity_mw, fuel_cny_per_mwh, co2_kg_per_mwh) =
-        (capacity.filter(|c| *c > 0.0)?, fuel?, co2?);
+    let (capacity_mw, fuel_cny_per_mwh, co2_kg_per_mwh) = (
+        capacity.filter(|c| *c > 0.0 || extension.is_some())?,
+        fuel?,
+        co2?,
+    );
     (min_mw <= capacity_mw).then(|| Generator {
         name: name.clone(),
         capacity_mw,
@@ -71,5 +85,6 @@ pub fn generator(c: &mut Checker, t: &file::GeneratorTable) -> Option<Generator>
         fuel_cny_per_mwh,
         co2_kg_per_mwh,
         ramp_mw_per_h,
+        sizing: extension,
     })
 }

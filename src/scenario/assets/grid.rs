@@ -5,6 +5,7 @@ use chrono::Datelike;
 
 use crate::assets::Grid;
 use crate::assets::grid::DemandCharge;
+use crate::scenario::capacity::capacity;
 use crate::scenario::file;
 use crate::scenario::values::{Checker, SeriesKind};
 use crate::time::TimeGrid;
@@ -13,7 +14,7 @@ use crate::units::Dimension;
 /// Resolves the `[grid]` table: limits (MW), prices (CNY/MWh per step), carbon intensity
 /// (kg/MWh per step) and the demand charge.
 pub fn grid(c: &mut Checker, t: &file::GridTable, time: &TimeGrid) -> Option<Grid> {
-    let import_limit = c.nonnegative(&t.import_limit, Dimension::Power, "grid: import_limit");
+    let import = capacity(c, &t.import_limit, Dimension::Power, "grid", "import_limit");
     let export_limit = c.nonnegative(&t.export_limit, Dimension::Power, "grid: export_limit");
     let import_price = c.price(&t.import_price, "grid: import_price", time);
     let export_price = match &t.export_price {
@@ -39,8 +40,10 @@ pub fn grid(c: &mut Checker, t: &file::GridTable, time: &TimeGrid) -> Option<Gri
             time,
         )),
     };
+    let (import_limit, import_sizing) = import?;
     Some(Grid {
-        import_limit_mw: import_limit?,
+        import_limit_mw: import_limit,
+        import_sizing,
         export_limit_mw: export_limit?,
         import_price: import_price?,
         export_price: export_price?,

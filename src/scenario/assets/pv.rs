@@ -5,6 +5,9 @@ use toml::Spanned;
 
 use super::power_series;
 use crate::assets::Pv;
+use crate::assets::capacity::Extension;
+use crate::assets::pv::PvSizing;
+use crate::scenario::capacity::capacity;
 use crate::scenario::file::{self, Raw};
 use crate::scenario::values::Checker;
 use crate::solar::irradiance::Transposition;
@@ -28,13 +31,16 @@ pub struct Physics<'a> {
 /// `availability` series or from the solar `model` on the site's weather.
 pub fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid, physics: &Physics) -> Option<Pv> {
     let name = t.name.get_ref();
-    let capacity = c.nonnegative(
+    let owner = format!("pv '{name}'");
+    let (capacity, ac_ext) = split(capacity(
+        c,
         &t.capacity,
         Dimension::Power,
-        &format!("pv '{name}': capacity"),
-    );
+        &owner,
+        "capacity",
+    ));
     let field = format!("pv '{name}': availability");
-    let (available, model) = match (&t.availability, &t.model) {
+    let (available, model, dc_ext) = match (&t.availability, &t.model) {
         (Some(a), None) => {
             let available = c.series(a, power_series(Some(capacity)), &field, time)?;
             let capacity = capacity?;
@@ -51,10 +57,10 @@ pub fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid, physics: &Physics
                 );
                 return None;
             }
-            (available, None)
+            (available, None, None)
         }
         (None, Some(m)) => {
-            let model = pv_model(c, name, m, capacity)?;
+            let (model, dc_ext) = pv_model(c, name, m, capacity)?;
             let (Some(site), Some(weather)) = (physics.site, physics.weather) else {
                 if !physics.declared {
                     c.report(
@@ -66,7 +72,7 @@ pub fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid, physics: &Physics
                 }
                 return None;
             };
-            (model.ac_power(site, weather, time), Some(model))
+            (model.ac_power(site, weather, time), Some(model), dc_ext)
         }
         _ => {
             c.report(
@@ -78,12 +84,80 @@ pub fn pv(c: &mut Checker, t: &file::PvTable, time: &TimeGrid, physics: &Physics
             return None;
         }
     };
+    let capacity = capacity?;
+    let sizing = match (ac_ext, dc_ext) {
+        (None, None) => None,
+        (ac, dc) => Some(sizing(
+            c,
+            t,
+            &available,
+            model.as_ref(),
+            physics,
+            time,
+            capacity,
+            ac,
+            dc,
+        )?),
+    };
     Some(Pv {
         name: name.clone(),
-        capacity_mw: capacity?,
+        capacity_mw: capacity,
         dc_capacity_mw: model.as_ref().map(|m| m.electrical.dc_mw),
         available_mw: available,
         model,
+        sizing,
+    })
+}
+
+/// A capacity's value and extension as two options.
+fn split(v: Option<(f64, Option<Extension>)>) -> (Option<f64>, Option<Extension>) {
+    match v {
+        Some((value, ext)) => (Some(value), ext),
+        None => (None, None),
+    }
+}
+
+/// How a PV plant may grow: its output per MW of the capacity that scales availability
+/// (per MWp DC before the inverter limit for a modelled plant, per MW of `capacity` for a
+/// series, which needs an existing capacity to be measured against).
+#[allow(clippy::too_many_arguments)]
+fn sizing(
+    c: &mut Checker,
+    t: &file::PvTable,
+    available: &[f64],
+    model: Option<&PvModel>,
+    physics: &Physics,
+    time: &TimeGrid,
+    capacity: f64,
+    ac: Option<Extension>,
+    dc: Option<Extension>,
+) -> Option<PvSizing> {
+    let per_unit = match (model, physics.site, physics.weather) {
+        (Some(m), Some(site), Some(weather)) => {
+            let mut unit = m.clone();
+            unit.electrical.dc_mw = 1.0;
+            unit.electrical.ac_mw = f64::INFINITY;
+            unit.ac_power(site, weather, time)
+        }
+        _ if capacity > 0.0 => available.iter().map(|a| a / capacity).collect(),
+        _ => {
+            c.report(
+                "pv-sizing",
+                format!(
+                    "pv '{}': an availability series is scaled by the existing capacity, which is 0",
+                    t.name.get_ref()
+                ),
+                t.capacity.span(),
+                "give capacity an existing value above 0 (the series is per MW of it), or model the plant from weather",
+            );
+            return None;
+        }
+    };
+    Some(PvSizing {
+        per_unit,
+        modelled: model.is_some(),
+        dc,
+        ac,
     })
 }
 
@@ -94,10 +168,16 @@ fn pv_model(
     name: &str,
     m: &Spanned<file::PvModelTable>,
     ac_mw: Option<f64>,
-) -> Option<PvModel> {
+) -> Option<(PvModel, Option<Extension>)> {
     let t = m.get_ref();
     let f = |k: &str| format!("pv '{name}': model.{k}");
-    let dc = c.nonnegative(&t.dc_capacity, Dimension::Power, &f("dc_capacity"));
+    let (dc, dc_ext) = split(capacity(
+        c,
+        &t.dc_capacity,
+        Dimension::Power,
+        &format!("pv '{name}': model"),
+        "dc_capacity",
+    ));
     let number_or = |c: &mut Checker,
                      raw: &Option<Raw>,
                      k: &str,
@@ -250,18 +330,21 @@ fn pv_model(
             format!("{}: '{w}' is not supported", f("cell_temperature"))
         }),
     };
-    Some(PvModel {
-        mount: mount?,
-        albedo: albedo?,
-        transposition: transposition?,
-        cell_temperature: cell?,
-        iam_b0: b0?,
-        electrical: Electrical {
-            dc_mw: dc?,
-            ac_mw: ac_mw?,
-            gamma_per_k: gamma?,
-            losses: losses?,
-            inverter_efficiency: eta?,
+    Some((
+        PvModel {
+            mount: mount?,
+            albedo: albedo?,
+            transposition: transposition?,
+            cell_temperature: cell?,
+            iam_b0: b0?,
+            electrical: Electrical {
+                dc_mw: dc?,
+                ac_mw: ac_mw?,
+                gamma_per_k: gamma?,
+                losses: losses?,
+                inverter_efficiency: eta?,
+            },
         },
-    })
+        dc_ext,
+    ))
 }

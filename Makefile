@@ -9,13 +9,17 @@ SCENARIO ?= scenarios/xining-park.toml
 CARGO ?= cargo
 BIN := $(CARGO_TARGET_DIR)/release/vppsim
 
-.PHONY: run test prereqs build bench fuzz
+.PHONY: run test prereqs build install bench fuzz
 
 run: build
 	$(BIN) run $(SCENARIO) --force
 
 build: prereqs
 	$(CARGO) build --release --locked
+
+# Puts `vppsim` on PATH (cargo's bin folder, ~/.cargo/bin), reusing the build above.
+install: build
+	$(CARGO) install --path . --locked --offline --force
 
 test: prereqs
 	$(CARGO) fmt --all -- --check

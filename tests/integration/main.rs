@@ -10,6 +10,7 @@ mod infeasible;
 mod invalid;
 mod lp_files;
 mod park;
+mod quickstart;
 mod reference;
 mod report;
 mod robustness;

@@ -1,5 +1,9 @@
 //! Park benches: the synthetic weather and PV model for a year of 15-minute steps, and the
 //! default scenario end to end (load, build, solve, commit) with the LP dispatcher.
+//! The year's dispatch benches (tens of seconds per sample) run with `VPPSIM_BENCH_YEAR=1`:
+//! `year_solve` times the LP solve alone (HiGHS, from the manifest's `solve` stage) and
+//! prints the optimum, so a change of model or options shows both its time and that the
+//! objective stayed the same.
 
 use std::path::Path;
 use std::time::Duration;
@@ -56,6 +60,28 @@ fn park(c: &mut Criterion) {
         b.iter(|| {
             let view = vppsim::report::view::View::from_csv(&csv, &roles).expect("parses");
             vppsim::report::charts::render_all(&view, None).expect("draws")
+        })
+    });
+    if !std::env::var("VPPSIM_BENCH_YEAR").is_ok_and(|v| v == "1") {
+        group.finish();
+        return;
+    }
+    group.bench_function("year_solve", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let run = simulate(&s, built_in(s.dispatch.strategy, &s).as_mut()).expect("runs");
+                let t = run.times;
+                eprintln!(
+                    "park year: objective {:.6}, build {:.3} s, solve {:.3} s, commit {:.3} s",
+                    run.objective.expect("one plan"),
+                    t.build.as_secs_f64(),
+                    t.solve.as_secs_f64(),
+                    t.commit.as_secs_f64()
+                );
+                total += t.solve;
+            }
+            total
         })
     });
     group.bench_function("default_year_end_to_end", |b| {

@@ -11,6 +11,17 @@
 //!
 //! A session asking for more than `P × dwell` gets what the charger can give; the rest is
 //! reported as unmet (and `vppsim validate` lists such sessions).
+//!
+//! **Why sessions with the same window are not merged into one column.** Summing their
+//! powers and energies is not exact in general. Sessions i over the same steps, power
+//! `0 ≤ p_i ≤ P_i`, energy `E_i`: a total profile q splits among them iff (Gale's theorem,
+//! max-flow/min-cut on sessions → steps) for every k the k largest values of q hold at most
+//! `Σ_i min(E_i, k·P_i·dt) / dt`, while the merged column only asks
+//! `min(Σ E_i, k·Σ P_i·dt) / dt`. The two agree for every k only when all `E_i / (P_i·dt)`
+//! lie in one interval `[m, m + 1]`. Counterexample: P = 1 MW, 1-hour steps, a two-step
+//! window, energies 1.8 and 0.2 MWh: the merged column may draw 2 MW then 0, which needs
+//! both cars at full power first and leaves the second −0.8 MW after. Nor does a split in
+//! proportion to the energies respect each `P_i`.
 
 use serde::Serialize;
 

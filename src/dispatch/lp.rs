@@ -45,7 +45,7 @@ impl Dispatcher for LpDispatcher {
 
     fn plan(&mut self, ctx: &Context, plan: &mut Plan) -> Result<PlanOutcome, DispatchError> {
         let ends_horizon = ctx.start + ctx.len == ctx.scenario.time.len;
-        let mut solver = Solver::new(&self.options).map_err(|e| solve_error(ctx, e))?;
+        let mut solver = Solver::once(&self.options).map_err(|e| solve_error(ctx, e))?;
         solve_window(ctx, &Inputs::truth(ctx), ends_horizon, &mut solver, plan)
     }
 }

@@ -432,7 +432,7 @@ impl LpBuilder {
 
     /// Builds the LP and solves it once with a new HiGHS model.
     pub fn solve(self, options: &SolverOptions) -> Result<LpSolution, SolveError> {
-        let mut solver = Solver::new(options)?;
+        let mut solver = Solver::once(options)?;
         solver.load(self.finish())?;
         solver.solve()
     }

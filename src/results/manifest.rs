@@ -58,7 +58,12 @@ impl Manifest {
             solver: solver.map(|options| SolverInfo {
                 name: "HiGHS",
                 highs_sys: HIGHS_SYS_VERSION,
-                options: options.clone(),
+                // The thread count HiGHS was given (`--threads`, else the usable cores),
+                // not the unset option.
+                options: SolverOptions {
+                    threads: Some(options.thread_count()),
+                    ..options.clone()
+                },
             }),
             resolved_scenario_sha256: hex(&Sha256::digest(&resolved)),
             inputs: inputs.to_vec(),

@@ -20,10 +20,24 @@ fn two_runs_write_identical_timeseries_and_summary() {
         "9f5f6f8319a75a71c2a4baaa4013d68fa0a7705c115018ea9384f5b913c45ccc"
     );
     assert_eq!(manifest["solver"]["options"]["method"], "ipm");
+    // The thread count the solver was given: the usable cores without --threads.
+    assert_eq!(
+        manifest["solver"]["options"]["threads"],
+        vppsim::model::available_threads()
+    );
     for stage in ["load", "build", "solve", "extract", "commit", "write"] {
         assert!(
             manifest["stage_seconds"][stage].as_f64().unwrap() >= 0.0,
             "{stage}"
         );
     }
+}
+
+#[test]
+fn the_manifest_records_the_threads_given() {
+    let dir = temp_dir("threads-1");
+    run_into("scenarios/reference-96.toml", &dir, &["--threads", "1"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["solver"]["options"]["threads"], 1);
 }

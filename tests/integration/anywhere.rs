@@ -308,3 +308,43 @@ strategy = "rule"
     assert!((summary["kpis"]["co2_t"].as_f64().unwrap() - 5.12).abs() < 1e-9);
     assert_columns_add_up(&csv, &summary, "cny");
 }
+
+#[test]
+fn a_euro_vpp_names_events_and_sites_in_euros() {
+    // The small VPP priced in euros: the same numbers (no conversion), named `_eur`.
+    let dir = temp_dir("vpp-eur");
+    let data = crate::support::root().join("data");
+    let base = std::fs::read_to_string(crate::support::root().join("scenarios/small-vpp.toml"))
+        .unwrap()
+        .replace("../data", data.to_str().unwrap());
+    let euro =
+        base.replace("CNY/", "EUR/")
+            .replacen("seed = 0\n", "seed = 0\ncurrency = \"EUR\"\n", 1);
+    let (cny_path, eur_path) = (dir.join("cny.toml"), dir.join("eur.toml"));
+    std::fs::write(&cny_path, base).unwrap();
+    std::fs::write(&eur_path, euro).unwrap();
+    let (cny_out, eur_out) = (dir.join("cny"), dir.join("eur"));
+    run_into(cny_path.to_str().unwrap(), &cny_out, &["--no-plots"]);
+    run_into(eur_path.to_str().unwrap(), &eur_out, &["--no-plots"]);
+    let (cny, eur) = (
+        read_json(&cny_out.join("summary.json")),
+        read_json(&eur_out.join("summary.json")),
+    );
+    assert_eq!(eur["currency"], "EUR");
+    let text = serde_json::to_string(&eur).unwrap();
+    assert!(!text.contains("_cny"), "a CNY name left: {text}");
+    // Same figures under the new names.
+    let renamed = serde_json::to_string(&cny).unwrap().replace("_cny", "_eur");
+    let mut expected: serde_json::Value = serde_json::from_str(&renamed).unwrap();
+    expected["currency"] = "EUR".into();
+    assert_eq!(eur, expected);
+    let events = std::fs::read_to_string(eur_out.join("events.csv")).unwrap();
+    assert!(
+        events
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",payment_eur,penalty_eur"),
+        "{events}"
+    );
+}

@@ -21,6 +21,7 @@
 #![deny(unsafe_code)]
 
 pub mod assets;
+pub mod currency;
 pub mod diagnostic;
 pub mod dispatch;
 pub mod finance;
@@ -36,6 +37,7 @@ pub mod series;
 pub mod sim;
 pub mod sizing;
 pub mod solar;
+mod spelling;
 pub mod sweep;
 pub mod time;
 pub mod units;

@@ -20,7 +20,8 @@ fn describe(s: &Scenario) -> Vec<serde_json::Value> {
     let mut out = Vec::new();
     for device in s.devices() {
         if let Some((kind, parameters)) = device.summary(&s.time) {
-            out.push(line(kind, device.name(), parameters));
+            // Asset kinds describe their prices in CNY, the engine's name for the currency.
+            out.push(line(kind, device.name(), s.currency.relabel(&parameters)));
         }
     }
     for d in &s.datacenters {
@@ -52,17 +53,22 @@ fn describe(s: &Scenario) -> Vec<serde_json::Value> {
         .iter()
         .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
     let demand = g.demand_charge.as_ref().map_or(String::new(), |d| {
-        format!(", demand charge {} CNY/kW per month", d.cny_per_mw / 1000.0)
+        format!(
+            ", demand charge {} {}/kW per month",
+            d.cny_per_mw / 1000.0,
+            s.currency
+        )
     });
     out.push(line(
         "grid",
         "grid",
         format!(
-            "import ≤ {} MW, export ≤ {} MW, import price {:.3}–{:.3} CNY/kWh{demand}",
+            "import ≤ {} MW, export ≤ {} MW, import price {:.3}–{:.3} {}/kWh{demand}",
             g.import_limit_mw,
             g.export_limit_mw,
             lo / 1000.0,
-            hi / 1000.0
+            hi / 1000.0,
+            s.currency
         ),
     ));
     out
@@ -128,6 +134,13 @@ pub fn write_run(
     });
     if let Some(economics) = sizing {
         summary["sizing"] = serde_json::to_value(economics).expect("sizing figures serialise");
+    }
+    // Money figures are named in the scenario's currency (`total_cost_eur`); a CNY summary
+    // keeps the names it always had, and records no currency (the default).
+    let currency = scenario.currency;
+    let mut summary = currency.rename_keys(summary);
+    if currency != crate::currency::Currency::CNY {
+        summary["currency"] = serde_json::json!(currency);
     }
     let csv = timeseries_csv(results);
     write_file(dir, "timeseries.csv", csv.as_bytes())?;

@@ -338,6 +338,7 @@ mod tests {
             start: DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
             step_seconds: 3600,
             len,
+            zone: None,
         }
     }
 

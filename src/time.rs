@@ -1,11 +1,18 @@
 //! The simulation's time grid: a start instant with its UTC offset, a fixed step and a
 //! number of steps. Step `t` covers `[start + t·step, start + (t+1)·step)`; a power value of
 //! step `t` is its mean over that interval, so its energy is `power · dt` with `dt` in hours.
+//!
+//! Steps are instants. The local clock (time-of-use periods, `hours`, daily windows,
+//! months, weekdays) is either the fixed UTC offset of `start` or, with a `zone`, that IANA
+//! time zone's clock with its daylight-saving changes: then a local day has 23, 24 or 25
+//! hours, and each step's timestamp carries the offset in force at its start.
 
-use chrono::{DateTime, Duration, FixedOffset, SecondsFormat, Timelike};
-use serde::Serialize;
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, SecondsFormat, TimeZone, Timelike};
+use chrono_tz::Tz;
+use serde::{Serialize, Serializer};
 
-/// A regular time grid in one fixed UTC offset (the site's local standard time).
+/// A regular time grid on the site's local clock: the fixed UTC offset of `start`, or the
+/// clock of a time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TimeGrid {
     /// First instant, with the local UTC offset.
@@ -14,6 +21,14 @@ pub struct TimeGrid {
     pub step_seconds: i64,
     /// Number of steps.
     pub len: usize,
+    /// The IANA time zone whose clock is the local clock; `None`: the offset of `start`.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "zone_name")]
+    pub zone: Option<Tz>,
+}
+
+/// Serialises a time zone by its IANA name.
+fn zone_name<S: Serializer>(zone: &Option<Tz>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(zone.map_or("", |z| z.name()))
 }
 
 impl TimeGrid {
@@ -22,9 +37,38 @@ impl TimeGrid {
         self.step_seconds as f64 / 3600.0
     }
 
-    /// Start instant of step `t`.
+    /// Start instant of step `t`, with the local offset in force then.
     pub fn instant(&self, t: usize) -> DateTime<FixedOffset> {
-        self.start + Duration::seconds(self.step_seconds * t as i64)
+        let at = self.start + Duration::seconds(self.step_seconds * t as i64);
+        match self.zone {
+            None => at,
+            Some(zone) => at.with_timezone(&zone).fixed_offset(),
+        }
+    }
+
+    /// The instant the local clock shows `local` (the earlier one when it shows it twice, as
+    /// at the end of summer time; the end of the gap when it skips it, as at its start).
+    fn local_instant(&self, local: chrono::NaiveDateTime) -> DateTime<FixedOffset> {
+        let offset = *self.start.offset();
+        let Some(zone) = self.zone else {
+            return offset
+                .from_local_datetime(&local)
+                .earliest()
+                .unwrap_or(self.start);
+        };
+        (0..=24)
+            .find_map(|quarter| {
+                zone.from_local_datetime(&(local + Duration::minutes(15 * quarter)))
+                    .earliest()
+            })
+            .map_or(self.start, |d| d.fixed_offset())
+    }
+
+    /// Real hours from local midnight of `from` to local midnight of `to`: 24 per day on a
+    /// fixed offset; 23 or 25 for a day of a daylight-saving change.
+    pub fn local_hours(&self, from: NaiveDate, to: NaiveDate) -> f64 {
+        let at = |d: NaiveDate| self.local_instant(d.and_time(chrono::NaiveTime::MIN));
+        (at(to) - at(from)).num_seconds() as f64 / 3600.0
     }
 
     /// Start of step `t` as RFC 3339 with its UTC offset, e.g. `2025-01-01T00:15:00+08:00`.
@@ -38,10 +82,44 @@ impl TimeGrid {
     }
 
     /// Index of the window of length `period_seconds` that step `t` falls in; windows are
-    /// aligned to local midnight of the first day, so a period of one day gives calendar days.
+    /// aligned to local midnight of the first day. A period of whole days counts local
+    /// calendar days (a window of one day is a calendar day, 23 or 25 hours long across a
+    /// daylight-saving change); a shorter one counts elapsed time.
     pub fn window_index(&self, t: usize, period_seconds: i64) -> usize {
+        if period_seconds % 86_400 == 0 {
+            let days = (self.instant(t).date_naive() - self.instant(0).date_naive()).num_days();
+            return (days / (period_seconds / 86_400)) as usize;
+        }
         let since_midnight = self.local_second_of_day(0) + self.step_seconds * t as i64;
         (since_midnight / period_seconds) as usize
+    }
+
+    /// Real length in seconds of window `index` of length `period_seconds` (see
+    /// [`TimeGrid::window_index`]): `period_seconds`, except for windows of whole days
+    /// holding a daylight-saving change.
+    pub fn window_seconds(&self, index: usize, period_seconds: i64) -> i64 {
+        if self.zone.is_none() || period_seconds % 86_400 != 0 {
+            return period_seconds;
+        }
+        let days = period_seconds / 86_400;
+        let first = self.instant(0).date_naive();
+        let day = |k: i64| first + chrono::Days::new(k as u64);
+        let from = day(index as i64 * days);
+        (self.local_hours(from, day((index as i64 + 1) * days)) * 3600.0).round() as i64
+    }
+
+    /// Real hours of the local calendar month of `year`, `month` (1–12).
+    pub fn month_hours(&self, year: i32, month: u32) -> f64 {
+        let first = NaiveDate::from_ymd_opt(year, month, 1);
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)
+        };
+        match (first, next) {
+            (Some(a), Some(b)) => self.local_hours(a, b),
+            _ => 720.0,
+        }
     }
 }
 
@@ -105,7 +183,56 @@ mod tests {
             start: DateTime::parse_from_rfc3339(start).unwrap(),
             step_seconds: step,
             len,
+            zone: None,
         }
+    }
+
+    fn berlin(start: &str, step: i64, len: usize) -> TimeGrid {
+        TimeGrid {
+            zone: Some(chrono_tz::Europe::Berlin),
+            ..grid(start, step, len)
+        }
+    }
+
+    #[test]
+    fn the_local_clock_follows_daylight_saving() {
+        // 2025-10-26: summer time (+02:00) ends at 03:00 local, the clock going back to
+        // 02:00 (+01:00). Hourly steps from local midnight (22:00 UTC on the 25th).
+        let g = berlin("2025-10-26T00:00:00+02:00", 3600, 26);
+        let stamps: Vec<String> = (0..5).map(|t| g.timestamp(t)).collect();
+        assert_eq!(
+            stamps,
+            [
+                "2025-10-26T00:00:00+02:00",
+                "2025-10-26T01:00:00+02:00",
+                "2025-10-26T02:00:00+02:00",
+                "2025-10-26T02:00:00+01:00",
+                "2025-10-26T03:00:00+01:00",
+            ]
+        );
+        // The day has 25 steps; step 25 starts the 27th.
+        let days: Vec<usize> = (0..26).map(|t| g.window_index(t, 86_400)).collect();
+        assert_eq!(days.iter().filter(|d| **d == 0).count(), 25);
+        assert_eq!(days[25], 1);
+        assert_eq!(g.window_seconds(0, 86_400), 25 * 3600);
+        assert_eq!(
+            g.local_second_of_day(8),
+            7 * 3600,
+            "step 8 starts at 07:00 +01:00"
+        );
+        // 2025-03-30: 02:00 +01:00 becomes 03:00 +02:00, a 23-hour day.
+        let g = berlin("2025-03-30T00:00:00+01:00", 3600, 24);
+        assert_eq!(g.timestamp(2), "2025-03-30T03:00:00+02:00");
+        assert_eq!(g.window_index(22, 86_400), 0);
+        assert_eq!(g.window_index(23, 86_400), 1);
+        assert_eq!(g.window_seconds(0, 86_400), 23 * 3600);
+        // October 2025 in Berlin: 31 days and the hour given back.
+        assert_eq!(g.month_hours(2025, 10), 745.0);
+        assert_eq!(g.month_hours(2025, 3), 743.0);
+        assert_eq!(
+            grid("2025-01-01T00:00:00+08:00", 3600, 1).month_hours(2025, 10),
+            744.0
+        );
     }
 
     #[test]

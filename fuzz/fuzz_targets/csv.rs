@@ -10,6 +10,7 @@ fuzz_target!(|data: &[u8]| {
             start: chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
             step_seconds: 3600,
             len: 3,
+            zone: None,
         };
         let _ = table.column("x", Some("t"), &grid, 1.0);
         let _ = table.numbers("x");

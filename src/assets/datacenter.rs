@@ -191,6 +191,7 @@ mod tests {
             start: chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
             step_seconds: 900,
             len: 96 * 7,
+            zone: None,
         };
         let mut g = JobGenerator {
             per_week: 0.0,
@@ -211,6 +212,7 @@ mod tests {
             start: chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
             step_seconds: 900,
             len: 96 * 28,
+            zone: None,
         };
         let g = JobGenerator {
             per_week: 5.0,

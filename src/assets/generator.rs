@@ -203,6 +203,10 @@ impl Asset for Generator {
         Contribution {
             cost_cny: fuel,
             co2_kg: co2,
+            co2_kg_steps: values[0]
+                .iter()
+                .map(|p| self.co2_kg_per_mwh * p * dt)
+                .collect(),
             drawn_mwh: produced,
             totals: Vec::new(),
             figures: vec![
@@ -264,6 +268,7 @@ mod tests {
             start: chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
             step_seconds: 1800,
             len: 3,
+            zone: None,
         };
         let (mut state, mut out) = (g.initial_state(), [0.0]);
         let at = At { t: 0, time: &time };

@@ -153,6 +153,8 @@ pub struct Contribution {
     pub cost_cny: f64,
     /// CO2 it emits (kg).
     pub co2_kg: f64,
+    /// CO2 it emits in each step (kg), summing to `co2_kg`; empty when it emits none.
+    pub co2_kg_steps: Vec<f64>,
     /// Energy it supplies that the objective's import term counts as drawn (MWh): not
     /// grid import, but not local renewable energy either (a generator's fuel).
     pub drawn_mwh: f64,

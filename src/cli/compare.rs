@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use vppsim::currency::Currency;
 use vppsim::dispatch::built_in;
 use vppsim::report::charts::{StrategyFigures, kpi_bars};
 use vppsim::results::{Kpis, WriteError};
@@ -58,13 +59,14 @@ pub fn run(
         .iter()
         .find(|(s, _)| *s == Strategy::Lp)
         .map(|(_, k)| k.clone());
-    let csv = table_csv(&rows, lp.as_ref());
+    let csv = table_csv(&rows, lp.as_ref(), s.currency);
     let figures: Vec<StrategyFigures> = rows
         .iter()
         .map(|(s, k)| StrategyFigures {
             name: s.name().to_string(),
             import_mwh: k.grid_import_mwh,
             cost_cny: k.total_cost_cny,
+            currency: loaded.scenario.currency,
             co2_t: k.co2_t,
         })
         .collect();
@@ -83,10 +85,10 @@ pub fn run(
         "",
         "import MWh",
         "peak MW",
-        "cost CNY",
+        format!("cost {}", s.currency),
         "CO2 t",
         "regret MWh",
-        "regret CNY"
+        format!("regret {}", s.currency)
     );
     for (strategy, k) in &rows {
         let regret = |f: fn(&Kpis) -> f64| {
@@ -111,8 +113,9 @@ pub fn run(
     0
 }
 
-/// One row per strategy: every scalar KPI (in the order of `Kpis`), then the regrets.
-fn table_csv(rows: &[(Strategy, Kpis)], lp: Option<&Kpis>) -> String {
+/// One row per strategy: every scalar KPI (in the order of `Kpis`), then the regrets; money
+/// named in `currency` (`total_cost_eur`).
+fn table_csv(rows: &[(Strategy, Kpis)], lp: Option<&Kpis>, currency: Currency) -> String {
     let scalars = |k: &Kpis| -> Vec<(String, serde_json::Value)> {
         let v = serde_json::to_value(k).unwrap_or_default();
         v.as_object()
@@ -125,10 +128,14 @@ fn table_csv(rows: &[(Strategy, Kpis)], lp: Option<&Kpis>) -> String {
     let mut csv = String::from("strategy");
     if let Some((_, first)) = rows.first() {
         for (key, _) in scalars(first) {
-            let _ = write!(csv, ",{key}");
+            let _ = write!(csv, ",{}", currency.rename(&key));
         }
     }
-    csv.push_str(",regret_import_mwh,regret_cost_cny,regret_co2_t\n");
+    let _ = writeln!(
+        csv,
+        ",regret_import_mwh,{},regret_co2_t",
+        currency.rename("regret_cost_cny")
+    );
     for (strategy, k) in rows {
         csv.push_str(strategy.name());
         for (_, value) in scalars(k) {

@@ -495,7 +495,7 @@ fn run_scenario(
     if let Err(e) = write_results(&claim, plots, &output, manifest) {
         return write_failed(&e);
     }
-    print_kpis(&s.name, dispatcher.name(), &kpis);
+    print_kpis(s, dispatcher.name(), &kpis);
     outln!("results written to {}", out.display());
     0
 }
@@ -566,9 +566,9 @@ fn stop_cleanly_on_interrupt() {
     }
 }
 
-fn print_kpis(scenario: &str, strategy: &str, kpis: &Kpis) {
-    outln!("{scenario} ({strategy})");
-    let rows = kpis.table();
+fn print_kpis(scenario: &vppsim::Scenario, strategy: &str, kpis: &Kpis) {
+    outln!("{} ({strategy})", scenario.name);
+    let rows = kpis.table(scenario.currency);
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
     for (label, value, unit) in rows {
         outln!("  {label:<width$}  {value:>14} {unit}");

@@ -86,7 +86,7 @@ pub(super) fn run(loaded: &Loaded, claim: &Claim, out: &Path, plots: bool, loadi
     if let Err(e) = write_results(claim, plots, &output, manifest) {
         return write_failed(&e);
     }
-    print_kpis(&s.name, "lp, sized", &kpis);
+    print_kpis(s, "lp, sized", &kpis);
     outln!("sizing ({} per year unless stated)", figures.currency);
     for c in &figures.capacities {
         outln!(

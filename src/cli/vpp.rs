@@ -149,10 +149,11 @@ fn print_summary(v: &vpp::VppScenario, run: &VppRun) {
     );
     for site in &run.sites {
         outln!(
-            "  {:<16} import {:>10.1} MWh  cost {:>12.0} CNY",
+            "  {:<16} import {:>10.1} MWh  cost {:>12.0} {}",
             site.scenario.name,
             site.kpis.grid_import_mwh,
-            site.kpis.total_cost_cny
+            site.kpis.total_cost_cny,
+            v.currency
         );
     }
     let import: f64 = run.total(|r| &r.import_mw).iter().sum::<f64>() * dt;
@@ -177,13 +178,14 @@ fn print_summary(v: &vpp::VppScenario, run: &VppRun) {
     }
     for e in run.event_totals(v) {
         outln!(
-            "  event {}: requested {:.2} MWh, delivered {:.2} MWh, shortfall {:.3} MWh; paid {:.0} CNY, penalty {:.0} CNY",
+            "  event {}: requested {:.2} MWh, delivered {:.2} MWh, shortfall {:.3} MWh; paid {:.0} {currency}, penalty {:.0} {currency}",
             e.name,
             e.requested_mwh,
             e.delivered_mwh,
             e.shortfall_mwh,
             e.payment_cny,
-            e.penalty_cny
+            e.penalty_cny,
+            currency = v.currency
         );
     }
 }

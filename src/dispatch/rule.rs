@@ -148,11 +148,27 @@ impl RuleDispatcher {
     }
 }
 
-/// Lowest and highest import price of the local day holding step `t` (within the horizon).
+/// Lowest and highest import price of the local day holding step `t` (within the horizon):
+/// a day of steps from the one holding local midnight, or with a time zone the steps of the
+/// local calendar day (23 or 25 hours on a daylight-saving change).
 fn day_price_range(s: &Scenario, t: usize) -> (f64, f64) {
     let step = s.time.step_seconds;
-    let first = t.saturating_sub((s.time.local_second_of_day(t) / step) as usize);
-    let end = (first + (86_400 / step).max(1) as usize).min(s.time.len);
+    let (first, end) = if s.time.zone.is_some() {
+        let day = s.time.window_index(t, 86_400);
+        let same = |k: &usize| s.time.window_index(*k, 86_400) == day;
+        let first = (0..t).rev().take_while(same).last().unwrap_or(t);
+        let end = (t..s.time.len)
+            .take_while(same)
+            .last()
+            .map_or(t + 1, |k| k + 1);
+        (first, end)
+    } else {
+        let first = t.saturating_sub((s.time.local_second_of_day(t) / step) as usize);
+        (
+            first,
+            (first + (86_400 / step).max(1) as usize).min(s.time.len),
+        )
+    };
     s.grid.import_price[first..end]
         .iter()
         .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(*p), hi.max(*p)))
@@ -265,5 +281,22 @@ impl Dispatcher for RuleDispatcher {
         plan.import_mw[0] = net.max(0.0);
         plan.export_mw[0] = export;
         Ok(PlanOutcome::default())
+    }
+}
+
+#[cfg(test)]
+mod dst_tests {
+    use super::*;
+
+    #[test]
+    fn a_daylight_saving_day_is_one_price_day() {
+        let mut s = crate::dispatch::tests::site(49);
+        s.time.start = chrono::DateTime::parse_from_rfc3339("2025-10-25T00:00:00+02:00").unwrap();
+        s.time.zone = Some(chrono_tz::Europe::Berlin);
+        s.grid.import_price = (0..49).map(f64::from).collect();
+        // By hand: the 25th is steps 0–23; the 26th, 25 hours long, steps 24–48.
+        assert_eq!(day_price_range(&s, 23), (0.0, 23.0));
+        assert_eq!(day_price_range(&s, 24), (24.0, 48.0));
+        assert_eq!(day_price_range(&s, 48), (24.0, 48.0));
     }
 }

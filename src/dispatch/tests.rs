@@ -17,10 +17,12 @@ pub(super) fn site(len: usize) -> Scenario {
         name: "tiny".into(),
         description: String::new(),
         seed: 0,
+        currency: crate::currency::Currency::CNY,
         time: TimeGrid {
             start: DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
             step_seconds: 3600,
             len,
+            zone: None,
         },
         site: None,
         weather: None,
@@ -45,6 +47,7 @@ pub(super) fn site(len: usize) -> Scenario {
             start: DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
             step_seconds: 3600,
             len,
+            zone: None,
         }),
         finance: None,
     }

@@ -541,7 +541,9 @@ fn monthly_balance<DB: DrawingBackend>(
 pub struct StrategyFigures {
     pub name: String,
     pub import_mwh: f64,
+    /// Total cost, in `currency`.
     pub cost_cny: f64,
+    pub currency: crate::currency::Currency,
     pub co2_t: Option<f64>,
 }
 
@@ -572,9 +574,13 @@ fn draw_kpi_bars<DB: DrawingBackend>(
         .titled("Strategies compared on the same scenario", (FONT, 20))
         .map_err(err)?;
     let panels = root.split_evenly((1, 3));
+    let cost = format!(
+        "total cost [{}]",
+        rows.first().map(|r| r.currency).unwrap_or_default()
+    );
     let metrics: [(&str, RGBColor, Figure); 3] = [
         ("grid import [MWh]", BLUE, |r| Some(r.import_mwh)),
-        ("total cost [CNY]", ORANGE, |r| Some(r.cost_cny)),
+        (&cost, ORANGE, |r| Some(r.cost_cny)),
         ("CO2 [t]", GREEN, |r| r.co2_t),
     ];
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();

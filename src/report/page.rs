@@ -20,8 +20,8 @@ fn unit_of(key: &str) -> (&'static str, f64) {
         ("MWh", 1.0)
     } else if key.ends_with("_mw") {
         ("MW", 1.0)
-    } else if key.ends_with("_cny") {
-        ("CNY", 1.0)
+    } else if let Some(currency) = crate::currency::Currency::of_name(key) {
+        (currency.code(), 1.0)
     } else if key.ends_with("_t") {
         ("t", 1.0)
     } else if key.ends_with("_kwh_per_kwp") {
@@ -38,9 +38,10 @@ fn unit_of(key: &str) -> (&'static str, f64) {
 
 /// A KPI's label from its key: words, without the unit suffix (shown in its own column).
 fn label_of(key: &str) -> String {
-    let bare = ["_kwh_per_kwp", "_mwh", "_mw", "_cny", "_t"]
+    let bare = ["_kwh_per_kwp", "_mwh", "_mw", "_t"]
         .iter()
         .find_map(|suffix| key.strip_suffix(suffix))
+        .or_else(|| crate::currency::Currency::of_name(key).map(|_| &key[..key.len() - 4]))
         .unwrap_or(key);
     bare.replace('_', " ")
 }
@@ -203,6 +204,16 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
             inline(chart)
         );
     }
+    // Money is named in the VPP's currency, recorded unless it is the default CNY.
+    let currency = summary["currency"]
+        .as_str()
+        .and_then(crate::currency::Currency::parse)
+        .unwrap_or_default();
+    let (payment, penalty, cost) = (
+        currency.rename("payment_cny"),
+        currency.rename("penalty_cny"),
+        currency.rename("total_cost_cny"),
+    );
     let events = summary["events"].as_array().cloned().unwrap_or_default();
     if !events.is_empty() {
         h.push_str("<h2>Demand-response events</h2>\n");
@@ -216,8 +227,8 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
                 "requested_mwh",
                 "delivered_mwh",
                 "shortfall_mwh",
-                "payment_cny",
-                "penalty_cny",
+                &payment,
+                &penalty,
             ],
         );
         h.push_str("<p>Per step: <code>events.csv</code>.</p>\n");
@@ -260,7 +271,7 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
             "grid_import_mwh",
             "peak_import_mw",
             "pv_generation_mwh",
-            "total_cost_cny",
+            &cost,
             "compute_received_mwh",
             "compute_sent_mwh",
             "report",

@@ -9,6 +9,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::Value;
 
+use crate::currency::Currency;
+
 use super::charts::{BLUE, Chart, Drawing, FONT, ORANGE, VERMILLION, err, svg_and_png};
 
 /// A figure in thousands-separated whole units, or `n/a`.
@@ -24,6 +26,16 @@ fn money(v: &Value) -> String {
         }
         if x < -0.5 { format!("−{out}") } else { out }
     })
+}
+
+/// The sizing figures' currency, and the figures under their CNY names (`capex_cny`), which
+/// this section reads; its text is written in CNY and relabelled with the currency.
+fn in_cny(s: &Value) -> (Currency, Value) {
+    let currency = s["currency"]
+        .as_str()
+        .and_then(Currency::parse)
+        .unwrap_or_default();
+    (currency, currency.cny_keys(s))
 }
 
 fn number(v: &Value, digits: usize) -> String {
@@ -132,7 +144,9 @@ fn terms(s: &Value) -> String {
 }
 
 /// The HTML section.
-pub fn html(h: &mut String, s: &Value) {
+pub fn html(out: &mut String, s: &Value) {
+    let (currency, s) = in_cny(s);
+    let (s, mut h) = (&s, String::new());
     h.push_str("<h2>Sizing</h2>\n");
     let _ = writeln!(h, "<p>{}</p>", terms(s));
     if let Some(why) = s["bau_infeasible"].as_str() {
@@ -158,10 +172,13 @@ pub fn html(h: &mut String, s: &Value) {
         );
     }
     h.push_str("</table>\n");
+    out.push_str(&currency.relabel(&h));
 }
 
 /// The Markdown section.
-pub fn markdown(m: &mut String, s: &Value) {
+pub fn markdown(out: &mut String, s: &Value) {
+    let (currency, s) = in_cny(s);
+    let (s, mut m) = (&s, String::new());
     let _ = writeln!(m, "## Sizing\n\n{}\n", terms(s));
     if let Some(why) = s["bau_infeasible"].as_str() {
         let _ = writeln!(m, "Business as usual cannot be dispatched: {why}\n");
@@ -175,12 +192,14 @@ pub fn markdown(m: &mut String, s: &Value) {
         let _ = writeln!(m, "| {label} | {value} | {unit} |");
     }
     m.push('\n');
+    out.push_str(&currency.relabel(&m));
 }
 
 /// Yearly cash flows and their cumulative discounted sum.
 struct CashFlows {
     flows: Vec<f64>,
     rate: f64,
+    currency: Currency,
 }
 
 impl Drawing for CashFlows {
@@ -217,7 +236,7 @@ impl Drawing for CashFlows {
         chart
             .configure_mesh()
             .x_desc("year")
-            .y_desc("million CNY")
+            .y_desc(format!("million {}", self.currency))
             .x_label_formatter(&|x| format!("{:.0}", x))
             .label_style((FONT, 13))
             .draw()
@@ -259,6 +278,7 @@ impl Drawing for CashFlows {
 
 /// The cash-flow chart of a `sizing` summary, when it has cash flows.
 pub fn cash_flow_chart(s: &Value, png_dir: Option<&Path>) -> Result<Option<Chart>, String> {
+    let (currency, s) = in_cny(s);
     let flows: Vec<f64> = s["cash_flows_cny"]
         .as_array()
         .into_iter()
@@ -271,6 +291,7 @@ pub fn cash_flow_chart(s: &Value, png_dir: Option<&Path>) -> Result<Option<Chart
     let drawing = CashFlows {
         flows,
         rate: s["discount_rate"].as_f64().unwrap_or(0.0),
+        currency,
     };
     let png = png_dir.map(|d| d.join("sizing_cash_flow.png"));
     let (svg, title) = svg_and_png(&drawing, png.as_deref())?;

@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use super::{DatacenterInfo, Results};
 use crate::assets::{Figure, Total};
+use crate::currency::Currency;
 
 /// Peak of `power` in each calendar month, in month order, with the month's key.
 fn monthly_peaks(power: &[f64], month: &[u32]) -> Vec<(u32, f64)> {
@@ -360,8 +361,10 @@ impl Kpis {
         Ok(())
     }
 
-    /// Rows `(label, value, unit)` for the printed table, in a fixed order.
-    pub fn table(&self) -> Vec<(String, String, &'static str)> {
+    /// Rows `(label, value, unit)` for the printed table, in a fixed order, money in
+    /// `currency`.
+    pub fn table(&self, currency: Currency) -> Vec<(String, String, &'static str)> {
+        let money = currency.code();
         let f = |v: f64| format!("{v:.3}");
         let pct = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{:.1}", 100.0 * v));
         let mut rows = vec![
@@ -379,12 +382,12 @@ impl Kpis {
             (
                 "energy cost".into(),
                 format!("{:.2}", self.energy_cost_cny),
-                "CNY",
+                money,
             ),
             (
                 "battery wear cost".into(),
                 format!("{:.2}", self.battery_wear_cost_cny),
-                "CNY",
+                money,
             ),
             ("CO2".into(), self.co2_t.map_or("n/a".into(), f), "t"),
             (
@@ -401,18 +404,18 @@ impl Kpis {
             ));
         }
         if let Some(d) = self.demand_charge_cny {
-            rows.push(("demand charge".into(), format!("{d:.2}"), "CNY"));
+            rows.push(("demand charge".into(), format!("{d:.2}"), money));
         }
         if let Some(u) = self.unserved_mwh {
             rows.push(("load unserved".into(), f(u), "MWh"));
         }
         if let Some(c) = self.curtailment_cost_cny {
-            rows.push(("power capping cost".into(), format!("{c:.2}"), "CNY"));
+            rows.push(("power capping cost".into(), format!("{c:.2}"), money));
         }
         rows.push((
             "total cost".into(),
             format!("{:.2}", self.total_cost_cny),
-            "CNY",
+            money,
         ));
         if let Some(y) = self.pv_specific_yield_kwh_per_kwp {
             rows.push(("PV specific yield".into(), format!("{y:.0}"), "kWh/kWp"));

@@ -22,6 +22,8 @@ pub struct Manifest {
     pub scenario: String,
     pub strategy: String,
     pub seed: u64,
+    /// Currency of every money figure.
+    pub currency: crate::currency::Currency,
     pub steps: usize,
     pub plans: usize,
     pub solver: Option<SolverInfo>,
@@ -53,6 +55,7 @@ impl Manifest {
             scenario: scenario.name.clone(),
             strategy: strategy.to_string(),
             seed: scenario.seed,
+            currency: scenario.currency,
             steps: scenario.time.len,
             plans,
             solver: solver.map(|options| SolverInfo {

@@ -71,6 +71,8 @@ pub struct EvHubInfo {
 pub struct Results {
     pub scenario: String,
     pub strategy: String,
+    /// The currency of every money figure.
+    pub currency: crate::currency::Currency,
     pub time: TimeGrid,
     pub weights: Weights,
     /// Every asset's series, in [`Scenario::devices`] order.
@@ -103,6 +105,7 @@ impl Results {
         Results {
             scenario: scenario.name.clone(),
             strategy: strategy.to_string(),
+            currency: scenario.currency,
             time: scenario.time,
             weights: scenario.dispatch.objective.weights,
             assets: devices

@@ -92,8 +92,13 @@ pub fn series_roles(r: &Results) -> serde_json::Map<String, serde_json::Value> {
 
 /// One row per step: timestamp with UTC offset, then every asset's series with its unit
 /// (series sharing a column, like an EV hub's chargers, summed into it, at its first
-/// place), each data centre's PUE, the site's and the grid's. Powers have 6 decimals, PUE 4,
-/// carbon intensity 3; a value below half a unit of its last digit is written as 0.
+/// place), each data centre's PUE, the site's and the grid's, then the step's money and
+/// emissions: `import_cost_cny = p_imp·import·dt`, `export_revenue_cny = p_exp·export·dt`
+/// (named in the scenario's currency, `import_cost_eur`) and, where the run counts CO2,
+/// `co2_kg = c·import·dt` plus what assets emit in the step (a generator's fuel). Their
+/// sums are the KPIs of the same names; the demand charge, a monthly figure, has no
+/// per-step column. Powers and money have 6 decimals, PUE 4, carbon intensity and CO2 3; a
+/// value below half a unit of its last digit is written as 0.
 pub fn timeseries_csv(r: &Results) -> String {
     // Output columns of the assets' series, each with the (asset, series) it sums.
     let mut columns: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
@@ -122,11 +127,24 @@ pub fn timeseries_csv(r: &Results) -> String {
             "grid.import_price [CNY/kWh]",
             "grid.export_price [CNY/kWh]",
         ]
-        .map(String::from),
+        .map(|h| r.currency.relabel(h)),
     );
     if r.carbon_kg_per_mwh.is_some() {
         header.push("grid.carbon_intensity [g/kWh]".into());
     }
+    header.push(r.currency.rename("import_cost_cny"));
+    header.push(r.currency.rename("export_revenue_cny"));
+    let emitters: Vec<&[f64]> = r
+        .contributions
+        .iter()
+        .filter(|c| !c.co2_kg_steps.is_empty())
+        .map(|c| &c.co2_kg_steps[..])
+        .collect();
+    let counts_co2 = r.carbon_kg_per_mwh.is_some() || !emitters.is_empty();
+    if counts_co2 {
+        header.push("co2_kg".into());
+    }
+    let dt = r.time.dt_hours();
     let rows = (0..r.len()).map(|t| {
         let mut row: Vec<String> = Vec::with_capacity(header.len());
         row.push(r.time.timestamp(t));
@@ -151,6 +169,15 @@ pub fn timeseries_csv(r: &Results) -> String {
             cell(r.export_price[t] / 1000.0, 6);
             if let Some(c) = &r.carbon_kg_per_mwh {
                 cell(c[t], 3);
+            }
+            cell(r.import_price[t] * r.import_mw[t] * dt, 6);
+            cell(r.export_price[t] * r.export_mw[t] * dt, 6);
+            if counts_co2 {
+                let imported = r
+                    .carbon_kg_per_mwh
+                    .as_ref()
+                    .map_or(0.0, |c| c[t] * r.import_mw[t] * dt);
+                cell(imported + emitters.iter().map(|e| e[t]).sum::<f64>(), 3);
             }
         }
         row

@@ -131,7 +131,11 @@ pub fn capacity(
         existing,
         Some(Extension {
             field,
-            unit: dimension.canonical(),
+            unit: if dimension == Dimension::Power {
+                "MW"
+            } else {
+                "MWh"
+            },
             existing,
             min: min_v,
             max: max_v,
@@ -224,17 +228,18 @@ fn per_year(c: &mut Checker, raw: &Raw, price: Dimension, name: &str) -> Option<
             format!("{field}: \"{text}\" is not per year"),
             raw.span(),
             &format!(
-                "fixed O&M is paid every year: add /yr, e.g. \"10 {}/yr\"",
+                "fixed O&M is paid every year: add /yr, e.g. \"10 {}/{}/yr\"",
+                c.currency,
                 if price == Dimension::EnergyPrice {
-                    "CNY/kWh"
+                    "kWh"
                 } else {
-                    "CNY/kW"
+                    "kW"
                 }
             ),
         );
         return None;
     };
-    match units::parse(base, price) {
+    match units::parse(base, price, c.currency) {
         Ok(v) if v >= 0.0 => Some(v),
         Ok(_) => {
             c.report(
@@ -250,7 +255,10 @@ fn per_year(c: &mut Checker, raw: &Raw, price: Dimension, name: &str) -> Option<
                 "unit-unknown",
                 format!("{field}: {e}"),
                 raw.span(),
-                &format!("write it per year: {}, then /yr", price.examples()),
+                &format!(
+                    "write it per year: {}, then /yr",
+                    price.examples(c.currency)
+                ),
             );
             None
         }

@@ -42,7 +42,7 @@ pub struct ScenarioFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FinanceTable {
-    /// `"CNY"` (the default; every price in a scenario is in CNY).
+    /// The scenario's currency again, if given: it must equal `[scenario] currency`.
     pub currency: Option<Spanned<String>>,
     /// Real discount rate per year, a fraction (e.g. 0.06).
     pub discount_rate: Raw,
@@ -95,6 +95,8 @@ pub struct ScenarioSection {
     /// Seed of every random draw in the run (default 0).
     #[serde(default)]
     pub seed: u64,
+    /// Currency of every price, an active ISO 4217 code (default `"CNY"`).
+    pub currency: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +108,9 @@ pub struct TimeSection {
     pub step: Spanned<String>,
     /// Horizon, e.g. `"7d"`; a whole number of steps.
     pub duration: Spanned<String>,
+    /// IANA time zone whose clock, daylight saving included, is the local clock, e.g.
+    /// `"Europe/Berlin"`; without it, the fixed offset of `start`.
+    pub timezone: Option<Spanned<String>>,
 }
 
 /// Where the site is: needed by the solar models.

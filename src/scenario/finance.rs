@@ -9,12 +9,13 @@ use super::Strategy;
 use super::file::FinanceTable;
 use super::values::Checker;
 use crate::assets::capacity::Extension;
+use crate::currency::Currency;
 
 /// Finance settings (fractions per year).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finance {
-    /// Every price in the scenario is in this currency (CNY).
-    pub currency: String,
+    /// Every price in the scenario is in this currency.
+    pub currency: Currency,
     /// Real discount rate.
     pub discount_rate: f64,
     /// Years of cash flows after the investment.
@@ -29,16 +30,20 @@ pub struct Finance {
 pub fn finance(c: &mut Checker, t: &Spanned<FinanceTable>) -> Option<Finance> {
     let t = t.get_ref();
     let currency = match &t.currency {
-        Some(cur) if cur.get_ref() != "CNY" => {
+        Some(cur) if cur.get_ref() != c.currency.code() => {
             c.report(
                 "currency",
-                format!("finance: currency '{}' is not supported", cur.get_ref()),
+                format!(
+                    "finance: currency '{}' is not the scenario's currency, {}",
+                    cur.get_ref(),
+                    c.currency
+                ),
                 cur.span(),
-                "every price in a scenario is in CNY: write currency = \"CNY\" (or leave it out)",
+                "every price in a scenario is in its currency, set once in [scenario] currency: leave currency out of [finance]",
             );
             None
         }
-        _ => Some("CNY".to_string()),
+        _ => Some(c.currency),
     };
     let rate = "a rate per year is a plain fraction, e.g. 0.06 for 6 %";
     let discount = c.number_in(&t.discount_rate, "finance: discount_rate", 0.0, 1.0, rate);

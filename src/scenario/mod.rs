@@ -107,6 +107,8 @@ pub struct Scenario {
     pub name: String,
     pub description: String,
     pub seed: u64,
+    /// Every price and money figure is in this currency.
+    pub currency: crate::currency::Currency,
     pub time: TimeGrid,
     /// Location, when solar models are used.
     pub site: Option<Site>,

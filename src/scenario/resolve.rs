@@ -9,9 +9,11 @@ use super::file::{ScenarioFile, SiteTables};
 use super::values::{Checker, Extras};
 use super::{DispatchSettings, Scenario};
 use super::{assets, dispatch::dispatch_settings, location, time::time_grid, weather};
+use crate::currency::Currency;
 use crate::diagnostic::{Location, Problem, Problems};
 use crate::rng::Rng;
 use crate::time::TimeGrid;
+use toml::Spanned;
 
 /// Parses and resolves scenario `source` read from `path`; returns the scenario and the
 /// CSV files it read and its warnings.
@@ -19,6 +21,7 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Extras), Problems
     let raw: ScenarioFile = parse(path, source)?;
     let mut c = Checker::new(path, source);
     c.plain_name(&raw.scenario.name, "scenario");
+    c.currency = currency(&mut c, raw.scenario.currency.as_ref());
     let Some(time) = time_grid(&mut c, &raw.time) else {
         return Err(Problems(c.problems));
     };
@@ -39,6 +42,33 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Extras), Problems
         Some(scenario) if c.problems.is_empty() => Ok((scenario, c.extras())),
         _ => Err(Problems(c.problems)),
     }
+}
+
+/// The scenario's currency, `[scenario] currency` (an active ISO 4217 code, default CNY);
+/// an unknown code is reported with the closest active ones, and CNY assumed so that checks
+/// go on.
+pub fn currency(c: &mut Checker, written: Option<&Spanned<String>>) -> Currency {
+    let Some(code) = written else {
+        return Currency::CNY;
+    };
+    Currency::parse(code.get_ref()).unwrap_or_else(|| {
+        let closest = Currency::closest(code.get_ref());
+        let hint = if closest.is_empty() {
+            "write an active ISO 4217 code in capitals, e.g. \"EUR\", \"USD\", \"CNY\"".to_string()
+        } else {
+            format!("did you mean {}?", closest.join(", "))
+        };
+        c.report(
+            "currency",
+            format!(
+                "currency '{}' is not an active ISO 4217 currency code",
+                code.get_ref()
+            ),
+            code.span(),
+            &hint,
+        );
+        Currency::CNY
+    })
 }
 
 /// Parses TOML `source` read from `path` into the serde mirror `T`.
@@ -153,6 +183,7 @@ pub fn site_scenario(
         name: header.name.to_string(),
         description: header.description.to_string(),
         seed,
+        currency: c.currency,
         time: *time,
         site,
         weather,

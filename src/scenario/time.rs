@@ -1,6 +1,7 @@
 //! The time grid of a scenario: `[time]` start, step and duration.
 
 use chrono::{DateTime, Datelike, Timelike};
+use chrono_tz::Tz;
 use toml::Spanned;
 
 use super::file;
@@ -13,7 +14,8 @@ use crate::time::{TimeGrid, parse_duration};
 pub const MAX_STEPS: usize = 1_000_000;
 
 /// Resolves `[time]`: an RFC 3339 start with UTC offset, a step dividing the duration, at
-/// most [`MAX_STEPS`] steps ending by the year 9999.
+/// most [`MAX_STEPS`] steps ending by the year 9999, and the optional IANA `timezone` whose
+/// offset at the start must be the start's.
 pub fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
     let start = DateTime::parse_from_rfc3339(t.start.get_ref());
     if start.is_err() {
@@ -51,8 +53,35 @@ pub fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
         );
         return None;
     }
+    let zone = t.timezone.as_ref().map(|z| time_zone(c, z));
     let (Ok(start), Some(step), Some(total)) = (start, step, total) else {
         return None;
+    };
+    let zone = match zone {
+        None => None,
+        Some(None) => return None,
+        Some(Some(zone)) => {
+            let offset = start.with_timezone(&zone).fixed_offset();
+            if offset.offset() != start.offset() {
+                c.report(
+                    "time-zone-offset",
+                    format!(
+                        "start '{}' has offset {}, but {} is at {} then",
+                        t.start.get_ref(),
+                        start.offset(),
+                        zone.name(),
+                        offset.offset()
+                    ),
+                    t.start.span(),
+                    &format!(
+                        "write the start with the offset in force: start = \"{}\"",
+                        offset.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+                    ),
+                );
+                return None;
+            }
+            Some(zone)
+        }
     };
     if total % step != 0 {
         c.report(
@@ -89,5 +118,28 @@ pub fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
         start,
         step_seconds: step,
         len: len as usize,
+        zone,
     })
+}
+
+/// The IANA time zone named `name`; otherwise reports it with the closest names.
+fn time_zone(c: &mut Checker, name: &Spanned<String>) -> Option<Tz> {
+    let written = name.get_ref();
+    let found = written.parse::<Tz>().ok();
+    if found.is_none() {
+        let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+        let closest = crate::spelling::closest(written, names, 3);
+        let hint = if closest.is_empty() {
+            "write an IANA time zone name such as \"Europe/Berlin\" or \"Asia/Shanghai\"; leave timezone out to keep the fixed offset of start".to_string()
+        } else {
+            format!("did you mean {}?", closest.join(", "))
+        };
+        c.report(
+            "time-zone",
+            format!("timezone '{written}' is not an IANA time zone name"),
+            name.span(),
+            &hint,
+        );
+    }
+    found
 }

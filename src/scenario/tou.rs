@@ -68,10 +68,21 @@ pub fn time_of_use(
             (Ok(f), Ok(t)) => (f / 60, t / 60),
             (Err(e), _) | (_, Err(e)) => return bad(c, "clock-time", e),
         };
-        let price = match units::parse(price, Dimension::EnergyPrice) {
+        let price = match units::parse(price, Dimension::EnergyPrice, c.currency) {
             Ok(p) => p,
+            Err(e @ units::UnitError::OtherCurrency { .. }) => {
+                let (code, currency_hint) = unit_problem(&e, Dimension::EnergyPrice, c.currency);
+                c.report(
+                    code,
+                    format!("{field}: period {n}: {e}"),
+                    span,
+                    &currency_hint,
+                );
+                return None;
+            }
             Err(e) => {
-                return bad(c, unit_problem(&e, Dimension::EnergyPrice).0, e.to_string());
+                let code = unit_problem(&e, Dimension::EnergyPrice, c.currency).0;
+                return bad(c, code, e.to_string());
             }
         };
         let months: Vec<usize> = match period.get("months") {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use toml::{Spanned, Value};
 
 use super::file::Raw;
+use crate::currency::Currency;
 use crate::diagnostic::{Location, Problem};
 use crate::options::Named;
 use crate::series::CsvCache;
@@ -33,6 +34,9 @@ pub struct Checker<'a> {
     /// Valid input that may not mean what was intended.
     pub warnings: Vec<Problem>,
     pub csv: CsvCache,
+    /// The scenario's currency: prices must be written in it (CNY until `[scenario]
+    /// currency` has been read).
+    pub currency: Currency,
 }
 
 /// Where a column is: a CSV file (relative to the scenario), its column, and the column
@@ -63,6 +67,7 @@ impl<'a> Checker<'a> {
             problems: Vec::new(),
             warnings: Vec::new(),
             csv: CsvCache::default(),
+            currency: Currency::CNY,
         }
     }
 
@@ -144,10 +149,10 @@ impl<'a> Checker<'a> {
     pub fn quantity(&mut self, raw: &Raw, dimension: Dimension, field: &str) -> Option<f64> {
         let span = raw.span();
         match raw.get_ref() {
-            Value::String(text) => match units::parse(text, dimension) {
+            Value::String(text) => match units::parse(text, dimension, self.currency) {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    let (code, hint) = unit_problem(&e, dimension);
+                    let (code, hint) = unit_problem(&e, dimension, self.currency);
                     self.report(code, format!("{field}: {e}"), span, &hint);
                     None
                 }
@@ -160,7 +165,7 @@ impl<'a> Checker<'a> {
                     span,
                     &format!(
                         "write it as a string with its unit: {}",
-                        dimension.examples()
+                        dimension.examples(self.currency)
                     ),
                 );
                 None
@@ -175,7 +180,7 @@ impl<'a> Checker<'a> {
                     span,
                     &format!(
                         "write it as a string with its unit: {}",
-                        dimension.examples()
+                        dimension.examples(self.currency)
                     ),
                 );
                 None
@@ -330,10 +335,10 @@ impl<'a> Checker<'a> {
         let scale = match (unit.as_str(), kind.per_unit_base) {
             ("pu", Some(Some(base))) => base,
             ("pu", Some(None)) => return None,
-            _ => match units::factor(&unit, kind.dimension) {
+            _ => match units::factor(&unit, kind.dimension, self.currency) {
                 Ok(f) => f,
                 Err(e) => {
-                    let (code, hint) = unit_problem(&e, kind.dimension);
+                    let (code, hint) = unit_problem(&e, kind.dimension, self.currency);
                     let pu = if kind.per_unit_base.is_some() {
                         " or \"pu\" (per unit of capacity)"
                     } else {
@@ -371,7 +376,7 @@ impl<'a> Checker<'a> {
                         "'{}' {unit} is beyond the largest value vppsim accepts, {:e} {}",
                         v[i],
                         units::LARGEST,
-                        kind.dimension.canonical()
+                        kind.dimension.canonical(self.currency)
                     ),
                     Location::Csv {
                         file: path.clone(),
@@ -473,15 +478,33 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Code and hint for a unit error.
-pub(super) fn unit_problem(e: &UnitError, dimension: Dimension) -> (&'static str, String) {
-    let hint = format!("write {dimension} as {}", dimension.examples());
+/// Code and hint for a unit error, prices being in `currency`.
+pub(super) fn unit_problem(
+    e: &UnitError,
+    dimension: Dimension,
+    currency: Currency,
+) -> (&'static str, String) {
+    let hint = format!("write {dimension} as {}", dimension.examples(currency));
     let code = match e {
         UnitError::MissingUnit(..) => "unit-missing",
         UnitError::Malformed(_) => "quantity-malformed",
         UnitError::UnknownUnit(_) => "unit-unknown",
         UnitError::WrongDimension { .. } => "unit-dimension",
         UnitError::NotFinite(_) => "not-finite",
+        UnitError::OtherCurrency { text, written, .. } => {
+            let set = if currency == Currency::CNY {
+                format!(
+                    "the default; to price the scenario in {written}, set [scenario] currency = \"{written}\""
+                )
+            } else {
+                "set in [scenario] currency".to_string()
+            };
+            let fixed = text.replace(written.code(), currency.code());
+            return (
+                "currency",
+                format!("this scenario's currency is {currency} ({set}); write {fixed}"),
+            );
+        }
         UnitError::TooLarge { .. } => {
             return (
                 "out-of-range",

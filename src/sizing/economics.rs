@@ -43,7 +43,7 @@ pub struct Bau {
 /// where it says so.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Economics {
-    pub currency: String,
+    pub currency: crate::currency::Currency,
     pub discount_rate: f64,
     pub analysis_years: u32,
     pub escalation: f64,
@@ -164,7 +164,7 @@ pub fn economics(
         (energy > 1e-9 && !parts.is_empty()).then(|| cost / (energy * 1000.0))
     };
     Economics {
-        currency: f.currency.clone(),
+        currency: f.currency,
         discount_rate: f.discount_rate,
         analysis_years: f.analysis_years,
         escalation: f.escalation,
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn cash_flows_by_hand() {
         let f = Finance {
-            currency: "CNY".into(),
+            currency: crate::currency::Currency::CNY,
             discount_rate: 0.05,
             analysis_years: 5,
             escalation: 0.1,

@@ -172,6 +172,7 @@ mod tests {
             start: DateTime::parse_from_rfc3339("2025-01-01T00:00:00+08:00").unwrap(),
             step_seconds,
             len: (365 * 86_400 / step_seconds) as usize,
+            zone: None,
         }
     }
 

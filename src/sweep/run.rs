@@ -100,7 +100,11 @@ pub fn run_case(base: &Source, overrides: &[Override], key: &str) -> (Record, Op
         });
     match outcome {
         Ok(finished) => {
-            let kpis = flatten(&serde_json::to_value(&finished.kpis).unwrap_or_default());
+            // Money named in the case's currency, as in its summary.json.
+            let currency = finished.loaded.scenario.currency;
+            let kpis = flatten(
+                &currency.rename_keys(serde_json::to_value(&finished.kpis).unwrap_or_default()),
+            );
             let record = Record {
                 key: key.into(),
                 status: "ok".into(),

@@ -44,19 +44,19 @@ pub struct Table {
 /// Status of a case with no record: not run (yet), e.g. a shard that did not finish.
 pub const MISSING: &str = "missing";
 
-/// The unit of a KPI from its name's suffix.
+/// The unit of a KPI from its name's suffix (money: its currency's code, `_eur` → EUR).
 pub fn unit_of(kpi: &str) -> &'static str {
     let last = kpi.rsplit('.').next().unwrap_or(kpi);
     [
         ("_kwh_per_kwp", "kWh/kWp"),
         ("_mwh", "MWh"),
         ("_mw", "MW"),
-        ("_cny", "CNY"),
         ("_t", "t"),
     ]
     .iter()
     .find(|(suffix, _)| last.ends_with(suffix))
     .map(|(_, unit)| *unit)
+    .or_else(|| crate::currency::Currency::of_name(last).map(|c| c.code()))
     .or_else(|| {
         let share = ["share", "self_consumption", "self_sufficiency"]
             .iter()

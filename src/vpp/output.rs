@@ -79,7 +79,11 @@ pub fn write(
         let csv = csv_table(&header, rows);
         staging.write("admm.csv", csv.as_bytes())?;
     }
-    let summary = summary(vpp, run);
+    // Money named in the VPP's currency, as a site's summary (see `output::write_run`).
+    let mut summary = vpp.currency.rename_keys(summary(vpp, run));
+    if vpp.currency != crate::currency::Currency::CNY {
+        summary["currency"] = serde_json::json!(vpp.currency);
+    }
     staging.write("summary.json", &pretty(&summary))?;
     let mut times = run.times;
     times.write = writing.elapsed();
@@ -232,7 +236,7 @@ fn events_csv(vpp: &VppScenario, run: &VppRun) -> String {
         "payment_cny",
         "penalty_cny",
     ]
-    .map(String::from);
+    .map(|h| vpp.currency.rename(h));
     let rows = run.events.iter().map(|e| {
         let mut row = vec![vpp.time.timestamp(e.step), e.event.clone()];
         row.extend(

@@ -89,6 +89,8 @@ pub struct VppScenario {
     pub name: String,
     pub description: String,
     pub seed: u64,
+    /// Currency of every price of the VPP and its sites.
+    pub currency: crate::currency::Currency,
     pub time: TimeGrid,
     pub dispatch: DispatchSettings,
     pub coordination: Coordination,
@@ -152,6 +154,7 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
     let raw: VppFile = parse(path, source)?;
     let mut c = Checker::new(path, source);
     c.plain_name(&raw.scenario.name, "scenario");
+    c.currency = crate::scenario::resolve::currency(&mut c, raw.scenario.currency.as_ref());
     let Some(time) = time_grid(&mut c, &raw.time) else {
         return Err(Problems(c.problems));
     };
@@ -263,6 +266,7 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
         name: raw.scenario.name.into_inner(),
         description: raw.scenario.description,
         seed,
+        currency: c.currency,
         time,
         dispatch,
         coordination: coordination.unwrap_or(Coordination::Central),

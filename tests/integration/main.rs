@@ -1,5 +1,6 @@
 //! Integration tests: the `vppsim` binary and the library on real scenario files.
 
+mod anywhere;
 mod cli;
 mod determinism;
 mod ev_sessions;

@@ -116,10 +116,12 @@ pub fn flexible_load(
     }
     // Each window asks energy pro rata to the time its steps cover (a window cut by the
     // horizon, or one holding more or fewer steps than a period when steps do not divide
-    // it): over the horizon, `energy` per `period` exactly.
+    // it): over the horizon, `energy` per `period` exactly. A day of a daylight-saving
+    // change is a whole window of 23 or 25 hours, asking `energy` in full.
     for w in &mut windows {
+        let length = time.window_seconds(time.window_index(w.start, period), period);
         w.energy_mwh =
-            energy * ((w.end - w.start) as f64 * time.step_seconds as f64) / period as f64;
+            energy * ((w.end - w.start) as f64 * time.step_seconds as f64) / length as f64;
     }
     Some(FlexibleLoad {
         name: name.clone(),

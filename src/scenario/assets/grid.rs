@@ -53,7 +53,8 @@ pub fn grid(c: &mut Checker, t: &file::GridTable, time: &TimeGrid) -> Option<Gri
 }
 
 /// A monthly demand charge on `time`: each step's calendar month (local time) and the share
-/// of each month inside the horizon (its steps' hours over the month's hours).
+/// of each month inside the horizon (its steps' hours over the month's real hours: 745 for
+/// an October with a daylight-saving change).
 fn demand_charge(cny_per_mw: f64, time: &TimeGrid) -> DemandCharge {
     let month: Vec<u32> = (0..time.len)
         .map(|t| {
@@ -73,28 +74,13 @@ fn demand_charge(cny_per_mw: f64, time: &TimeGrid) -> DemandCharge {
         .map(|(k, h)| {
             let key = first + k as u32;
             let (year, month0) = ((key / 12) as i32, key % 12);
-            let days = days_in_month(year, month0 + 1);
-            (h / (24.0 * days as f64)).min(1.0)
+            (h / time.month_hours(year, month0 + 1)).min(1.0)
         })
         .collect();
     DemandCharge {
         cny_per_mw,
         month,
         share,
-    }
-}
-
-/// Days of `month` (1–12) of `year`.
-fn days_in_month(year: i32, month: u32) -> u32 {
-    let next = if month == 12 {
-        chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
-    };
-    let first = chrono::NaiveDate::from_ymd_opt(year, month, 1);
-    match (first, next) {
-        (Some(a), Some(b)) => (b - a).num_days() as u32,
-        _ => 30,
     }
 }
 
@@ -110,6 +96,7 @@ mod tests {
             start: DateTime::parse_from_rfc3339("2025-06-30T00:00:00+08:00").unwrap(),
             step_seconds: 3600,
             len: 48,
+            zone: None,
         };
         let d = demand_charge(30_000.0, &time);
         assert_eq!(d.share.len(), 2);
@@ -121,6 +108,7 @@ mod tests {
             start: DateTime::parse_from_rfc3339("2025-06-01T00:00:00+08:00").unwrap(),
             step_seconds: 900,
             len: 30 * 96,
+            zone: None,
         };
         assert_eq!(demand_charge(1.0, &june).share, vec![1.0]);
     }

@@ -120,12 +120,22 @@ pub struct SiteTable {
     pub elevation: Raw,
 }
 
-/// Weather for the solar and cooling models: a CSV file or a seeded synthetic year.
+/// Weather for the solar and cooling models: a CSV file, an EPW file or a seeded synthetic
+/// year (exactly one).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherTable {
     pub file: Option<Spanned<WeatherFileTable>>,
+    pub epw: Option<Spanned<EpwWeatherTable>>,
     pub synthetic: Option<Spanned<SyntheticWeatherTable>>,
+}
+
+/// An EnergyPlus weather file (hourly typical year; see `solar::epw`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EpwWeatherTable {
+    /// Path of the `.epw` file, relative to the scenario.
+    pub file: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

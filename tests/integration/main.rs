@@ -2,6 +2,7 @@
 
 mod cli;
 mod determinism;
+mod epw;
 mod ev_sessions;
 mod folders;
 mod generator;

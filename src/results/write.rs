@@ -92,8 +92,10 @@ pub fn series_roles(r: &Results) -> serde_json::Map<String, serde_json::Value> {
 
 /// One row per step: timestamp with UTC offset, then every asset's series with its unit
 /// (series sharing a column, like an EV hub's chargers, summed into it, at its first
-/// place), each data centre's PUE, the site's and the grid's. Powers have 6 decimals, PUE 4,
-/// carbon intensity 3; a value below half a unit of its last digit is written as 0.
+/// place), each data centre's PUE, the site's and the grid's, then the weather (GHI, air
+/// temperature and each modelled PV's plane-of-array irradiance). Powers have 6 decimals,
+/// PUE 4, carbon intensity 3, weather 2; a value below half a unit of its last digit is
+/// written as 0.
 pub fn timeseries_csv(r: &Results) -> String {
     // Output columns of the assets' series, each with the (asset, series) it sums.
     let mut columns: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
@@ -127,6 +129,7 @@ pub fn timeseries_csv(r: &Results) -> String {
     if r.carbon_kg_per_mwh.is_some() {
         header.push("grid.carbon_intensity [g/kWh]".into());
     }
+    header.extend(r.weather.iter().map(|(h, _)| h.clone()));
     let rows = (0..r.len()).map(|t| {
         let mut row: Vec<String> = Vec::with_capacity(header.len());
         row.push(r.time.timestamp(t));
@@ -151,6 +154,9 @@ pub fn timeseries_csv(r: &Results) -> String {
             cell(r.export_price[t] / 1000.0, 6);
             if let Some(c) = &r.carbon_kg_per_mwh {
                 cell(c[t], 3);
+            }
+            for (_, w) in &r.weather {
+                cell(w[t], 2);
             }
         }
         row

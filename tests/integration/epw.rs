@@ -52,6 +52,29 @@ fn a_year_on_the_amsterdam_epw_yields_what_its_plane_of_array_irradiation_predic
     );
     // Dutch rooftop PV yields 800–1,000 kWh/kWp a year.
     assert!((800.0..1000.0).contains(&pv_mwh), "{pv_mwh} kWh/kWp");
+
+    // timeseries.csv carries the weather beside the powers: the same GHI, temperature and
+    // plane-of-array irradiance as `vppsim weather`.
+    let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (g, temp, poa) = (
+        at("site.ghi [W/m2]"),
+        at("site.temperature [degC]"),
+        at("pv.poa [W/m2]"),
+    );
+    for (line, (_, w)) in lines.zip(&rows) {
+        let cells: Vec<f64> = line
+            .split(',')
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert_eq!(
+            (cells[g - 1], cells[temp - 1], cells[poa - 1]),
+            (w[0], w[3], w[5])
+        );
+    }
 }
 
 /// Sun position by NOAA's general solar position equations (fractional-year series of

@@ -46,6 +46,10 @@ pub fn weather(
                 return None;
             };
             let spec = s.get_ref();
+            let station = match &spec.station {
+                Some(st) => super::location::station(c, st),
+                None => Some(Station::xining()),
+            };
             let climate = climate(c, &spec.climate);
             let annual = match &spec.annual {
                 Some(path) => Some(annual_sd(c, path)?),
@@ -64,12 +68,12 @@ pub fn weather(
                     return None;
                 }
             };
-            if let Some(why) = Station::xining().too_far(site) {
+            if let Some(why) = station?.too_far(site) {
                 c.warn(
                     "weather-far",
-                    format!("synthetic weather: {why}; the synthetic climate is calibrated on Xining's record"),
+                    format!("synthetic weather: {why}; the synthetic climate is calibrated on that station's record"),
                     s.span(),
-                    "give an EPW file for your site: [weather] epw = { file = \"....epw\" } (typical years for most places: climate.onebuilding.org, PVGIS, energyplus.net), or a weather CSV with file = { ... }",
+                    "give an EPW file for your site: [weather] epw = { file = \"....epw\" } (typical years for most places: climate.onebuilding.org, PVGIS, energyplus.net), or a weather CSV with file = { ... }; a climate file of your own says where it was observed with station = { name, latitude, longitude, elevation }",
                 );
             }
             Some(synthetic(

@@ -170,6 +170,14 @@ fn weather_from_far_away_or_another_time_zone_is_warned_of() {
         warned.contains("give an EPW file for your site"),
         "{warned}"
     );
+    // A climate file said to be observed in Berlin is not warned of there.
+    let own = berlin.replace(
+        "annual_stats.csv\" }",
+        "annual_stats.csv\", station = { name = \"Berlin\", latitude = 52.47, longitude = 13.40, elevation = \"48 m\" } }",
+    );
+    assert!(own.contains("station = {"));
+    let quiet = validate_text("epw-own-station", &own);
+    assert!(!quiet.contains("weather-far"), "{quiet}");
     // The Amsterdam EPW for a site in Berlin (586 km), with the scenario in UTC+8.
     let amsterdam = std::fs::read_to_string(root().join(SCENARIO))
         .unwrap()

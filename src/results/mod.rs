@@ -9,7 +9,7 @@ mod write;
 pub use folder::{Claim, Staging, write_file};
 pub use kpis::{AssetKpi, DatacenterKpi, EvHubKpi, FlexibleKpi, Kpis};
 pub use manifest::Manifest;
-pub use weather::weather_csv;
+pub use weather::{weather_columns, weather_csv};
 pub use write::{WriteError, csv_table, fixed, pretty, series_roles, timeseries_csv};
 
 use std::time::Duration;
@@ -95,6 +95,9 @@ pub struct Results {
     pub import_price: Vec<f64>,
     pub export_price: Vec<f64>,
     pub carbon_kg_per_mwh: Option<Vec<f64>>,
+    /// The weather per step, for `timeseries.csv`: header with unit and values (see
+    /// [`weather_columns`]); empty without weather.
+    pub weather: Vec<(String, Vec<f64>)>,
 }
 
 impl Results {
@@ -150,6 +153,7 @@ impl Results {
             import_price: scenario.grid.import_price.clone(),
             export_price: scenario.grid.export_price.clone(),
             carbon_kg_per_mwh: scenario.grid.carbon_kg_per_mwh.clone(),
+            weather: weather_columns(scenario),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The weather a scenario runs on, as a CSV table: one row per step with GHI, DNI, DHI
 //! (W/m²), air temperature (°C), wind speed (m/s) and the plane-of-array irradiance of every
 //! PV modelled from physics (W/m²). Written by `vppsim weather` and, for synthetic weather,
-//! as `weather.csv` in a results folder (where the report charts it).
+//! as `weather.csv` in a results folder (where the report charts it). The weather columns of
+//! `timeseries.csv` come from here too.
 
 use crate::scenario::Scenario;
 use crate::solar::weather::Weather;
@@ -9,15 +10,37 @@ use crate::solar::weather::Weather;
 /// The weather of `s` as CSV text, or `None` when the scenario has no weather.
 pub fn weather_csv(s: &Scenario) -> Option<Result<Vec<u8>, csv::Error>> {
     let w = s.weather.as_ref()?;
-    let planes: Vec<(String, Vec<f64>)> =
-        s.pv.iter()
-            .filter_map(|p| {
-                let (model, site) = (p.model.as_ref()?, s.site.as_ref()?);
-                let poa = model.plane_of_array(site, w, &s.time);
-                Some((p.name.clone(), poa.iter().map(|x| x.total()).collect()))
-            })
-            .collect();
-    Some(write(s, w, &planes))
+    Some(write(s, w, &planes(s, w)))
+}
+
+/// The weather columns of `timeseries.csv` (header with unit, value per step), when the
+/// scenario has weather: `site.ghi [W/m2]`, `site.temperature [degC]` (the air), then
+/// `<pv>.poa [W/m2]`, the irradiance on the modules' plane, for each PV modelled from it.
+pub fn weather_columns(s: &Scenario) -> Vec<(String, Vec<f64>)> {
+    let Some(w) = s.weather.as_ref() else {
+        return Vec::new();
+    };
+    let mut columns = vec![
+        ("site.ghi [W/m2]".to_string(), w.ghi.clone()),
+        ("site.temperature [degC]".to_string(), w.temp_air.clone()),
+    ];
+    columns.extend(
+        planes(s, w)
+            .into_iter()
+            .map(|(name, poa)| (format!("{name}.poa [W/m2]"), poa)),
+    );
+    columns
+}
+
+/// Plane-of-array irradiance (W/m²) per step of every PV modelled from the weather.
+fn planes(s: &Scenario, w: &Weather) -> Vec<(String, Vec<f64>)> {
+    s.pv.iter()
+        .filter_map(|p| {
+            let (model, site) = (p.model.as_ref()?, s.site.as_ref()?);
+            let poa = model.plane_of_array(site, w, &s.time);
+            Some((p.name.clone(), poa.iter().map(|x| x.total()).collect()))
+        })
+        .collect()
 }
 
 fn write(s: &Scenario, w: &Weather, planes: &[(String, Vec<f64>)]) -> Result<Vec<u8>, csv::Error> {

@@ -95,10 +95,12 @@ pub fn series_roles(r: &Results) -> serde_json::Map<String, serde_json::Value> {
 /// place), each data centre's PUE, the site's and the grid's, then the step's money and
 /// emissions: `import_cost_cny = p_imp·import·dt`, `export_revenue_cny = p_exp·export·dt`
 /// (named in the scenario's currency, `import_cost_eur`) and, where the run counts CO2,
-/// `co2_kg = c·import·dt` plus what assets emit in the step (a generator's fuel). Their
-/// sums are the KPIs of the same names; the demand charge, a monthly figure, has no
-/// per-step column. Powers and money have 6 decimals, PUE 4, carbon intensity and CO2 3; a
-/// value below half a unit of its last digit is written as 0.
+/// `co2_kg = c·import·dt` plus what assets emit in the step (a generator's fuel), then the
+/// weather (GHI, air temperature and each modelled PV's plane-of-array irradiance). The
+/// money and CO2 columns sum to the KPIs of the same names; the demand charge, a monthly
+/// figure, has no per-step column. Powers and money have 6 decimals, PUE 4, carbon
+/// intensity and CO2 3, weather 2; a value below half a unit of its last digit is written
+/// as 0.
 pub fn timeseries_csv(r: &Results) -> String {
     // Output columns of the assets' series, each with the (asset, series) it sums.
     let mut columns: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
@@ -144,6 +146,7 @@ pub fn timeseries_csv(r: &Results) -> String {
     if counts_co2 {
         header.push("co2_kg".into());
     }
+    header.extend(r.weather.iter().map(|(h, _)| h.clone()));
     let dt = r.time.dt_hours();
     let rows = (0..r.len()).map(|t| {
         let mut row: Vec<String> = Vec::with_capacity(header.len());
@@ -178,6 +181,9 @@ pub fn timeseries_csv(r: &Results) -> String {
                     .as_ref()
                     .map_or(0.0, |c| c[t] * r.import_mw[t] * dt);
                 cell(imported + emitters.iter().map(|e| e[t]).sum::<f64>(), 3);
+            }
+            for (_, w) in &r.weather {
+                cell(w[t], 2);
             }
         }
         row

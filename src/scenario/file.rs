@@ -125,12 +125,22 @@ pub struct SiteTable {
     pub elevation: Raw,
 }
 
-/// Weather for the solar and cooling models: a CSV file or a seeded synthetic year.
+/// Weather for the solar and cooling models: a CSV file, an EPW file or a seeded synthetic
+/// year (exactly one).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherTable {
     pub file: Option<Spanned<WeatherFileTable>>,
+    pub epw: Option<Spanned<EpwWeatherTable>>,
     pub synthetic: Option<Spanned<SyntheticWeatherTable>>,
+}
+
+/// An EnergyPlus weather file (hourly typical year; see `solar::epw`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EpwWeatherTable {
+    /// Path of the `.epw` file, relative to the scenario.
+    pub file: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,6 +168,20 @@ pub struct SyntheticWeatherTable {
     /// spread (see data/solar/xining_52866_annual_stats.csv); without it, only the daily
     /// weather varies from year to year.
     pub annual: Option<Spanned<String>>,
+    /// Where the climate's statistics were observed (default: Xining station 52866, where
+    /// data/solar/xining_climate.csv comes from); a site far from it is warned of.
+    pub station: Option<Spanned<StationTable>>,
+}
+
+/// A weather station: a name for messages and its place.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StationTable {
+    pub name: String,
+    /// Degrees north and east (plain numbers), elevation with unit.
+    pub latitude: Raw,
+    pub longitude: Raw,
+    pub elevation: Raw,
 }
 
 #[derive(Debug, Deserialize)]

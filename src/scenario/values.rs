@@ -20,11 +20,14 @@ pub const PLAIN_NAME: &str = "use 1 to 64 letters, digits, '_' and '-' (names be
 /// What resolving a file gives besides its result.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
-    /// Every CSV file read, with its SHA-256, in path order.
+    /// Every CSV (or other input) file read, with its SHA-256, in path order.
     pub csv: Vec<(PathBuf, String)>,
     /// Valid input that may not mean what was intended.
     pub warnings: Vec<Problem>,
 }
+
+/// Largest input file read whole as text (bytes): an hourly EPW year is 1.5–2 MB.
+const MAX_TEXT_BYTES: u64 = 64 << 20;
 
 /// State shared by all checks of one scenario file.
 pub struct Checker<'a> {
@@ -37,6 +40,8 @@ pub struct Checker<'a> {
     /// The scenario's currency: prices must be written in it (CNY until `[scenario]
     /// currency` has been read).
     pub currency: Currency,
+    /// Input files read whole other than CSV (EPW weather), with their SHA-256.
+    pub inputs: Vec<(PathBuf, String)>,
 }
 
 /// Where a column is: a CSV file (relative to the scenario), its column, and the column
@@ -68,6 +73,7 @@ impl<'a> Checker<'a> {
             warnings: Vec::new(),
             csv: CsvCache::default(),
             currency: Currency::CNY,
+            inputs: Vec::new(),
         }
     }
 
@@ -84,10 +90,11 @@ impl<'a> Checker<'a> {
                 warnings.push(w.clone());
             }
         }
-        Extras {
-            csv: self.csv.hashes(),
-            warnings,
-        }
+        let mut csv = self.csv.hashes();
+        csv.extend(self.inputs.iter().cloned());
+        csv.sort();
+        csv.dedup();
+        Extras { csv, warnings }
     }
 
     /// Records a warning at `span`.
@@ -404,6 +411,36 @@ impl<'a> Checker<'a> {
             return None;
         }
         Some(path)
+    }
+
+    /// The text of input file `file` (relative to the scenario file; bytes that are not
+    /// UTF-8 replaced by U+FFFD), its hash kept for the manifest; a file that cannot be read
+    /// is reported at `span` for `field`. Returns its path and text.
+    pub fn text_file(
+        &mut self,
+        file: &str,
+        span: Range<usize>,
+        field: &str,
+    ) -> Option<(PathBuf, String)> {
+        use sha2::Digest as _;
+        let path = self.relative(file);
+        match crate::series::read_regular_file(&path, MAX_TEXT_BYTES) {
+            Ok(bytes) => {
+                let sha256 = crate::series::hex(&sha2::Sha256::digest(&bytes));
+                self.inputs.push((path.clone(), sha256));
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                Some((path, text))
+            }
+            Err(e) => {
+                self.report(
+                    "file-unreadable",
+                    format!("{field}: cannot read {}: {e}", path.display()),
+                    span,
+                    "paths in a scenario are relative to the scenario file",
+                );
+                None
+            }
+        }
     }
 
     /// Column `at` of a CSV file, one value per grid step, times `scale`.

@@ -1,6 +1,11 @@
 //! Resolution of the weather: a CSV file (GHI split by BRL where DNI and DHI are not
-//! given) or the synthetic generator calibrated to a climate file. Like the rest of
-//! `resolve`, every problem is recorded and checking goes on.
+//! given), an EPW file, or the synthetic generator calibrated to a climate file. Like the
+//! rest of `resolve`, every problem is recorded and checking goes on. Weather that comes
+//! from far from the site (the synthetic climate is Xining's; an EPW file names its
+//! station) or an EPW file in another time zone than the scenario's is warned of.
+
+use std::ops::Range;
+use std::path::Path;
 
 use toml::Spanned;
 
@@ -11,7 +16,9 @@ use crate::diagnostic::{Location, Problem};
 use crate::solar::climate::MonthClimate;
 use crate::solar::daily_sky::DailySky;
 use crate::solar::decomposition::brl;
+use crate::solar::epw::{self, Epw, EpwError};
 use crate::solar::spa::Site;
+use crate::solar::station::Station;
 use crate::solar::weather::{Weather, sun_steps, synthetic};
 use crate::time::TimeGrid;
 
@@ -22,10 +29,12 @@ pub fn weather(
     time: &TimeGrid,
     seed: u64,
 ) -> Option<Weather> {
-    let hint = "give [weather] either file = { ... } or synthetic = { climate = \"...\" }";
-    match (&w.get_ref().file, &w.get_ref().synthetic) {
-        (Some(f), None) => weather_file(c, f, site, time),
-        (None, Some(s)) => {
+    let hint = "give [weather] one of file = { ... }, epw = { file = \"....epw\" } or synthetic = { climate = \"...\" }";
+    let table = w.get_ref();
+    match (&table.file, &table.epw, &table.synthetic) {
+        (Some(f), None, None) => weather_file(c, f, site, time),
+        (None, Some(e), None) => weather_epw(c, e, site, time),
+        (None, None, Some(s)) => {
             let Some(site) = site else {
                 c.report(
                     "missing-key",
@@ -37,6 +46,10 @@ pub fn weather(
                 return None;
             };
             let spec = s.get_ref();
+            let station = match &spec.station {
+                Some(st) => super::location::station(c, st),
+                None => Some(Station::xining()),
+            };
             let climate = climate(c, &spec.climate);
             let annual = match &spec.annual {
                 Some(path) => Some(annual_sd(c, path)?),
@@ -55,6 +68,14 @@ pub fn weather(
                     return None;
                 }
             };
+            if let Some(why) = station?.too_far(site) {
+                c.warn(
+                    "weather-far",
+                    format!("synthetic weather: {why}; the synthetic climate is calibrated on that station's record"),
+                    s.span(),
+                    "give an EPW file for your site: [weather] epw = { file = \"....epw\" } (typical years for most places: climate.onebuilding.org, PVGIS, energyplus.net), or a weather CSV with file = { ... }; a climate file of your own says where it was observed with station = { name, latitude, longitude, elevation }",
+                );
+            }
             Some(synthetic(
                 time,
                 site,
@@ -66,13 +87,127 @@ pub fn weather(
         _ => {
             c.report(
                 "weather-source",
-                "weather needs exactly one of file and synthetic".into(),
+                "weather needs exactly one of file, epw and synthetic".into(),
                 w.span(),
                 hint,
             );
             None
         }
     }
+}
+
+/// Most problems of one EPW file listed one by one; the rest are counted.
+const EPW_PROBLEMS_LISTED: usize = 20;
+
+/// Weather from an EPW file: parsed, checked against the site's place and the scenario's
+/// time zone, and placed on the grid (see `solar::epw_grid`).
+fn weather_epw(
+    c: &mut Checker,
+    e: &Spanned<file::EpwWeatherTable>,
+    site: Option<&Site>,
+    time: &TimeGrid,
+) -> Option<Weather> {
+    let file = &e.get_ref().file;
+    let (path, text) = c.text_file(file.get_ref(), file.span(), "weather epw")?;
+    let parsed = match epw::parse(&text) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            epw_problems(c, &path, &text, &errors);
+            return None;
+        }
+    };
+    epw_warnings(c, &parsed, site, time, e.span());
+    Some(parsed.weather(time))
+}
+
+/// The problems of an EPW file, located by line (and field, where one is concerned).
+fn epw_problems(c: &mut Checker, path: &Path, text: &str, errors: &[EpwError]) {
+    let hint = "an EPW data row is year,month,day,hour,minute,flags and 29 values; vppsim reads fields 7 (°C), 14–16 (Wh/m²) and 22 (m/s) and fills nothing: correct the row, or take a complete file for the site";
+    for err in errors.iter().take(EPW_PROBLEMS_LISTED) {
+        let location = match (err.line, err.field) {
+            (0, _) => Location::File(path.to_path_buf()),
+            (line, Some(field)) => Location::Csv {
+                file: path.to_path_buf(),
+                row: line,
+                column: epw::field_name(field),
+            },
+            (line, None) => Location::in_text(path, text, line_span(text, line)),
+        };
+        let message = format!("weather epw: line {}: {}", err.line, err.message);
+        let message = if err.line == 0 {
+            format!("weather epw: {}", err.message)
+        } else {
+            message
+        };
+        c.problems
+            .push(Problem::new("epw-value", message, location).hint(hint));
+    }
+    if errors.len() > EPW_PROBLEMS_LISTED {
+        c.problems.push(Problem::new(
+            "epw-value",
+            format!(
+                "weather epw: {} more problems in this file",
+                errors.len() - EPW_PROBLEMS_LISTED
+            ),
+            Location::File(path.to_path_buf()),
+        ));
+    }
+}
+
+/// Byte span of line `line` (1-based) of `text`.
+fn line_span(text: &str, line: usize) -> Range<usize> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    start..start + text[start..].find('\n').unwrap_or(text.len() - start)
+}
+
+/// Warns when the EPW file's station is far from the site or its time zone is not the
+/// scenario's.
+fn epw_warnings(
+    c: &mut Checker,
+    parsed: &Epw,
+    site: Option<&Site>,
+    time: &TimeGrid,
+    span: Range<usize>,
+) {
+    let l = &parsed.location;
+    let station = Station {
+        name: format!("EPW station {} {}, WMO {}", l.city, l.country, l.wmo),
+        latitude: l.latitude,
+        longitude: l.longitude,
+        elevation: l.elevation,
+    };
+    if let Some(why) = site.and_then(|s| station.too_far(s)) {
+        c.warn(
+            "weather-far",
+            format!("weather epw: {why}"),
+            span.clone(),
+            "give an EPW file for a station near your site (typical years for most places: climate.onebuilding.org, PVGIS, energyplus.net)",
+        );
+    }
+    let file_offset = (l.time_zone_hours * 3600.0).round() as i32;
+    let scenario_offset = time.start.offset().local_minus_utc();
+    if file_offset != scenario_offset {
+        c.warn(
+            "weather-time-zone",
+            format!(
+                "weather epw: the file's hours are in UTC{} standard time, the scenario's time.start in UTC{}; the file's hours are placed by the instant they stand for, so its days start {} h from the scenario's",
+                hours(file_offset),
+                hours(scenario_offset),
+                hours(scenario_offset - file_offset).trim_start_matches('+'),
+            ),
+            span,
+            "if the file is for your site, write time.start in the site's standard time; otherwise take an EPW file for your site",
+        );
+    }
+}
+
+/// A UTC offset in seconds as signed hours, e.g. `+1`, `-5`, `+5.5`.
+fn hours(seconds: i32) -> String {
+    format!("{:+}", f64::from(seconds) / 3600.0)
 }
 
 fn weather_file(

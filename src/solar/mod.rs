@@ -1,6 +1,6 @@
 //! Solar physics: sun position ([`spa`]), clear sky ([`clearsky`]), plane-of-array
 //! irradiance ([`irradiance`]), single-axis trackers ([`tracking`]), module and inverter
-//! ([`pvsystem`]) and weather ([`weather`]: from a file, or synthetic from the monthly
+//! ([`pvsystem`]) and weather ([`weather`]: from a CSV or [`epw`] file, or synthetic from the monthly
 //! [`climate`] through the [`daily_sky`], the [`clouds`] within each day and the
 //! [`decomposition`] of GHI). [`PvModel::ac_power`] chains them into a PV
 //! plant's AC output per step.
@@ -10,9 +10,12 @@ pub mod climate;
 pub mod clouds;
 pub mod daily_sky;
 pub mod decomposition;
+pub mod epw;
+mod epw_grid;
 pub mod irradiance;
 pub mod pvsystem;
 pub mod spa;
+pub mod station;
 pub mod tracking;
 pub mod weather;
 

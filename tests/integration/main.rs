@@ -3,6 +3,7 @@
 mod anywhere;
 mod cli;
 mod determinism;
+mod epw;
 mod ev_sessions;
 mod folders;
 mod generator;

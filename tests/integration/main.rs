@@ -17,5 +17,6 @@ mod sizing;
 mod strategies;
 mod support;
 mod sweep;
+mod verbosity;
 mod vpp;
 mod weather;

@@ -125,7 +125,7 @@ enum Command {
         json: bool,
     },
     /// Rebuild the charts and report.html / report.md of a results folder without re-running
-    /// (of each site's folder, for a VPP).
+    /// (of each site's folder and the aggregate report.html, for a VPP).
     Report {
         /// A folder written by `vppsim run`.
         results: PathBuf,
@@ -255,26 +255,68 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sweep(args) => sweep::run(args),
         Command::Completions { shell } => manual::completions(shell),
         Command::Man => manual::man(),
-        Command::Report { results } => match vppsim::report::rebuild(&results) {
-            Ok(()) => {
-                let written = if results.join("sites").is_dir() {
-                    results.join("sites/*/report.html")
-                } else {
-                    results.join("report.html")
-                };
-                outln!("report written to {}", written.display());
-                0
-            }
-            // The folder's files are the input here: unreadable or broken ones are bad input.
-            Err(e @ (WriteError::Io { .. } | WriteError::Report(_))) => {
-                eprintln!("error: {e}");
-                EXIT_BAD_INPUT
-            }
-            Err(e) => write_failed(&e),
+        Command::Report { results } => match not_a_run_folder(&results) {
+            Some(code) => code,
+            None => report(&results),
         },
     };
     progress::clear();
     ExitCode::from(code)
+}
+
+/// Says why `dir` is not a folder `vppsim report` can rebuild (a compare folder, or one
+/// without the files a run writes) and gives the bad-input exit code; `None` if it may be.
+fn not_a_run_folder(dir: &Path) -> Option<u8> {
+    if !dir.is_dir() || dir.join("sites").is_dir() {
+        return None;
+    }
+    let missing: Vec<&str> = ["timeseries.csv", "summary.json", "manifest.json"]
+        .into_iter()
+        .filter(|f| !dir.join(f).is_file())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    if dir.join("comparison.csv").is_file() {
+        eprintln!(
+            "error: {} is a folder of `vppsim compare` (comparison.csv, kpi_bars.svg): `vppsim report` rebuilds the charts and reports of a folder written by `vppsim run`\n  = hint: compare draws its chart itself; to redraw it, run `vppsim compare SCENARIO --out {} --force`",
+            dir.display(),
+            dir.display()
+        );
+    } else {
+        eprintln!(
+            "error: {} is not a results folder of `vppsim run`: it has no {}\n  = hint: give the folder `vppsim run` wrote (results/<scenario name> by default)",
+            dir.display(),
+            missing.join(", ")
+        );
+    }
+    Some(EXIT_BAD_INPUT)
+}
+
+/// `vppsim report DIR`: rebuilds the charts and reports of a run's folder.
+fn report(results: &Path) -> u8 {
+    match vppsim::report::rebuild(results) {
+        Ok(()) => {
+            let page = results.join("report.html");
+            if results.join("sites").is_dir() {
+                let sites = results.join("sites/*/report.html");
+                outln!(
+                    "reports written to {} and {}",
+                    page.display(),
+                    sites.display()
+                );
+            } else {
+                outln!("report written to {}", page.display());
+            }
+            0
+        }
+        // The folder's files are the input here: unreadable or broken ones are bad input.
+        Err(e @ (WriteError::Io { .. } | WriteError::Report(_))) => {
+            eprintln!("error: {e}");
+            EXIT_BAD_INPUT
+        }
+        Err(e) => write_failed(&e),
+    }
 }
 
 fn validate(source: Source) -> u8 {

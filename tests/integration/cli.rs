@@ -186,3 +186,33 @@ fn completions_and_the_manual_page_name_every_subcommand() {
         assert!(page.contains(name), "the manual page lacks '{name}'");
     }
 }
+
+#[test]
+fn report_on_a_compare_folder_says_what_it_is_and_what_to_do() {
+    let dir = temp_dir("report-compare");
+    let c = dir.join("c");
+    let o = vppsim(&[
+        "compare",
+        "scenarios/small-site.toml",
+        "--strategies",
+        "lp",
+        "--out",
+        c.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = vppsim(&["report", c.to_str().unwrap()]);
+    let said = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{said}");
+    assert!(said.contains("is a folder of `vppsim compare`"), "{said}");
+    assert!(said.contains("--force"), "{said}");
+    assert!(!said.contains("cannot write"), "{said}");
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = vppsim(&["report", empty.to_str().unwrap()]);
+    let said = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("is not a results folder of `vppsim run`: it has no timeseries.csv"),
+        "{said}"
+    );
+}

@@ -39,7 +39,13 @@ pub fn run(
         return EXIT_INFEASIBLE;
     }
     let mut rows: Vec<(Strategy, Kpis)> = Vec::new();
-    for &strategy in strategies {
+    for (n, &strategy) in strategies.iter().enumerate() {
+        super::progress::stage(format!(
+            "strategy {} of {}: {}",
+            n + 1,
+            strategies.len(),
+            strategy.name()
+        ));
         match sim::simulate(s, built_in(strategy, s).as_mut()) {
             Ok(run) => {
                 let kpis = Kpis::compute(&run.results);
@@ -80,6 +86,7 @@ pub fn run(
     if let Err(e) = written {
         return write_failed(&e);
     }
+    super::progress::clear();
     outln!(
         "{:<6} {:>14} {:>10} {:>14} {:>10} {:>14} {:>14}",
         "",
@@ -110,6 +117,25 @@ pub fn run(
         "comparison written to {}",
         out.join("comparison.csv").display()
     );
+    let regret =
+        |k: &Kpis, f: fn(&Kpis) -> Option<f64>| lp.as_ref().and_then(|lp| Some(f(k)? - f(lp)?));
+    let strategies: Vec<_> = rows
+        .iter()
+        .map(|(strategy, k)| {
+            serde_json::json!({
+                "strategy": strategy.name(),
+                "kpis": k,
+                "regret_import_mwh": regret(k, |k| Some(k.grid_import_mwh)),
+                "regret_cost_cny": regret(k, |k| Some(k.total_cost_cny)),
+                "regret_co2_t": regret(k, |k| k.co2_t),
+            })
+        })
+        .collect();
+    super::say::emit_json(&serde_json::json!({
+        "scenario": s.name,
+        "results": out,
+        "strategies": strategies,
+    }));
     0
 }
 

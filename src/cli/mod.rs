@@ -7,11 +7,21 @@
 /// instead of panicking; the work is done by the time anything is printed.
 macro_rules! outln {
     ($($arg:tt)*) => {
-        $crate::cli::print_line(format_args!($($arg)*))
+        $crate::cli::say::print_line(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` for notes and warnings: silent under `-q`.
+macro_rules! noteln {
+    ($($arg:tt)*) => {
+        $crate::cli::say::print_note(format_args!($($arg)*))
     };
 }
 
 mod compare;
+mod manual;
+mod progress;
+mod say;
 mod sizing;
 mod sweep;
 mod vpp;
@@ -47,6 +57,12 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors: no figures, notes or warnings.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Show the solver's log (HiGHS) on standard error.
+    #[arg(short, long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -81,6 +97,9 @@ enum Command {
         /// at once should give each case `--threads 1`.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         threads: Option<u32>,
+        /// Print the KPIs as one JSON document on standard output instead of the table.
+        #[arg(long)]
+        json: bool,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -101,9 +120,12 @@ enum Command {
         /// at once should give each case `--threads 1`.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         threads: Option<u32>,
+        /// Print the KPIs as one JSON document on standard output instead of the table.
+        #[arg(long)]
+        json: bool,
     },
     /// Rebuild the charts and report.html / report.md of a results folder without re-running
-    /// (of each site's folder, for a VPP).
+    /// (of each site's folder and the aggregate report.html, for a VPP).
     Report {
         /// A folder written by `vppsim run`.
         results: PathBuf,
@@ -120,6 +142,15 @@ enum Command {
     /// parallel or as shards of a SLURM job array, resumably; write sweep.csv,
     /// sweep.parquet and a sensitivity report. `vppsim sweep collect DIR` merges shards.
     Sweep(sweep::SweepArgs),
+    /// Print a shell completion script on standard output, e.g.
+    /// `vppsim completions bash > ~/.local/share/bash-completion/completions/vppsim`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output: `vppsim man > vppsim.1`.
+    Man,
     /// Write the weather a scenario runs on as CSV: GHI, DNI, DHI, temperature, wind and the
     /// plane-of-array irradiance of each PV modelled from physics.
     Weather {
@@ -134,23 +165,11 @@ enum Command {
     },
 }
 
-/// Writes one line to stdout; on a closed pipe, exits with 0 at once (nothing more can be
-/// read, and what was to be done is done).
-pub fn print_line(args: std::fmt::Arguments) {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    let written = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
-    if let Err(e) = written {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("warning: cannot write to standard output: {e}");
-    }
-}
-
 /// Runs the parsed command and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     stop_cleanly_on_interrupt();
+    say::set_quiet(cli.quiet);
+    progress::start(cli.quiet, cli.verbose);
     let code = match cli.command {
         Command::Validate { scenario, set } => match read_scenario(&scenario) {
             Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
@@ -178,6 +197,7 @@ pub fn run(cli: Cli) -> ExitCode {
             coordination,
             set,
             threads,
+            json,
         } => match read_scenario(&scenario) {
             Err(code) => code,
             Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
@@ -194,6 +214,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 EXIT_BAD_INPUT
             }
             Ok(source) if source.is_vpp() => {
+                say::set_json(json);
                 vpp::run(source, out, force, !no_plots, coordination, threads)
             }
             Ok(_) if coordination.is_some() => {
@@ -203,7 +224,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 EXIT_BAD_INPUT
             }
             Ok(source) => match with_overrides(source, &set) {
-                Ok(source) => run_scenario(source, out, strategy, force, !no_plots, threads),
+                Ok(source) => {
+                    say::set_json(json);
+                    run_scenario(source, out, strategy, force, !no_plots, threads)
+                }
                 Err(code) => code,
             },
         },
@@ -213,6 +237,7 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
             force,
             threads,
+            json,
         } => match read_scenario(&scenario) {
             Err(code) => code,
             Ok(source) if source.is_vpp() => {
@@ -222,28 +247,76 @@ pub fn run(cli: Cli) -> ExitCode {
                 );
                 EXIT_BAD_INPUT
             }
-            Ok(source) => compare::run(source, &strategies, out, force, threads),
+            Ok(source) => {
+                say::set_json(json);
+                compare::run(source, &strategies, out, force, threads)
+            }
         },
         Command::Sweep(args) => sweep::run(args),
-        Command::Report { results } => match vppsim::report::rebuild(&results) {
-            Ok(()) => {
-                let written = if results.join("sites").is_dir() {
-                    results.join("sites/*/report.html")
-                } else {
-                    results.join("report.html")
-                };
-                outln!("report written to {}", written.display());
-                0
-            }
-            // The folder's files are the input here: unreadable or broken ones are bad input.
-            Err(e @ (WriteError::Io { .. } | WriteError::Report(_))) => {
-                eprintln!("error: {e}");
-                EXIT_BAD_INPUT
-            }
-            Err(e) => write_failed(&e),
+        Command::Completions { shell } => manual::completions(shell),
+        Command::Man => manual::man(),
+        Command::Report { results } => match not_a_run_folder(&results) {
+            Some(code) => code,
+            None => report(&results),
         },
     };
+    progress::clear();
     ExitCode::from(code)
+}
+
+/// Says why `dir` is not a folder `vppsim report` can rebuild (a compare folder, or one
+/// without the files a run writes) and gives the bad-input exit code; `None` if it may be.
+fn not_a_run_folder(dir: &Path) -> Option<u8> {
+    if !dir.is_dir() || dir.join("sites").is_dir() {
+        return None;
+    }
+    let missing: Vec<&str> = ["timeseries.csv", "summary.json", "manifest.json"]
+        .into_iter()
+        .filter(|f| !dir.join(f).is_file())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    if dir.join("comparison.csv").is_file() {
+        eprintln!(
+            "error: {} is a folder of `vppsim compare` (comparison.csv, kpi_bars.svg): `vppsim report` rebuilds the charts and reports of a folder written by `vppsim run`\n  = hint: compare draws its chart itself; to redraw it, run `vppsim compare SCENARIO --out {} --force`",
+            dir.display(),
+            dir.display()
+        );
+    } else {
+        eprintln!(
+            "error: {} is not a results folder of `vppsim run`: it has no {}\n  = hint: give the folder `vppsim run` wrote (results/<scenario name> by default)",
+            dir.display(),
+            missing.join(", ")
+        );
+    }
+    Some(EXIT_BAD_INPUT)
+}
+
+/// `vppsim report DIR`: rebuilds the charts and reports of a run's folder.
+fn report(results: &Path) -> u8 {
+    match vppsim::report::rebuild(results) {
+        Ok(()) => {
+            let page = results.join("report.html");
+            if results.join("sites").is_dir() {
+                let sites = results.join("sites/*/report.html");
+                outln!(
+                    "reports written to {} and {}",
+                    page.display(),
+                    sites.display()
+                );
+            } else {
+                outln!("report written to {}", page.display());
+            }
+            0
+        }
+        // The folder's files are the input here: unreadable or broken ones are bad input.
+        Err(e @ (WriteError::Io { .. } | WriteError::Report(_))) => {
+            eprintln!("error: {e}");
+            EXIT_BAD_INPUT
+        }
+        Err(e) => write_failed(&e),
+    }
 }
 
 fn validate(source: Source) -> u8 {
@@ -294,7 +367,7 @@ fn warn_unmet_sessions(s: &vppsim::Scenario) {
     let dt = s.time.dt_hours();
     for hub in &s.ev_hubs {
         if hub.skipped > 0 {
-            eprintln!(
+            noteln!(
                 "warning: ev_hub '{}': {} sessions of the file have no whole {}-minute step inside the horizon and are left out",
                 hub.name,
                 hub.skipped,
@@ -306,7 +379,7 @@ fn warn_unmet_sessions(s: &vppsim::Scenario) {
             .filter(|x| x.energy_mwh > x.deliverable_mwh(dt) + 1e-12)
             .collect();
         if let Some(first) = short.first() {
-            eprintln!(
+            noteln!(
                 "warning: ev_hub '{}': {} of {} sessions ask for more than their charger can deliver before departure ({:.3} MWh unmet in all); the first arrives {} asking {:.1} kWh, {:.1} kWh deliverable",
                 hub.name,
                 short.len(),
@@ -360,7 +433,7 @@ fn load_or_report(source: Source) -> Result<scenario::Loaded, u8> {
         EXIT_BAD_INPUT
     })?;
     for warning in &loaded.warnings {
-        eprintln!("{warning}\n");
+        noteln!("{warning}\n");
     }
     check_memory(&[presolve::lp_size(&loaded.scenario)])?;
     Ok(loaded)
@@ -383,7 +456,7 @@ fn check_memory(sizes: &[presolve::LpSize]) -> Result<(), u8> {
     if let Some(free) = available_memory()
         && bytes > free
     {
-        eprintln!(
+        noteln!(
             "warning: the dispatch LP ({columns} columns) may need about {:.1} GB of memory; {:.1} GB is free",
             gb(bytes),
             gb(free)
@@ -418,6 +491,7 @@ fn run_scenario(
     threads: Option<u32>,
 ) -> u8 {
     let loading = Instant::now();
+    progress::stage("loading the scenario");
     let path = source.path.clone();
     let path = path.as_path();
     let mut loaded = match load_or_report(source) {
@@ -450,6 +524,7 @@ fn run_scenario(
     let strategy = strategy.unwrap_or(s.dispatch.strategy);
     let mut dispatcher = dispatch::built_in(strategy, s);
     let load_time = loading.elapsed();
+    progress::stage(format!("solving ({})", dispatcher.name()));
     let mut run = match sim::simulate(s, dispatcher.as_mut()) {
         Ok(run) => run,
         Err(e) => {
@@ -492,11 +567,19 @@ fn run_scenario(
         forecast_errors: &run.forecast_errors,
         sizing: None,
     };
+    progress::stage("writing the results");
     if let Err(e) = write_results(&claim, plots, &output, manifest) {
         return write_failed(&e);
     }
+    progress::clear();
     print_kpis(s, dispatcher.name(), &kpis);
     outln!("results written to {}", out.display());
+    say::emit_json(&serde_json::json!({
+        "scenario": s.name,
+        "strategy": dispatcher.name(),
+        "results": out,
+        "kpis": kpis,
+    }));
     0
 }
 
@@ -506,7 +589,7 @@ fn set_threads(solver: &mut SolverOptions, threads: Option<u32>) {
     let Some(n) = threads else { return };
     let cores = available_threads();
     if n > cores {
-        eprintln!(
+        noteln!(
             "note: --threads {n} is more than the {cores} core(s) this process may use; threads will share cores"
         );
     }
@@ -523,7 +606,7 @@ fn claim_out(out: &Path, force: bool, scenario: &Path) -> Result<Claim, u8> {
     match Claim::new(out, force, &[folder.to_path_buf()]) {
         Ok(claim) => {
             for note in &claim.notes {
-                eprintln!("note: {note}");
+                noteln!("note: {note}");
             }
             Ok(claim)
         }
@@ -560,7 +643,7 @@ fn stop_cleanly_on_interrupt() {
         std::process::exit(EXIT_INTERRUPTED.into());
     });
     if let Err(e) = installed {
-        eprintln!(
+        noteln!(
             "warning: cannot catch Ctrl-C ({e}); an interrupted run may leave a hidden partial folder, removed by the next run"
         );
     }

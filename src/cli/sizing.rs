@@ -111,5 +111,12 @@ pub(super) fn run(loaded: &Loaded, claim: &Claim, out: &Path, plots: bool, loadi
         opt(figures.npv_cny)
     );
     outln!("results written to {}", out.display());
+    super::say::emit_json(&serde_json::json!({
+        "scenario": s.name,
+        "strategy": "lp, sized",
+        "results": out,
+        "kpis": kpis,
+        "sizing": figures,
+    }));
     0
 }

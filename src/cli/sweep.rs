@@ -131,7 +131,7 @@ pub fn run(args: SweepArgs) -> u8 {
         }
     };
     for (warning, cases) in &resolved.warnings {
-        eprintln!(
+        noteln!(
             "{warning}\n  (in {cases} of {} cases)\n",
             resolved.plan.cases.len()
         );
@@ -189,7 +189,7 @@ fn run_local(r: &Resolved, out: &Path, shard: Option<Shard>, jobs: usize, args: 
         Err(e) => return write_failed(&e),
     };
     for note in notes {
-        eprintln!("note: {note}");
+        noteln!("note: {note}");
     }
     let mut done = store::finished_cases(out, plan.keeps_timeseries());
     if args.retry_failed {

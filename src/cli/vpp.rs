@@ -19,7 +19,7 @@ fn load_or_report(source: Source) -> Result<LoadedVpp, u8> {
         EXIT_BAD_INPUT
     })?;
     for warning in &loaded.warnings {
-        eprintln!("{warning}\n");
+        noteln!("{warning}\n");
     }
     let sizes: Vec<_> = loaded.vpp.sites.iter().map(presolve::lp_size).collect();
     check_memory(&sizes)?;
@@ -111,6 +111,11 @@ pub fn run(
     }
     loaded.vpp.sites.iter().for_each(warn_unmet_sessions);
     let load_time = loading.elapsed();
+    super::progress::stage(format!(
+        "solving the VPP ({} sites, {})",
+        v.sites.len(),
+        v.coordination.name()
+    ));
     let mut run = match vpp::run(v) {
         Ok(run) => run,
         Err(e) => {
@@ -134,8 +139,25 @@ pub fn run(
     if let Err(e) = vpp::output::write(&claim, plots, v, &run, &loaded.inputs) {
         return write_failed(&e);
     }
+    super::progress::clear();
     print_summary(v, &run);
     outln!("results written to {}", out.display());
+    let sites: Vec<_> = run
+        .sites
+        .iter()
+        .map(|site| serde_json::json!({ "site": site.scenario.name, "kpis": site.kpis }))
+        .collect();
+    let dt = v.time.dt_hours();
+    super::say::emit_json(&serde_json::json!({
+        "scenario": v.name,
+        "coordination": v.coordination.name(),
+        "results": out,
+        "objective": run.objective,
+        "aggregate_import_mwh": run.total(|r| &r.import_mw).iter().sum::<f64>() * dt,
+        "gap_to_central": run.gap_to_central(),
+        "sites": sites,
+        "events": run.event_totals(v),
+    }));
     0
 }
 

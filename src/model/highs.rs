@@ -7,12 +7,13 @@
 
 #![allow(unsafe_code)]
 
-use std::ffi::{CString, c_void};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::ptr::NonNull;
 
 use highs_sys::HighsInt;
 
 use super::SolveError;
+use super::observe::{self, Method, SolveProgress};
 
 /// HiGHS's `kHighsStatusError`.
 const STATUS_ERROR: HighsInt = -1;
@@ -99,15 +100,95 @@ fn c_string(text: &str) -> Result<CString, SolveError> {
     CString::new(text).map_err(|_| SolveError::Solver(format!("'{text}' holds a NUL byte")))
 }
 
+/// HiGHS's callback: passes log text and iteration progress to the observer. Never unwinds
+/// into HiGHS (a panic in the observer is caught and dropped).
+unsafe extern "C" fn observed(
+    kind: c_int,
+    message: *const c_char,
+    out: *const highs_sys::HighsCallbackDataOut,
+    _data_in: *mut highs_sys::HighsCallbackDataIn,
+    _user: *mut c_void,
+) {
+    let Some(observer) = observe::current() else {
+        return;
+    };
+    if kind == highs_sys::kHighsCallbackLogging {
+        if message.is_null() {
+            return;
+        }
+        // SAFETY: HiGHS passes a NUL-terminated message valid for this call.
+        let text = unsafe { CStr::from_ptr(message) }.to_string_lossy();
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| observer.log(&text)));
+        return;
+    }
+    // SAFETY: HiGHS passes its output data, valid for this call, or null.
+    let Some(out) = (unsafe { out.as_ref() }) else {
+        return;
+    };
+    let (method, iterations) = if kind == highs_sys::kHighsCallbackSimplexInterrupt {
+        (Method::Simplex, out.simplex_iteration_count)
+    } else if kind == highs_sys::kHighsCallbackIpmInterrupt {
+        (Method::InteriorPoint, out.ipm_iteration_count)
+    } else {
+        return;
+    };
+    let progress = SolveProgress {
+        method,
+        iterations: i64::from(iterations),
+        objective: out.objective_function_value,
+        seconds: out.running_time,
+    };
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| observer.progress(progress)));
+}
+
 impl Highs {
-    /// A new, empty, quiet HiGHS instance.
+    /// A new, empty, quiet HiGHS instance (reporting to the installed observer, if any).
     pub fn new() -> Result<Highs, SolveError> {
         // SAFETY: Highs_create has no preconditions; a null result means it failed.
         let ptr = NonNull::new(unsafe { highs_sys::Highs_create() })
             .ok_or_else(|| SolveError::Solver("HiGHS could not be created".into()))?;
         let mut highs = Highs { ptr };
         highs.set_option("output_flag", OptionValue::Bool(false))?;
+        highs.attach_observer()?;
         Ok(highs)
+    }
+
+    /// Hands HiGHS's log and iteration progress to the installed observer, if any (see
+    /// [`observe`]): the log goes through the callback, never to HiGHS's console output.
+    fn attach_observer(&mut self) -> Result<(), SolveError> {
+        let Some(observer) = observe::current() else {
+            return Ok(());
+        };
+        let (log, progress) = (observer.wants_log(), observer.wants_progress());
+        if !log && !progress {
+            return Ok(());
+        }
+        if log {
+            self.set_option("output_flag", OptionValue::Bool(true))?;
+            self.set_option("log_to_console", OptionValue::Bool(false))?;
+        }
+        // SAFETY: the live instance; `observed` is a plain function that reads only what
+        // HiGHS passes for the duration of each call, and takes no user data.
+        let code = unsafe {
+            highs_sys::Highs_setCallback(self.raw(), Some(observed), std::ptr::null_mut())
+        };
+        check(code, "a callback")?;
+        let mut kinds = Vec::new();
+        if log {
+            kinds.push(highs_sys::kHighsCallbackLogging);
+        }
+        if progress {
+            kinds.push(highs_sys::kHighsCallbackSimplexInterrupt);
+            kinds.push(highs_sys::kHighsCallbackIpmInterrupt);
+        }
+        for kind in kinds {
+            // SAFETY: the live instance and a callback type HiGHS defines.
+            check(
+                unsafe { highs_sys::Highs_startCallback(self.raw(), kind) },
+                "a callback type",
+            )?;
+        }
+        Ok(())
     }
 
     fn raw(&self) -> *mut c_void {

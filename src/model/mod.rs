@@ -11,6 +11,7 @@
 mod bus;
 mod highs;
 pub mod objective;
+pub mod observe;
 mod qp;
 mod solve;
 mod warm_qp;

@@ -104,6 +104,27 @@ pub fn rebuild(dir: &Path) -> Result<(), WriteError> {
     rebuild_claimed(&claim, dir, "")
 }
 
+/// Rebuilds a VPP folder's own `report.html` from its `summary.json`, `manifest.json` and
+/// aggregate chart (`aggregate_import.svg`, drawn by the run from its data), so that it
+/// matches its sites' rebuilt reports.
+fn rebuild_vpp_page(claim: &Claim, folder: &Path, prefix: &str) -> Result<(), WriteError> {
+    let read = |file: &str| {
+        let path = folder.join(file);
+        std::fs::read_to_string(&path).map_err(|source| WriteError::Io { path, source })
+    };
+    let parse = |file: &str| {
+        serde_json::from_str::<Value>(&read(file)?)
+            .map_err(|e| WriteError::Report(format!("{file}: {e}")))
+    };
+    let (summary, manifest) = (parse("summary.json")?, parse("manifest.json")?);
+    let chart = std::fs::read_to_string(folder.join("aggregate_import.svg")).ok();
+    let html = page::vpp_html(&summary, &manifest, chart.as_deref());
+    let staging = claim.stage("report")?;
+    staging.write("report.html", html.as_bytes())?;
+    let moved = [("report.html".to_string(), format!("{prefix}report.html"))];
+    claim.replace_files(staging.path(), &moved)
+}
+
 /// Rebuilds the reports of `folder` (`dir` itself or one of its sites, `prefix` its path
 /// inside `dir`), staged beside the claimed folder and moved into place file by file.
 fn rebuild_claimed(claim: &Claim, folder: &Path, prefix: &str) -> Result<(), WriteError> {
@@ -118,13 +139,14 @@ fn rebuild_claimed(claim: &Claim, folder: &Path, prefix: &str) -> Result<(), Wri
             .filter(|name| folder.join("sites").join(name).is_dir())
             .collect();
         sites.sort();
-        return sites.iter().try_for_each(|site| {
+        sites.iter().try_for_each(|site| {
             rebuild_claimed(
                 claim,
                 &folder.join("sites").join(site),
                 &format!("{prefix}sites/{site}/"),
             )
-        });
+        })?;
+        return rebuild_vpp_page(claim, folder, prefix);
     }
     let read = |file: &str| {
         let path = folder.join(file);

@@ -10,6 +10,8 @@ pub mod finance;
 mod location;
 pub mod overrides;
 pub(crate) mod resolve;
+pub(crate) mod schema;
+pub(crate) mod structure;
 pub(crate) mod time;
 mod tou;
 pub(crate) mod values;

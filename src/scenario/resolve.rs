@@ -18,7 +18,7 @@ use toml::Spanned;
 /// Parses and resolves scenario `source` read from `path`; returns the scenario and the
 /// CSV files it read and its warnings.
 pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Extras), Problems> {
-    let raw: ScenarioFile = parse(path, source)?;
+    let raw: ScenarioFile = parse_checked(path, source)?;
     let mut c = Checker::new(path, source);
     c.plain_name(&raw.scenario.name, "scenario");
     c.currency = currency(&mut c, raw.scenario.currency.as_ref());
@@ -74,6 +74,19 @@ pub fn currency(c: &mut Checker, written: Option<&Spanned<String>>) -> Currency 
 /// Parses TOML `source` read from `path` into the serde mirror `T`.
 pub fn parse<T: serde::de::DeserializeOwned>(path: &Path, source: &str) -> Result<T, Problems> {
     toml::from_str(source).map_err(|e| Problems(vec![toml_problem(path, source, &e)]))
+}
+
+/// Parses TOML `source` read from `path` into `T` after checking its structure against
+/// `T`'s schema, so that every unknown and missing key is reported at once.
+pub fn parse_checked<T>(path: &Path, source: &str) -> Result<T, Problems>
+where
+    T: serde::de::DeserializeOwned + schemars::JsonSchema,
+{
+    let problems = super::structure::check::<T>(path, source);
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    parse(path, source)
 }
 
 /// What a site's scenario takes from its file beyond the site's own tables.

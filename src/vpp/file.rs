@@ -2,8 +2,11 @@
 //! `[dispatch]` sections shared by every site, a `[vpp]` section for the aggregator, and one
 //! `[[site]]` per site holding the single-site asset tables (`[[site.pv]]`, `[site.grid]`, …).
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
+
+use crate::scenario::schema::Quantity;
 
 use crate::scenario::file::{
     BatteryTable, DatacenterTable, DispatchTable, EvHubTable, FlexibleLoadTable, GeneratorTable,
@@ -11,74 +14,94 @@ use crate::scenario::file::{
     WeatherTable,
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VppFile {
     pub scenario: ScenarioSection,
     pub time: TimeSection,
     /// Objective weights and solver options of every site (strategy `lp` only).
+    #[schemars(with = "Option<DispatchTable>")]
     pub dispatch: Option<Spanned<DispatchTable>>,
+    #[schemars(with = "VppTable")]
     pub vpp: Spanned<VppTable>,
     pub site: Vec<SiteEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VppTable {
     /// `"central"` (default: one joint LP) or `"admm"` (sites as agents).
+    #[schemars(with = "Option<String>")]
     pub coordination: Option<Spanned<String>>,
     /// What demand response is measured against: `"dispatch"` (default: the VPP's dispatch
     /// without any event) or `"idle"` (no storage or flexibility used).
+    #[schemars(with = "Option<String>")]
     pub baseline: Option<Spanned<String>>,
     /// Lets AI-training compute move between data-centre sites.
+    #[schemars(with = "Option<ShiftingTable>")]
     pub compute_shifting: Option<Spanned<ShiftingTable>>,
+    #[schemars(with = "Option<AdmmTable>")]
     pub admm: Option<Spanned<AdmmTable>>,
     #[serde(default)]
     pub event: Vec<EventTable>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftingTable {
     /// Cost per MWh of IT energy run away from the job's home site, e.g. `"20 CNY/MWh"`.
+    #[schemars(with = "Option<Quantity>")]
     pub migration_cost: Option<Raw>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdmmTable {
     /// Initial penalty parameter (objective units per MW² of coupling residual).
+    #[schemars(with = "Option<Quantity>")]
     pub rho: Option<Raw>,
+    #[schemars(with = "Option<Quantity>")]
     pub max_iterations: Option<Raw>,
     /// Stop when primal and dual residuals (RMS over coupled values) fall below, e.g. `"1 kW"`.
+    #[schemars(with = "Option<Quantity>")]
     pub tolerance: Option<Raw>,
 }
 
 /// A demand-response event from the grid operator.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventTable {
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// RFC 3339 with UTC offset, on step boundaries.
+    #[schemars(with = "String")]
     pub from: Spanned<String>,
+    #[schemars(with = "String")]
     pub to: Spanned<String>,
     /// Keep aggregate import at or below this power, or…
+    #[schemars(with = "Option<Quantity>")]
     pub import_limit: Option<Raw>,
     /// …reduce aggregate import by this power against the baseline.
+    #[schemars(with = "Option<Quantity>")]
     pub reduction: Option<Raw>,
     /// Paid per MWh of reduction delivered against the baseline, up to the request.
+    #[schemars(with = "Quantity")]
     pub compensation: Raw,
     /// Charged per MWh of aggregate import above the requested level.
+    #[schemars(with = "Quantity")]
     pub shortfall_penalty: Raw,
 }
 
 /// One site: its name and the single-site asset tables.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteEntry {
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Latitude, longitude and elevation, as the single-site `[site]` table.
+    #[schemars(with = "Option<SiteTable>")]
     pub location: Option<Spanned<SiteTable>>,
+    #[schemars(with = "Option<WeatherTable>")]
     pub weather: Option<Spanned<WeatherTable>>,
     #[serde(default)]
     pub pv: Vec<PvTable>,

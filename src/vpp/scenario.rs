@@ -13,7 +13,7 @@ use super::file::{EventTable, VppFile, VppTable};
 use crate::diagnostic::{Problem, Problems};
 use crate::options::Named;
 use crate::scenario::dispatch::dispatch_settings;
-use crate::scenario::resolve::{Header, parse, site_scenario};
+use crate::scenario::resolve::{Header, parse_checked, site_scenario};
 use crate::scenario::time::time_grid;
 use crate::scenario::values::{Checker, Extras};
 use crate::scenario::{DispatchSettings, InputFile, Scenario, Source, Strategy, input_files};
@@ -151,7 +151,7 @@ pub fn site_seed(seed: u64, index: usize) -> u64 {
 type Resolved = (VppScenario, Extras);
 
 fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
-    let raw: VppFile = parse(path, source)?;
+    let raw: VppFile = parse_checked(path, source)?;
     let mut c = Checker::new(path, source);
     c.plain_name(&raw.scenario.name, "scenario");
     c.currency = crate::scenario::resolve::currency(&mut c, raw.scenario.currency.as_ref());

@@ -159,3 +159,60 @@ fn validate_warns_of_clock_times_inside_a_step_and_of_steps_that_do_not_tile_a_d
         .collect();
     assert_eq!(energies, [7.0, 3.5]);
 }
+
+#[test]
+fn completions_and_the_manual_page_name_every_subcommand() {
+    let subcommands = ["run", "compare", "report", "validate", "sweep", "weather"];
+    for shell in ["bash", "zsh", "fish"] {
+        let o = vppsim(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let script = text(&o.stdout);
+        for name in subcommands {
+            assert!(script.contains(name), "{shell} completions lack '{name}'");
+        }
+        assert!(
+            script.contains("strategy") && script.contains("coordination"),
+            "{shell} completions lack the options of run"
+        );
+    }
+    let o = vppsim(&["man"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let page = text(&o.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH vppsim"),
+        "{page}"
+    );
+    for name in subcommands {
+        assert!(page.contains(name), "the manual page lacks '{name}'");
+    }
+}
+
+#[test]
+fn report_on_a_compare_folder_says_what_it_is_and_what_to_do() {
+    let dir = temp_dir("report-compare");
+    let c = dir.join("c");
+    let o = vppsim(&[
+        "compare",
+        "scenarios/small-site.toml",
+        "--strategies",
+        "lp",
+        "--out",
+        c.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = vppsim(&["report", c.to_str().unwrap()]);
+    let said = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{said}");
+    assert!(said.contains("is a folder of `vppsim compare`"), "{said}");
+    assert!(said.contains("--force"), "{said}");
+    assert!(!said.contains("cannot write"), "{said}");
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = vppsim(&["report", empty.to_str().unwrap()]);
+    let said = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("is not a results folder of `vppsim run`: it has no timeseries.csv"),
+        "{said}"
+    );
+}

@@ -20,5 +20,6 @@ mod sizing;
 mod strategies;
 mod support;
 mod sweep;
+mod verbosity;
 mod vpp;
 mod weather;

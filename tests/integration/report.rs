@@ -88,3 +88,22 @@ fn report_rebuilds_from_the_folder_and_no_plots_skips_them() {
     let missing = vppsim(&["report", "/nonexistent/results"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn report_on_a_vpp_folder_rebuilds_the_aggregate_page_too() {
+    let dir = temp_dir("report-vpp-aggregate");
+    let out = dir.join("v");
+    run_into("scenarios/small-vpp.toml", &out, &[]);
+    let page = out.join("report.html");
+    let written = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, "stale").unwrap();
+    let o = vppsim(&["report", out.to_str().unwrap()]);
+    let said = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        written,
+        "the aggregate report.html is rebuilt as the run wrote it"
+    );
+    assert!(text(&o.stdout).contains("report.html and"));
+}

@@ -78,6 +78,9 @@ pub struct RunOutput<'a> {
     pub forecast_errors: &'a [ErrorStats],
     /// What sizing found, for a sizing scenario (written as `sizing` in `summary.json`).
     pub sizing: Option<&'a crate::sizing::Economics>,
+    /// The KPIs of the same scenario run with strategy `none` (the do-nothing baseline the
+    /// report's savings are measured against), written as `baseline` in `summary.json`.
+    pub baseline: Option<&'a Kpis>,
 }
 
 /// Writes `timeseries.csv`, `summary.json` and `manifest.json` (and with `with_report` the
@@ -111,6 +114,7 @@ pub fn write_run(
         solver_objective,
         forecast_errors,
         sizing,
+        baseline,
     } = *run;
     let writing = Instant::now();
     let mut summary = serde_json::json!({
@@ -128,6 +132,9 @@ pub fn write_run(
     });
     if let Some(economics) = sizing {
         summary["sizing"] = serde_json::to_value(economics).expect("sizing figures serialise");
+    }
+    if let Some(kpis) = baseline {
+        summary["baseline"] = serde_json::json!({ "strategy": "none", "kpis": kpis });
     }
     let csv = timeseries_csv(results);
     write_file(dir, "timeseries.csv", csv.as_bytes())?;

@@ -81,6 +81,11 @@ enum Command {
         /// at once should give each case `--threads 1`.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         threads: Option<u32>,
+        /// Strategy lp only: also write the LP HiGHS solves to FILE, to benchmark other
+        /// solvers on it: .mps keeps every column's and row's name; .lp (HiGHS's LP format)
+        /// gets generic names.
+        #[arg(long, value_name = "FILE")]
+        write_lp: Option<PathBuf>,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -178,9 +183,16 @@ pub fn run(cli: Cli) -> ExitCode {
             coordination,
             set,
             threads,
+            write_lp,
         } => match read_scenario(&scenario) {
             Err(code) => code,
             Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
+            Ok(source) if source.is_vpp() && write_lp.is_some() => {
+                eprintln!(
+                    "error: --write-lp applies to single sites dispatched by strategy lp, not to a VPP file"
+                );
+                EXIT_BAD_INPUT
+            }
             Ok(_) if strategy.is_some() && coordination.is_some() => {
                 eprintln!(
                     "error: --strategy applies to single sites, --coordination to VPP files: give one"
@@ -203,7 +215,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 EXIT_BAD_INPUT
             }
             Ok(source) => match with_overrides(source, &set) {
-                Ok(source) => run_scenario(source, out, strategy, force, !no_plots, threads),
+                Ok(source) => {
+                    run_scenario(source, out, strategy, force, !no_plots, threads, write_lp)
+                }
                 Err(code) => code,
             },
         },
@@ -416,6 +430,7 @@ fn run_scenario(
     force: bool,
     plots: bool,
     threads: Option<u32>,
+    write_lp: Option<PathBuf>,
 ) -> u8 {
     let loading = Instant::now();
     let path = source.path.clone();
@@ -448,7 +463,28 @@ fn run_scenario(
     }
     warn_unmet_sessions(s);
     let strategy = strategy.unwrap_or(s.dispatch.strategy);
-    let mut dispatcher = dispatch::built_in(strategy, s);
+    if let Some(path) = write_lp.as_ref().filter(|p| p.exists()) {
+        eprintln!(
+            "error: --write-lp {}: the file exists; vppsim does not overwrite files",
+            path.display()
+        );
+        eprintln!("  = hint: remove it yourself, or give another file name");
+        return EXIT_BAD_INPUT;
+    }
+    let mut dispatcher: Box<dyn dispatch::Dispatcher> = match write_lp {
+        Some(path) if strategy == Strategy::Lp => {
+            Box::new(dispatch::LpDispatcher::new(s.dispatch.solver.clone()).writing_model_to(path))
+        }
+        Some(_) => {
+            eprintln!(
+                "error: --write-lp writes the LP of strategy lp (one model over the horizon); this run uses strategy {}",
+                strategy.name()
+            );
+            eprintln!("  = hint: add --strategy lp, or drop --write-lp");
+            return EXIT_BAD_INPUT;
+        }
+        None => dispatch::built_in(strategy, s),
+    };
     let load_time = loading.elapsed();
     let mut run = match sim::simulate(s, dispatcher.as_mut()) {
         Ok(run) => run,
@@ -471,6 +507,7 @@ fn run_scenario(
         eprintln!("error: {e}");
         return EXIT_FAILED;
     }
+    let baseline = baseline_kpis(s, strategy);
     let manifest = |write| {
         let times = vppsim::results::StageTimes { write, ..run.times };
         let mut manifest = Manifest::new(
@@ -491,6 +528,7 @@ fn run_scenario(
         solver_objective: run.objective,
         forecast_errors: &run.forecast_errors,
         sizing: None,
+        baseline: baseline.as_ref(),
     };
     if let Err(e) = write_results(&claim, plots, &output, manifest) {
         return write_failed(&e);
@@ -498,6 +536,27 @@ fn run_scenario(
     print_kpis(&s.name, dispatcher.name(), &kpis);
     outln!("results written to {}", out.display());
     0
+}
+
+/// The KPIs of `s` dispatched with strategy `none` (batteries idle: rule-based, no LP),
+/// the do-nothing baseline a report measures savings against; `None` when the run itself
+/// is that baseline, or when the baseline cannot be simulated (said on standard error). It
+/// runs on the same immutable scenario with its own dispatcher, after the main run: it
+/// cannot change the main run's results.
+fn baseline_kpis(s: &vppsim::Scenario, strategy: Strategy) -> Option<Kpis> {
+    if strategy == Strategy::None {
+        return None;
+    }
+    let mut idle = dispatch::built_in(Strategy::None, s);
+    match sim::simulate(s, idle.as_mut()) {
+        Ok(run) => Some(Kpis::compute(&run.results)),
+        Err(e) => {
+            eprintln!(
+                "note: no do-nothing baseline in the report: strategy none fails on this scenario ({e})"
+            );
+            None
+        }
+    }
 }
 
 /// Gives the solver `threads` (`--threads`) when set; else it uses the cores this process

@@ -86,6 +86,7 @@ impl Store {
                 solver_objective: f.objective,
                 forecast_errors: &f.forecast_errors,
                 sizing: None,
+                baseline: None,
             };
             write_run(staging.path(), false, &output, |w| f.manifest(w))?;
         }

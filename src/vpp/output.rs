@@ -42,6 +42,7 @@ pub fn write(
             solver_objective: None,
             forecast_errors: &[],
             sizing: None,
+            baseline: None,
         };
         write_run(&folder, with_report, &output, |_| {
             Manifest::new(

@@ -19,3 +19,4 @@ mod support;
 mod sweep;
 mod vpp;
 mod weather;
+mod write_lp;

@@ -1,0 +1,71 @@
+//! `vppsim run --write-lp FILE`: the model HiGHS solved, written with names, read back into a
+//! fresh HiGHS (Highs_readModel) solves to the run's own objective.
+
+use crate::support::{run_into, temp_dir, vppsim};
+
+#[test]
+fn the_written_mps_solves_to_the_runs_objective() {
+    let dir = temp_dir("write-lp");
+    for (scenario, file) in [
+        ("scenarios/small-site.toml", "small.mps"),
+        ("scenarios/xining-park-week.toml", "park.mps"),
+        ("scenarios/small-site.toml", "small.lp"),
+    ] {
+        let model = dir.join(file);
+        let out = dir.join(format!("out-{file}"));
+        run_into(
+            scenario,
+            &out,
+            &[
+                "--strategy",
+                "lp",
+                "--no-plots",
+                "--write-lp",
+                model.to_str().unwrap(),
+            ],
+        );
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        let run = summary["solver_objective"].as_f64().unwrap();
+        // MPS keeps our names; HiGHS's LP writer renames what its format does not allow
+        // (`c0`, `r0`, …).
+        let text = std::fs::read_to_string(&model).unwrap();
+        if file.ends_with(".mps") {
+            assert!(
+                text.contains("grid.import[0]") && text.contains("bus.balance[0]"),
+                "{file} names its columns and rows"
+            );
+        }
+        let resolved = vppsim::model::solve_file(&model).unwrap();
+        // The run's plan is the lexicographic optimum: its primary objective is the
+        // optimum within the pinning tolerance (1e-9 relative), and summary.json rounds.
+        assert!(
+            (resolved - run).abs() <= 1e-6 * run.abs().max(1.0),
+            "{file}: read back {resolved}, run {run}"
+        );
+    }
+    // An existing file is never overwritten; other strategies have no single LP.
+    let o = vppsim(&[
+        "run",
+        "scenarios/small-site.toml",
+        "--out",
+        dir.join("again").to_str().unwrap(),
+        "--write-lp",
+        dir.join("small.mps").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the file exists"));
+    let o = vppsim(&[
+        "run",
+        "scenarios/small-site.toml",
+        "--strategy",
+        "rule",
+        "--out",
+        dir.join("rule").to_str().unwrap(),
+        "--write-lp",
+        dir.join("rule.mps").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("add --strategy lp"));
+}

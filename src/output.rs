@@ -81,6 +81,8 @@ pub struct RunOutput<'a> {
     /// The KPIs of the same scenario run with strategy `none` (the do-nothing baseline the
     /// report's savings are measured against), written as `baseline` in `summary.json`.
     pub baseline: Option<&'a Kpis>,
+    /// Also write `timeseries.parquet` (`--format parquet`).
+    pub parquet: bool,
 }
 
 /// Writes `timeseries.csv`, `summary.json` and `manifest.json` (and with `with_report` the
@@ -115,6 +117,7 @@ pub fn write_run(
         forecast_errors,
         sizing,
         baseline,
+        parquet,
     } = *run;
     let writing = Instant::now();
     let mut summary = serde_json::json!({
@@ -138,6 +141,11 @@ pub fn write_run(
     }
     let csv = timeseries_csv(results);
     write_file(dir, "timeseries.csv", csv.as_bytes())?;
+    if parquet {
+        let bytes = crate::results::parquet::timeseries_parquet(&csv)
+            .map_err(|e| WriteError::Report(format!("timeseries.parquet: {e}")))?;
+        write_file(dir, "timeseries.parquet", &bytes)?;
+    }
     write_file(dir, "summary.json", &pretty(&summary))?;
     // The write stage covers the CSV and the summary; charts and reports come after and
     // show this same manifest (versions, solver, hashes, timings).

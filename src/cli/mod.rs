@@ -86,6 +86,10 @@ enum Command {
         /// gets generic names.
         #[arg(long, value_name = "FILE")]
         write_lp: Option<PathBuf>,
+        /// Single sites: parquet also writes timeseries.parquet (the CSV's columns, units in
+        /// the Arrow fields' metadata) beside timeseries.csv, which the reports read.
+        #[arg(long, value_parser = ["csv", "parquet"], default_value = "csv")]
+        format: String,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -184,9 +188,14 @@ pub fn run(cli: Cli) -> ExitCode {
             set,
             threads,
             write_lp,
+            format,
         } => match read_scenario(&scenario) {
             Err(code) => code,
             Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
+            Ok(source) if source.is_vpp() && format != "csv" => {
+                eprintln!("error: --format parquet applies to single sites, not yet to a VPP file");
+                EXIT_BAD_INPUT
+            }
             Ok(source) if source.is_vpp() && write_lp.is_some() => {
                 eprintln!(
                     "error: --write-lp applies to single sites dispatched by strategy lp, not to a VPP file"
@@ -215,9 +224,18 @@ pub fn run(cli: Cli) -> ExitCode {
                 EXIT_BAD_INPUT
             }
             Ok(source) => match with_overrides(source, &set) {
-                Ok(source) => {
-                    run_scenario(source, out, strategy, force, !no_plots, threads, write_lp)
-                }
+                Ok(source) => run_scenario(
+                    source,
+                    out,
+                    strategy,
+                    force,
+                    !no_plots,
+                    threads,
+                    Outputs {
+                        write_lp,
+                        parquet: format == "parquet",
+                    },
+                ),
                 Err(code) => code,
             },
         },
@@ -423,6 +441,14 @@ fn report_infeasible(found: &[presolve::Infeasibility]) {
     );
 }
 
+/// What a run writes beyond its results folder's usual files.
+struct Outputs {
+    /// `--write-lp FILE`: the LP HiGHS solves.
+    write_lp: Option<PathBuf>,
+    /// `--format parquet`: `timeseries.parquet` too.
+    parquet: bool,
+}
+
 fn run_scenario(
     source: Source,
     out: Option<PathBuf>,
@@ -430,7 +456,7 @@ fn run_scenario(
     force: bool,
     plots: bool,
     threads: Option<u32>,
-    write_lp: Option<PathBuf>,
+    Outputs { write_lp, parquet }: Outputs,
 ) -> u8 {
     let loading = Instant::now();
     let path = source.path.clone();
@@ -529,6 +555,7 @@ fn run_scenario(
         forecast_errors: &run.forecast_errors,
         sizing: None,
         baseline: baseline.as_ref(),
+        parquet,
     };
     if let Err(e) = write_results(&claim, plots, &output, manifest) {
         return write_failed(&e);

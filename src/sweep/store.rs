@@ -87,6 +87,7 @@ impl Store {
                 forecast_errors: &f.forecast_errors,
                 sizing: None,
                 baseline: None,
+                parquet: false,
             };
             write_run(staging.path(), false, &output, |w| f.manifest(w))?;
         }

@@ -43,6 +43,7 @@ pub fn write(
             forecast_errors: &[],
             sizing: None,
             baseline: None,
+            parquet: false,
         };
         write_run(&folder, with_report, &output, |_| {
             Manifest::new(

@@ -69,3 +69,58 @@ fn the_written_mps_solves_to_the_runs_objective() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("add --strategy lp"));
 }
+
+/// `--format parquet`: `timeseries.parquet` holds the CSV's columns (units in the Arrow
+/// fields' metadata) and exactly its values.
+#[test]
+fn the_parquet_timeseries_reads_back_equal_to_the_csv() {
+    use arrow_array::{Array as _, Float64Array, StringArray};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let out = temp_dir("parquet-run");
+    run_into(
+        "scenarios/xining-park-week.toml",
+        &out,
+        &["--no-plots", "--format", "parquet"],
+    );
+    let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let file = std::fs::File::open(out.join("timeseries.parquet")).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let schema = reader.schema().clone();
+    assert_eq!(schema.fields().len(), header.len());
+    let mut seen = 0;
+    for batch in reader.build().unwrap() {
+        let batch = batch.unwrap();
+        for (j, h) in header.iter().enumerate() {
+            let field = schema.field(j);
+            let column = batch.column(j);
+            if j == 0 {
+                assert_eq!(field.name(), "timestamp");
+                let stamps = column.as_any().downcast_ref::<StringArray>().unwrap();
+                for i in 0..batch.num_rows() {
+                    assert_eq!(stamps.value(i), rows[seen + i][0]);
+                }
+                continue;
+            }
+            // `grid.import [MW]` → field `grid.import`, unit `MW`.
+            let (name, unit) = h.strip_suffix(']').unwrap().rsplit_once(" [").unwrap();
+            assert_eq!(field.name(), name);
+            assert_eq!(field.metadata().get("unit").map(String::as_str), Some(unit));
+            let values = column.as_any().downcast_ref::<Float64Array>().unwrap();
+            for i in 0..batch.num_rows() {
+                let expected: f64 = rows[seen + i][j].parse().unwrap();
+                assert_eq!(values.value(i), expected, "{h} row {}", seen + i);
+            }
+        }
+        seen += batch.num_rows();
+    }
+    assert_eq!(seen, rows.len());
+    assert!(
+        std::fs::read_to_string(out.join(".vppsim"))
+            .unwrap()
+            .contains("timeseries.parquet")
+    );
+}

@@ -377,13 +377,14 @@ fn state_of_charge<DB: DrawingBackend>(
         .label_style((FONT, 13))
         .draw()
         .map_err(err)?;
+    // The stored energy is at the end of each step (of each chunk, where thinned).
     let step_days = chunk as f64 * v.dt / 24.0;
     chart
         .draw_series(LineSeries::new(
             points
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (i as f64 * step_days, *s)),
+                .map(|(i, s)| ((i + 1) as f64 * step_days, *s)),
             GREEN.stroke_width(1),
         ))
         .map_err(err)?;

@@ -132,13 +132,22 @@ fn object_table(h: &mut String, rows: &[Value], keys: &[&str], ccy: &str) {
     h.push_str("</table>\n");
 }
 
+/// A step length in minutes: whole minutes without decimals.
+fn minutes(m: f64) -> String {
+    if m.fract() == 0.0 {
+        integer(m)
+    } else {
+        number(m)
+    }
+}
+
 /// `N steps of M min from DATE (local time)`, formatted.
 fn grid_line(summary: &Value) -> String {
     let start = summary["start"].as_str().unwrap_or("?");
     format!(
         "{} steps of {} min from {} (local time, {})",
         integer(summary["steps"].as_f64().unwrap_or(0.0)),
-        number(summary["step_minutes"].as_f64().unwrap_or(0.0)),
+        minutes(summary["step_minutes"].as_f64().unwrap_or(0.0)),
         esc(&start.get(..16).unwrap_or(start).replace('T', " ")),
         esc(start.get(19..).unwrap_or("")),
     )

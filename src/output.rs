@@ -84,6 +84,11 @@ pub struct RunOutput<'a> {
     pub forecast_errors: &'a [ErrorStats],
     /// What sizing found, for a sizing scenario (written as `sizing` in `summary.json`).
     pub sizing: Option<&'a crate::sizing::Economics>,
+    /// The KPIs of the same scenario run with strategy `none` (the do-nothing baseline the
+    /// report's savings are measured against), written as `baseline` in `summary.json`.
+    pub baseline: Option<&'a Kpis>,
+    /// Also write `timeseries.parquet` (`--format parquet`).
+    pub parquet: bool,
 }
 
 /// Writes `timeseries.csv`, `summary.json` and `manifest.json` (and with `with_report` the
@@ -117,6 +122,8 @@ pub fn write_run(
         solver_objective,
         forecast_errors,
         sizing,
+        baseline,
+        parquet,
     } = *run;
     let writing = Instant::now();
     let mut summary = serde_json::json!({
@@ -135,6 +142,9 @@ pub fn write_run(
     if let Some(economics) = sizing {
         summary["sizing"] = serde_json::to_value(economics).expect("sizing figures serialise");
     }
+    if let Some(kpis) = baseline {
+        summary["baseline"] = serde_json::json!({ "strategy": "none", "kpis": kpis });
+    }
     // Money figures are named in the scenario's currency (`total_cost_eur`); a CNY summary
     // keeps the names it always had, and records no currency (the default).
     let currency = scenario.currency;
@@ -144,6 +154,11 @@ pub fn write_run(
     }
     let csv = timeseries_csv(results);
     write_file(dir, "timeseries.csv", csv.as_bytes())?;
+    if parquet {
+        let bytes = crate::results::parquet::timeseries_parquet(&csv)
+            .map_err(|e| WriteError::Report(format!("timeseries.parquet: {e}")))?;
+        write_file(dir, "timeseries.parquet", &bytes)?;
+    }
     write_file(dir, "summary.json", &pretty(&summary))?;
     // The write stage covers the CSV and the summary; charts and reports come after and
     // show this same manifest (versions, solver, hashes, timings).

@@ -100,6 +100,15 @@ enum Command {
         /// Print the KPIs as one JSON document on standard output instead of the table.
         #[arg(long)]
         json: bool,
+        /// Strategy lp only: also write the LP HiGHS solves to FILE, to benchmark other
+        /// solvers on it: .mps keeps every column's and row's name; .lp (HiGHS's LP format)
+        /// gets generic names.
+        #[arg(long, value_name = "FILE")]
+        write_lp: Option<PathBuf>,
+        /// Single sites: parquet also writes timeseries.parquet (the CSV's columns, units in
+        /// the Arrow fields' metadata) beside timeseries.csv, which the reports read.
+        #[arg(long, value_parser = ["csv", "parquet"], default_value = "csv")]
+        format: String,
     },
     /// Run several strategies on one scenario and write comparison.csv with every KPI and
     /// each strategy's regret against perfect foresight (lp).
@@ -198,9 +207,21 @@ pub fn run(cli: Cli) -> ExitCode {
             set,
             threads,
             json,
+            write_lp,
+            format,
         } => match read_scenario(&scenario) {
             Err(code) => code,
             Ok(source) if source.is_vpp() && !set.is_empty() => no_set_for_vpp(),
+            Ok(source) if source.is_vpp() && format != "csv" => {
+                eprintln!("error: --format parquet applies to single sites, not yet to a VPP file");
+                EXIT_BAD_INPUT
+            }
+            Ok(source) if source.is_vpp() && write_lp.is_some() => {
+                eprintln!(
+                    "error: --write-lp applies to single sites dispatched by strategy lp, not to a VPP file"
+                );
+                EXIT_BAD_INPUT
+            }
             Ok(_) if strategy.is_some() && coordination.is_some() => {
                 eprintln!(
                     "error: --strategy applies to single sites, --coordination to VPP files: give one"
@@ -226,7 +247,18 @@ pub fn run(cli: Cli) -> ExitCode {
             Ok(source) => match with_overrides(source, &set) {
                 Ok(source) => {
                     say::set_json(json);
-                    run_scenario(source, out, strategy, force, !no_plots, threads)
+                    run_scenario(
+                        source,
+                        out,
+                        strategy,
+                        force,
+                        !no_plots,
+                        threads,
+                        Outputs {
+                            write_lp,
+                            parquet: format == "parquet",
+                        },
+                    )
                 }
                 Err(code) => code,
             },
@@ -482,6 +514,14 @@ fn report_infeasible(found: &[presolve::Infeasibility]) {
     );
 }
 
+/// What a run writes beyond its results folder's usual files.
+struct Outputs {
+    /// `--write-lp FILE`: the LP HiGHS solves.
+    write_lp: Option<PathBuf>,
+    /// `--format parquet`: `timeseries.parquet` too.
+    parquet: bool,
+}
+
 fn run_scenario(
     source: Source,
     out: Option<PathBuf>,
@@ -489,6 +529,7 @@ fn run_scenario(
     force: bool,
     plots: bool,
     threads: Option<u32>,
+    Outputs { write_lp, parquet }: Outputs,
 ) -> u8 {
     let loading = Instant::now();
     progress::stage("loading the scenario");
@@ -522,7 +563,28 @@ fn run_scenario(
     }
     warn_unmet_sessions(s);
     let strategy = strategy.unwrap_or(s.dispatch.strategy);
-    let mut dispatcher = dispatch::built_in(strategy, s);
+    if let Some(path) = write_lp.as_ref().filter(|p| p.exists()) {
+        eprintln!(
+            "error: --write-lp {}: the file exists; vppsim does not overwrite files",
+            path.display()
+        );
+        eprintln!("  = hint: remove it yourself, or give another file name");
+        return EXIT_BAD_INPUT;
+    }
+    let mut dispatcher: Box<dyn dispatch::Dispatcher> = match write_lp {
+        Some(path) if strategy == Strategy::Lp => {
+            Box::new(dispatch::LpDispatcher::new(s.dispatch.solver.clone()).writing_model_to(path))
+        }
+        Some(_) => {
+            eprintln!(
+                "error: --write-lp writes the LP of strategy lp (one model over the horizon); this run uses strategy {}",
+                strategy.name()
+            );
+            eprintln!("  = hint: add --strategy lp, or drop --write-lp");
+            return EXIT_BAD_INPUT;
+        }
+        None => dispatch::built_in(strategy, s),
+    };
     let load_time = loading.elapsed();
     progress::stage(format!("solving ({})", dispatcher.name()));
     let mut run = match sim::simulate(s, dispatcher.as_mut()) {
@@ -546,6 +608,7 @@ fn run_scenario(
         eprintln!("error: {e}");
         return EXIT_FAILED;
     }
+    let baseline = baseline_kpis(s, strategy);
     let manifest = |write| {
         let times = vppsim::results::StageTimes { write, ..run.times };
         let mut manifest = Manifest::new(
@@ -566,6 +629,8 @@ fn run_scenario(
         solver_objective: run.objective,
         forecast_errors: &run.forecast_errors,
         sizing: None,
+        baseline: baseline.as_ref(),
+        parquet,
     };
     progress::stage("writing the results");
     if let Err(e) = write_results(&claim, plots, &output, manifest) {
@@ -581,6 +646,27 @@ fn run_scenario(
         "kpis": kpis,
     }));
     0
+}
+
+/// The KPIs of `s` dispatched with strategy `none` (batteries idle: rule-based, no LP),
+/// the do-nothing baseline a report measures savings against; `None` when the run itself
+/// is that baseline, or when the baseline cannot be simulated (said on standard error). It
+/// runs on the same immutable scenario with its own dispatcher, after the main run: it
+/// cannot change the main run's results.
+fn baseline_kpis(s: &vppsim::Scenario, strategy: Strategy) -> Option<Kpis> {
+    if strategy == Strategy::None {
+        return None;
+    }
+    let mut idle = dispatch::built_in(Strategy::None, s);
+    match sim::simulate(s, idle.as_mut()) {
+        Ok(run) => Some(Kpis::compute(&run.results)),
+        Err(e) => {
+            eprintln!(
+                "note: no do-nothing baseline in the report: strategy none fails on this scenario ({e})"
+            );
+            None
+        }
+    }
 }
 
 /// Gives the solver `threads` (`--threads`) when set; else it uses the cores this process

@@ -82,6 +82,8 @@ pub(super) fn run(loaded: &Loaded, claim: &Claim, out: &Path, plots: bool, loadi
         solver_objective: run.objective,
         forecast_errors: &run.forecast_errors,
         sizing: Some(&figures),
+        baseline: None,
+        parquet: false,
     };
     if let Err(e) = write_results(claim, plots, &output, manifest) {
         return write_failed(&e);

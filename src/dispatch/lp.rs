@@ -18,11 +18,24 @@ pub const BALANCE_TOLERANCE_MW: f64 = 1e-6;
 /// Plans the whole horizon at once with HiGHS.
 pub struct LpDispatcher {
     options: SolverOptions,
+    /// Where to write the model it solves (`.mps` or `.lp`), for benchmarking solvers.
+    write_model: Option<std::path::PathBuf>,
 }
 
 impl LpDispatcher {
     pub fn new(options: SolverOptions) -> LpDispatcher {
-        LpDispatcher { options }
+        LpDispatcher {
+            options,
+            write_model: None,
+        }
+    }
+
+    /// Also writes the model it solves to `path` (format by extension: `.mps`, `.lp`), with
+    /// every column and row named: the primary objective's costs and all rows (the
+    /// lexicographic tie-breaks' pinning rows are written free, as they stand after it).
+    pub fn writing_model_to(mut self, path: std::path::PathBuf) -> LpDispatcher {
+        self.write_model = Some(path);
+        self
     }
 }
 
@@ -45,8 +58,17 @@ impl Dispatcher for LpDispatcher {
 
     fn plan(&mut self, ctx: &Context, plan: &mut Plan) -> Result<PlanOutcome, DispatchError> {
         let ends_horizon = ctx.start + ctx.len == ctx.scenario.time.len;
-        let mut solver = Solver::once(&self.options).map_err(|e| solve_error(ctx, e))?;
-        solve_window(ctx, &Inputs::truth(ctx), ends_horizon, &mut solver, plan)
+        // A model to be written is kept after its solve; else HiGHS's copy is freed at once.
+        let solver = match self.write_model {
+            Some(_) => Solver::new(&self.options),
+            None => Solver::once(&self.options),
+        };
+        let mut solver = solver.map_err(|e| solve_error(ctx, e))?;
+        let outcome = solve_window(ctx, &Inputs::truth(ctx), ends_horizon, &mut solver, plan)?;
+        if let Some(path) = &self.write_model {
+            solver.write(path).map_err(|e| solve_error(ctx, e))?;
+        }
+        Ok(outcome)
     }
 }
 

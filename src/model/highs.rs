@@ -496,6 +496,24 @@ impl Highs {
         Ok(())
     }
 
+    /// Replaces the model by the one in the file `path` (`.lp` or `.mps`, by extension), as
+    /// HiGHS reads it: to check a model written by [`Highs::write`] solves the same.
+    pub fn read(&mut self, path: &std::path::Path) -> Result<(), SolveError> {
+        let text = path
+            .to_str()
+            .ok_or_else(|| SolveError::Solver(format!("{} is not valid UTF-8", path.display())))?;
+        let name = c_string(text)?;
+        // SAFETY: the live instance and a NUL-terminated path.
+        let code = unsafe { highs_sys::Highs_readModel(self.raw(), name.as_ptr()) };
+        check(code, &format!("to read {text}"))
+    }
+
+    /// The objective value of the last solution (the model's own costs and offset).
+    pub fn objective_value(&self) -> f64 {
+        // SAFETY: the live instance; reads a value only.
+        unsafe { highs_sys::Highs_getObjectiveValue(self.raw()) }
+    }
+
     /// Writes the model to `path` in the format its extension names (`.lp`, `.mps`).
     pub fn write(&mut self, path: &std::path::Path) -> Result<(), SolveError> {
         let text = path
@@ -505,5 +523,19 @@ impl Highs {
         // SAFETY: the live instance and a NUL-terminated path.
         let code = unsafe { highs_sys::Highs_writeModel(self.raw(), name.as_ptr()) };
         check(code, &format!("to write {text}"))
+    }
+}
+
+/// Reads the model in the file `path` (`.mps` or `.lp`) into a fresh HiGHS with its default
+/// options and solves it; its optimal objective value. For checking a model written by
+/// `vppsim run --write-lp` solves to the run's objective.
+pub fn solve_file(path: &std::path::Path) -> Result<f64, SolveError> {
+    let mut highs = Highs::new()?;
+    highs.read(path)?;
+    match highs.run()? {
+        Status::Optimal => Ok(highs.objective_value()),
+        Status::Infeasible => Err(SolveError::Infeasible),
+        Status::Unbounded => Err(SolveError::Unbounded),
+        other => Err(SolveError::Solver(format!("HiGHS status {other:?}"))),
     }
 }

@@ -17,6 +17,7 @@ mod solve;
 mod warm_qp;
 
 pub use bus::{Bus, UnservedCost};
+pub use highs::solve_file;
 pub use objective::{ObjectiveSpec, Term, Weights};
 pub use qp::DiagonalQp;
 pub use solve::{

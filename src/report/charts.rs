@@ -6,10 +6,11 @@ use std::sync::Once;
 
 use chrono::Duration;
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
+use super::scaled::Scaled;
+use super::time_axis::{Ticked, TimeAxis};
 use super::view::View;
 
 /// Okabe & Ito (2008) colours, safe for the common colour-vision deficiencies.
@@ -31,6 +32,10 @@ const VIRIDIS: [(u8, u8, u8); 5] = [
 ];
 
 pub(super) const SIZE: (u32, u32) = (1000, 500);
+/// Device pixel ratio of the PNGs: 2 000 × 1 000 pixels of the 1 000 × 500 layout, for print.
+pub const PNG_RATIO: u32 = 2;
+/// Width (pixels) kept right of a chart's plot for its legend, so it never hides data.
+pub(crate) const LEGEND_W: u32 = 200;
 pub(crate) const FONT: &str = "sans-serif";
 
 /// A drawn chart: file stem, title and its SVG text.
@@ -65,7 +70,9 @@ crate::options::named_enum! {
         ImportCarpet = "import_carpet",
         /// Consumption, net load and grid import, sorted.
         DurationCurves = "duration_curves",
-        /// PV used, curtailed, import and export per month.
+        /// PV used, curtailed, import and export per day (runs of 2 to 45 days).
+        DailyBalance = "daily_balance",
+        /// PV used, curtailed, import and export per month (runs longer than 45 days).
         MonthlyBalance = "monthly_balance",
     }
 }
@@ -81,7 +88,8 @@ fn draw<DB: DrawingBackend>(
         ChartKind::StateOfCharge => state_of_charge(area, v),
         ChartKind::ImportCarpet => import_carpet(area, v),
         ChartKind::DurationCurves => duration_curves(area, v),
-        ChartKind::MonthlyBalance => monthly_balance(area, v),
+        ChartKind::DailyBalance => balance(area, v, Period::Day),
+        ChartKind::MonthlyBalance => balance(area, v, Period::Month),
     }
 }
 
@@ -109,7 +117,11 @@ pub(crate) fn svg_and_png<D: Drawing>(
         output
     };
     if let Some(path) = png {
-        let area = BitMapBackend::new(path, SIZE).into_drawing_area();
+        let area = Scaled::new(
+            BitMapBackend::new(path, (SIZE.0 * PNG_RATIO, SIZE.1 * PNG_RATIO)),
+            PNG_RATIO,
+        )
+        .into_drawing_area();
         drawing.draw_on(&area)?;
         area.present().map_err(err)?;
     }
@@ -130,14 +142,24 @@ impl Drawing for Kind<'_> {
     }
 }
 
-/// Draws every chart as SVG, and as PNG into `png_dir` when given. Without batteries there
-/// is no state-of-charge chart.
+/// Whether chart `kind` says something for `v`: the state of charge needs batteries, the
+/// carpet at least 3 days, the daily balance 2 to 45 days, the monthly balance more.
+fn applies(kind: ChartKind, v: &View) -> bool {
+    let days = v.len() as f64 * v.dt / 24.0;
+    match kind {
+        ChartKind::StateOfCharge => v.soc.is_some(),
+        ChartKind::ImportCarpet => days >= 3.0,
+        ChartKind::DailyBalance => (2.0..=45.0).contains(&days),
+        ChartKind::MonthlyBalance => days > 45.0,
+        ChartKind::DispatchWeek | ChartKind::DurationCurves => true,
+    }
+}
+
+/// Draws every chart that applies (see [`applies`]) as SVG, and as PNG into `png_dir` when
+/// given.
 pub fn render_all(v: &View, png_dir: Option<&Path>) -> Result<Vec<Chart>, String> {
     let mut out = Vec::new();
-    for &kind in ChartKind::ALL
-        .iter()
-        .filter(|k| **k != ChartKind::StateOfCharge || v.soc.is_some())
-    {
+    for &kind in ChartKind::ALL.iter().filter(|k| applies(**k, v)) {
         let name = kind.name();
         let png = png_dir.map(|dir| dir.join(format!("{name}.png")));
         let (svg, title) = svg_and_png(&Kind { kind, view: v }, png.as_deref())?;
@@ -146,40 +168,83 @@ pub fn render_all(v: &View, png_dir: Option<&Path>) -> Result<Vec<Chart>, String
     Ok(out)
 }
 
-/// The series legend, boxed in the upper right (the position all charts use).
-pub(super) fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+/// How a legend entry is marked: a filled box (areas, bars) or a line (of that width).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Mark {
+    Box,
+    Line(u32),
+}
+
+/// The legend in the [`LEGEND_W`] pixels right of the plot (the chart keeps them free with
+/// `ChartBuilder::margin_right(LEGEND_W)`), top-aligned with it: never over the data.
+pub(crate) fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    entries: &[(&str, RGBColor, Mark)],
 ) -> Result<(), String> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 12))
-        .draw()
-        .map_err(err)
+    let (width, _) = root.dim_in_pixel();
+    let (x, top) = (width as i32 - LEGEND_W as i32 + 14, 44);
+    for (i, (name, colour, mark)) in entries.iter().enumerate() {
+        let y = top + 20 * i as i32;
+        match mark {
+            Mark::Box => root
+                .draw(&Rectangle::new(
+                    [(x, y - 6), (x + 14, y + 6)],
+                    colour.filled(),
+                ))
+                .map_err(err)?,
+            Mark::Line(w) => root
+                .draw(&PathElement::new(
+                    vec![(x, y), (x + 14, y)],
+                    colour.stroke_width(*w),
+                ))
+                .map_err(err)?,
+        }
+        root.draw(&Text::new(
+            name.to_string(),
+            (x + 20, y),
+            TextStyle::from((FONT, 13).into_font()).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Center,
+            )),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
-/// Local date label of `days` after step `start`.
-fn date_label(v: &View, start: usize, days: f64, format: &str) -> String {
-    (v.time[start] + Duration::minutes((days * 1440.0).round() as i64))
-        .format(format)
-        .to_string()
+/// The span of steps `a..b` in words: `Sun 1 Jun 2025`, `14–20 Jul 2025`, `1 Jan 2025 to
+/// 31 Dec 2025`.
+fn span_label(v: &View, a: usize, b: usize) -> String {
+    let (first, last) = (v.time[a], v.time[b - 1]);
+    if first.date_naive() == last.date_naive() {
+        first.format("%a %-d %b %Y").to_string()
+    } else if first.format("%b %Y").to_string() == last.format("%b %Y").to_string() {
+        format!("{}–{}", first.format("%-d"), last.format("%-d %b %Y"))
+    } else {
+        format!(
+            "{} to {}",
+            first.format("%-d %b %Y"),
+            last.format("%-d %b %Y")
+        )
+    }
 }
 
 /// Stacked dispatch of the week with the most import: supply above zero, sinks below,
 /// consumption as a line.
 fn dispatch<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &View) -> Result<String, String> {
     let (a, b) = v.busiest_week();
-    let title = format!(
-        "Dispatch, {} to {} (the week with the most import)",
-        date_label(v, a, 0.0, "%Y-%m-%d"),
-        date_label(v, b - 1, 0.0, "%Y-%m-%d")
-    );
+    let title = if (a, b) == (0, v.len()) {
+        format!("Dispatch, {}", span_label(v, a, b))
+    } else {
+        format!(
+            "Dispatch, {} (the week with the most grid import)",
+            span_label(v, a, b)
+        )
+    };
     root.fill(&WHITE).map_err(err)?;
     let xs: Vec<f64> = (a..b).map(|t| (t - a) as f64 * v.dt / 24.0).collect();
     let mut above = vec![("PV output", &v.pv, ORANGE)];
@@ -216,47 +281,59 @@ fn dispatch<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &View) -> Resu
         + 1e-6;
     let bottom = down[down.len() - 1].iter().fold(0.0f64, |m, x| m.min(*x)) * 1.05 - 1e-6;
     let days = xs.last().copied().unwrap_or(1.0) + v.dt / 24.0;
+    let axis = TimeAxis::new(v.time[a], days);
     let mut chart = ChartBuilder::on(root)
         .caption(&title, (FONT, 20))
         .margin(12)
+        .margin_right(LEGEND_W)
         .x_label_area_size(40)
         .y_label_area_size(64)
-        .build_cartesian_2d(0.0..days, bottom..top)
+        .build_cartesian_2d(Ticked::new(0.0..days, axis.ticks.clone()), bottom..top)
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("local time")
+        .x_desc(&axis.description)
         .y_desc("power [MW]")
-        .x_labels(8)
-        .x_label_formatter(&|x| date_label(v, a, *x, "%a %d %b"))
+        .x_labels(axis.ticks.len() + 1)
+        .x_label_formatter(&|x| axis.label(v.time[a], *x))
         .label_style((FONT, 13))
         .draw()
         .map_err(err)?;
     // Each layer is the band between the cumulative sums below and above it.
     for (layers, cumulative) in [(&above[..], &up), (&below[..], &down)] {
-        for (i, (name, _, colour)) in layers.iter().enumerate() {
+        for (i, (_, _, colour)) in layers.iter().enumerate() {
             let colour = *colour;
             let lower = |k: usize| if i == 0 { 0.0 } else { cumulative[i - 1][k] };
+            // Each step's value holds over its interval: stairs, not a line between starts.
+            let step = v.dt / 24.0;
             let band: Vec<(f64, f64)> = (0..xs.len())
-                .map(|k| (xs[k], cumulative[i][k]))
-                .chain((0..xs.len()).rev().map(|k| (xs[k], lower(k))))
+                .flat_map(|k| [(xs[k], cumulative[i][k]), (xs[k] + step, cumulative[i][k])])
+                .chain(
+                    (0..xs.len())
+                        .rev()
+                        .flat_map(|k| [(xs[k] + step, lower(k)), (xs[k], lower(k))]),
+                )
                 .collect();
             chart
                 .draw_series(std::iter::once(Polygon::new(band, colour.filled())))
-                .map_err(err)?
-                .label(*name)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled())
-                });
+                .map_err(err)?;
         }
     }
-    let load = xs.iter().copied().zip(v.consumption[a..b].iter().copied());
+    let step = v.dt / 24.0;
+    let load = xs
+        .iter()
+        .zip(&v.consumption[a..b])
+        .flat_map(|(x, c)| [(*x, *c), (x + step, *c)]);
     chart
         .draw_series(LineSeries::new(load, BLACK.stroke_width(2)))
-        .map_err(err)?
-        .label("consumption")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], BLACK.stroke_width(2)));
-    legend(&mut chart)?;
+        .map_err(err)?;
+    let entries: Vec<(&str, RGBColor, Mark)> = above
+        .iter()
+        .chain(&below)
+        .map(|(name, _, colour)| (*name, *colour, Mark::Box))
+        .chain([("consumption", BLACK, Mark::Line(2))])
+        .collect();
+    legend(root, &entries)?;
     Ok(title)
 }
 
@@ -282,28 +359,32 @@ fn state_of_charge<DB: DrawingBackend>(
     let (chunk, points) = thin(soc, 3000);
     let days = v.len() as f64 * v.dt / 24.0;
     let top = points.iter().fold(0.0f64, |m, x| m.max(*x)) * 1.1 + 1e-6;
+    let axis = TimeAxis::new(v.time[0], days);
     let mut chart = ChartBuilder::on(root)
         .caption(&title, (FONT, 20))
         .margin(12)
+        .margin_right(LEGEND_W)
         .x_label_area_size(40)
         .y_label_area_size(64)
-        .build_cartesian_2d(0.0..days, 0.0..top)
+        .build_cartesian_2d(Ticked::new(0.0..days, axis.ticks.clone()), 0.0..top)
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("local time")
+        .x_desc(&axis.description)
         .y_desc("stored energy [MWh]")
-        .x_label_formatter(&|x| date_label(v, 0, *x, "%d %b"))
+        .x_labels(axis.ticks.len() + 1)
+        .x_label_formatter(&|x| axis.label(v.time[0], *x))
         .label_style((FONT, 13))
         .draw()
         .map_err(err)?;
+    // The stored energy is at the end of each step (of each chunk, where thinned).
     let step_days = chunk as f64 * v.dt / 24.0;
     chart
         .draw_series(LineSeries::new(
             points
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (i as f64 * step_days, *s)),
+                .map(|(i, s)| ((i + 1) as f64 * step_days, *s)),
             GREEN.stroke_width(1),
         ))
         .map_err(err)?;
@@ -345,20 +426,32 @@ fn import_carpet<DB: DrawingBackend>(
         .map(|(s, n)| s / *n as f64)
         .fold(0.0f64, f64::max)
         .max(1e-9);
+    // Day d's column spans d..d+1 from the first local midnight.
+    let first = v.time[0]
+        - Duration::seconds(chrono::Timelike::num_seconds_from_midnight(&v.time[0]) as i64);
+    let axis = TimeAxis::new(first, days as f64);
     let mut chart = ChartBuilder::on(&plot)
         .caption(&title, (FONT, 20))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(50)
-        .build_cartesian_2d(0.0..days as f64, 0.0..24.0)
+        .build_cartesian_2d(
+            Ticked::new(0.0..days as f64, axis.ticks.clone()),
+            Ticked::new(
+                0.0..24.0,
+                vec![0.0, 3.0, 6.0, 9.0, 12.0, 15.0, 18.0, 21.0, 24.0],
+            ),
+        )
         .map_err(err)?;
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_desc("day")
+        .x_desc(&axis.description)
         .y_desc("local hour")
-        .x_label_formatter(&|x| date_label(v, 0, *x, "%d %b"))
-        .y_labels(7)
+        .x_labels(axis.ticks.len() + 1)
+        .x_label_formatter(&|x| axis.label(first, *x))
+        .y_labels(10)
+        .y_label_formatter(&|h| format!("{h:02.0}:00"))
         .label_style((FONT, 13))
         .draw()
         .map_err(err)?;
@@ -436,6 +529,7 @@ fn duration_curves<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(root)
         .caption(&title, (FONT, 20))
         .margin(12)
+        .margin_right(LEGEND_W)
         .x_label_area_size(40)
         .y_label_area_size(64)
         .build_cartesian_2d(0.0..100.0, bottom..top)
@@ -447,7 +541,7 @@ fn duration_curves<DB: DrawingBackend>(
         .label_style((FONT, 13))
         .draw()
         .map_err(err)?;
-    for ((name, _, colour), s) in curves.iter().zip(&sorted) {
+    for ((_, _, colour), s) in curves.iter().zip(&sorted) {
         let n = s.len();
         let points = (0..=1000).map(|i| {
             let k = (i * (n - 1)) / 1000;
@@ -456,84 +550,123 @@ fn duration_curves<DB: DrawingBackend>(
         let colour = *colour;
         chart
             .draw_series(LineSeries::new(points, colour.stroke_width(2)))
-            .map_err(err)?
-            .label(*name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 12, y)], colour.stroke_width(2))
-            });
+            .map_err(err)?;
     }
-    legend(&mut chart)?;
+    let entries: Vec<(&str, RGBColor, Mark)> = curves
+        .iter()
+        .map(|(name, _, colour)| (*name, *colour, Mark::Line(2)))
+        .collect();
+    legend(root, &entries)?;
     Ok(title)
 }
 
-/// Energy per calendar month: PV used on site, PV curtailed, grid import and export.
-fn monthly_balance<DB: DrawingBackend>(
+/// The period a balance chart sums over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Period {
+    Day,
+    Month,
+}
+
+/// Energy per local day or calendar month: PV used on site, PV curtailed, grid import and
+/// export. A period the run covers only in part is labelled with the days it covers
+/// (`14–31 Jul`), so its smaller bars are not read as a whole month's.
+fn balance<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     v: &View,
+    period: Period,
 ) -> Result<String, String> {
-    let title = "Monthly energy balance".to_string();
+    let title = match period {
+        Period::Day => "Daily energy balance",
+        Period::Month => "Monthly energy balance",
+    }
+    .to_string();
     root.fill(&WHITE).map_err(err)?;
-    let mut months: Vec<(i32, [f64; 4])> = Vec::new();
+    // (key, first step, last step, energies)
+    let mut groups: Vec<(i64, usize, usize, [f64; 4])> = Vec::new();
     for t in 0..v.len() {
-        let m = v.month(t);
-        if months.last().is_none_or(|last| last.0 != m) {
-            months.push((m, [0.0; 4]));
+        let key = match period {
+            Period::Day => v.day_and_hour(t).0,
+            Period::Month => v.month(t) as i64,
+        };
+        if groups.last().is_none_or(|last| last.0 != key) {
+            groups.push((key, t, t, [0.0; 4]));
         }
-        let e = &mut months.last_mut().expect("pushed").1;
+        let g = groups.last_mut().expect("pushed");
+        g.2 = t;
+        let e = &mut g.3;
         e[0] += (v.pv[t] - v.export[t]).max(0.0) * v.dt;
         e[1] += v.curtailment[t] * v.dt;
         e[2] += v.import[t] * v.dt;
         e[3] += v.export[t] * v.dt;
     }
-    // Headroom above the tallest bar keeps the legend clear of the bars.
-    let top = months.iter().flat_map(|m| m.1).fold(0.0f64, f64::max) * 1.35 + 1e-6;
+    let steps_per_day = (24.0 / v.dt).round().max(1.0) as usize;
+    let labels: Vec<String> = groups
+        .iter()
+        .map(|(_, a, b, _)| {
+            let (first, last) = (v.time[*a], v.time[*b]);
+            match period {
+                Period::Day if b - a + 1 < steps_per_day => {
+                    format!("{} (part)", first.format("%a %-d %b"))
+                }
+                Period::Day => first.format("%a %-d %b").to_string(),
+                Period::Month => {
+                    let next = last + Duration::seconds((v.dt * 3600.0).round() as i64);
+                    let whole = first.format("%d %H:%M").to_string() == "01 00:00"
+                        && next.format("%d %H:%M").to_string() == "01 00:00";
+                    if whole {
+                        first.format("%b %Y").to_string()
+                    } else {
+                        format!("{}–{}", first.format("%-d"), last.format("%-d %b"))
+                    }
+                }
+            }
+        })
+        .collect();
+    let top = groups.iter().flat_map(|g| g.3).fold(0.0f64, f64::max) * 1.1 + 1e-6;
     let names = [
         ("PV used on site", ORANGE),
         ("PV curtailed", YELLOW),
         ("grid import", BLUE),
         ("grid export", VERMILLION),
     ];
-    let labels: Vec<String> = months
-        .iter()
-        .map(|(m, _)| {
-            format!(
-                "{} {}",
-                [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                    "Dec"
-                ][m.rem_euclid(12) as usize],
-                m.div_euclid(12)
-            )
-        })
-        .collect();
     let mut chart = ChartBuilder::on(root)
         .caption(&title, (FONT, 20))
         .margin(12)
+        .margin_right(LEGEND_W)
         .x_label_area_size(40)
         .y_label_area_size(70)
-        .build_cartesian_2d(-0.5..months.len() as f64 - 0.5, 0.0..top)
+        .build_cartesian_2d(
+            Ticked::new(
+                -0.5..groups.len() as f64 - 0.5,
+                (0..groups.len()).map(|i| i as f64).collect(),
+            ),
+            0.0..top,
+        )
         .map_err(err)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(months.len().min(12))
+        .x_labels(groups.len() + 1)
         .x_label_formatter(&|x| labels.get(x.round() as usize).cloned().unwrap_or_default())
+        .x_desc("local time")
         .y_desc("energy [MWh]")
         .label_style((FONT, 13))
         .draw()
         .map_err(err)?;
-    for (k, (name, colour)) in names.iter().enumerate() {
+    for (k, (_, colour)) in names.iter().enumerate() {
         let colour = *colour;
         chart
-            .draw_series(months.iter().enumerate().map(|(i, (_, e))| {
+            .draw_series(groups.iter().enumerate().map(|(i, g)| {
                 let x0 = i as f64 - 0.4 + 0.2 * k as f64;
-                Rectangle::new([(x0, 0.0), (x0 + 0.18, e[k])], colour.filled())
+                Rectangle::new([(x0, 0.0), (x0 + 0.18, g.3[k])], colour.filled())
             }))
-            .map_err(err)?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
+            .map_err(err)?;
     }
-    legend(&mut chart)?;
+    let entries: Vec<(&str, RGBColor, Mark)> = names
+        .iter()
+        .map(|(name, colour)| (*name, *colour, Mark::Box))
+        .collect();
+    legend(root, &entries)?;
     Ok(title)
 }
 
@@ -645,16 +778,11 @@ mod tests {
         let view = View::from_csv(&csv, &roles).unwrap();
         let charts = render_all(&view, None).unwrap();
         let names: Vec<_> = charts.iter().map(|c| c.name).collect();
-        assert_eq!(
-            names,
-            [
-                "dispatch_week",
-                "import_carpet",
-                "duration_curves",
-                "monthly_balance"
-            ]
-        );
-        assert!(charts[0].title.contains("2025-03-01"));
+        // A single day: no carpet (one column) and no daily or monthly bars (one group).
+        assert_eq!(names, ["dispatch_week", "duration_curves"]);
+        assert_eq!(charts[0].title, "Dispatch, Sat 1 Mar 2025");
+        // Its time axis shows hours, not the date again and again.
+        assert!(charts[0].svg.contains(">\n06:00\n<") && charts[0].svg.contains(">\n21:00\n<"));
         assert!(
             charts
                 .iter()

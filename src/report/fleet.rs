@@ -4,12 +4,13 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::charts::{
-    BLUE, Drawing, FONT, GREEN, ORANGE, PURPLE, SKY, VERMILLION, YELLOW, err, legend, svg_and_png,
+    BLUE, Drawing, FONT, GREEN, Mark, ORANGE, PURPLE, SKY, VERMILLION, YELLOW, err, legend,
+    svg_and_png,
 };
 
 /// What the chart shows, per step (MW).
@@ -87,29 +88,30 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, f: &FleetImport) -> R
         .iter()
         .chain(f.baseline.unwrap_or(&[]))
         .fold(0.0f64, |m, v| m.max(*v))
-        * 1.7
+        * 1.05
         + 1e-6;
-    let label = |d: &f64| {
-        (f.start + Duration::minutes((d * 1440.0).round() as i64))
-            .format("%a %d %b")
-            .to_string()
-    };
+    let axis = super::time_axis::TimeAxis::new(f.start, days.max(1e-9));
+    use super::time_axis::Ticked;
     let mut chart = ChartBuilder::on(root)
         .caption(
             "VPP grid import by site, with the baseline and events",
             (FONT, 20),
         )
         .margin(12)
+        .margin_right(super::charts::LEGEND_W)
         .x_label_area_size(40)
         .y_label_area_size(64)
-        .build_cartesian_2d(0.0..days.max(1e-9), 0.0..top)
+        .build_cartesian_2d(
+            Ticked::new(0.0..days.max(1e-9), axis.ticks.clone()),
+            0.0..top,
+        )
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("local time")
+        .x_desc(&axis.description)
         .y_desc("import [MW]")
-        .x_labels(8)
-        .x_label_formatter(&label)
+        .x_labels(axis.ticks.len() + 1)
+        .x_label_formatter(&|x| axis.label(f.start, *x))
         .label_style((FONT, 13))
         .draw()
         .map_err(err)?;
@@ -122,7 +124,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, f: &FleetImport) -> R
             )))
             .map_err(err)?;
     }
-    for (i, (name, _, colour)) in bands.iter().enumerate() {
+    for (i, (_, _, colour)) in bands.iter().enumerate() {
         let colour = *colour;
         let lower = |k: usize| if i == 0 { 0.0 } else { stacked[i - 1][k] };
         let band: Vec<(f64, f64)> = (0..n)
@@ -131,31 +133,30 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, f: &FleetImport) -> R
             .collect();
         chart
             .draw_series(std::iter::once(Polygon::new(band, colour.filled())))
-            .map_err(err)?
-            .label(name.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
+            .map_err(err)?;
     }
+    let mut entries: Vec<(&str, RGBColor, Mark)> = bands
+        .iter()
+        .map(|(name, _, colour)| (name.as_str(), *colour, Mark::Box))
+        .collect();
     if let Some(baseline) = f.baseline {
         let line = baseline.iter().enumerate().map(|(t, v)| (x(t), *v));
         chart
             .draw_series(DashedLineSeries::new(line, 6, 4, BLACK.stroke_width(2)))
-            .map_err(err)?
-            .label("baseline")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], BLACK.stroke_width(2)));
+            .map_err(err)?;
+        entries.push(("baseline", BLACK, Mark::Line(2)));
     }
     for (k, (event_start, _, caps)) in f.events.iter().enumerate() {
         let steps = caps.iter().enumerate().flat_map(|(j, cap)| {
             let t = event_start + j;
             [(x(t), *cap), (x(t + 1), *cap)]
         });
-        let series = chart
+        chart
             .draw_series(LineSeries::new(steps, RED.stroke_width(3)))
             .map_err(err)?;
         if k == 0 {
-            series
-                .label("event cap")
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], RED.stroke_width(3)));
+            entries.push(("event cap", RED, Mark::Line(3)));
         }
     }
-    legend(&mut chart)
+    legend(root, &entries)
 }

@@ -4,8 +4,14 @@
 
 pub mod charts;
 pub mod fleet;
+pub mod format;
+pub mod headline;
+pub mod kpi_table;
+pub mod manifest;
 pub mod page;
+pub mod scaled;
 pub mod sizing;
+pub mod time_axis;
 pub mod view;
 pub mod weather;
 

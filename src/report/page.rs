@@ -1,10 +1,16 @@
-//! `report.html` (self-contained: charts inline as SVG, no network) and `report.md`.
+//! `report.html` (self-contained: charts inline as SVG, no network) and `report.md`: an
+//! executive summary first ([`super::headline`]), then the KPIs in groups
+//! ([`super::kpi_table`]), the scenario, the charts and the manifest, collapsed
+//! ([`super::manifest`]). Every number goes through [`super::format`].
 
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
 use super::charts::Chart;
+use super::format::{integer, label_of, number, show, unit_of};
+use super::headline::currency;
+use super::kpi_table::groups;
 
 /// Escapes text for HTML.
 pub(super) fn esc(text: &str) -> String {
@@ -12,87 +18,6 @@ pub(super) fn esc(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// Unit and scale of a KPI from its key's suffix.
-fn unit_of(key: &str) -> (&'static str, f64) {
-    if key.ends_with("_mwh") {
-        ("MWh", 1.0)
-    } else if key.ends_with("_mw") {
-        ("MW", 1.0)
-    } else if let Some(currency) = crate::currency::Currency::of_name(key) {
-        (currency.code(), 1.0)
-    } else if key.ends_with("_t") {
-        ("t", 1.0)
-    } else if key.ends_with("_kwh_per_kwp") {
-        ("kWh/kWp", 1.0)
-    } else if key.contains("share")
-        || key.contains("consumption") && !key.ends_with("_mwh")
-        || key.contains("sufficiency")
-    {
-        ("%", 100.0)
-    } else {
-        ("", 1.0)
-    }
-}
-
-/// A KPI's label from its key: words, without the unit suffix (shown in its own column).
-fn label_of(key: &str) -> String {
-    let bare = ["_kwh_per_kwp", "_mwh", "_mw", "_t"]
-        .iter()
-        .find_map(|suffix| key.strip_suffix(suffix))
-        .or_else(|| crate::currency::Currency::of_name(key).map(|_| &key[..key.len() - 4]))
-        .unwrap_or(key);
-    bare.replace('_', " ")
-}
-
-/// A KPI value as text.
-fn show(key: &str, value: &Value) -> (String, &'static str) {
-    let (unit, scale) = unit_of(key);
-    let text = match value {
-        Value::Null => "n/a".to_string(),
-        Value::Number(n) if n.is_f64() => {
-            let x = n.as_f64().unwrap_or(f64::NAN) * scale;
-            if x.abs() >= 1000.0 {
-                format!("{x:.1}")
-            } else {
-                format!("{x:.3}")
-            }
-        }
-        other => other.to_string().trim_matches('"').to_string(),
-    };
-    (text, unit)
-}
-
-/// Rows `(label, value, unit)` of the scalar KPIs, then of each listed item.
-pub fn kpi_rows(kpis: &Value) -> Vec<(String, String, &'static str)> {
-    let mut rows = Vec::new();
-    let Some(map) = kpis.as_object() else {
-        return rows;
-    };
-    for (key, value) in map {
-        match value {
-            Value::Array(items) => {
-                for item in items {
-                    let name = item.get("name").and_then(Value::as_str).unwrap_or("?");
-                    for (k, v) in item
-                        .as_object()
-                        .into_iter()
-                        .flatten()
-                        .filter(|(k, _)| *k != "name")
-                    {
-                        let (text, unit) = show(k, v);
-                        rows.push((format!("{name}: {}", label_of(k)), text, unit));
-                    }
-                }
-            }
-            _ => {
-                let (text, unit) = show(key, value);
-                rows.push((label_of(key), text, unit));
-            }
-        }
-    }
-    rows
 }
 
 /// The SVG of a chart without its XML declaration, for inlining.
@@ -103,54 +28,77 @@ fn inline(svg: &str) -> &str {
     }
 }
 
+/// The page's style: a column no wider than the charts, tables that wrap long cells rather
+/// than widen the page, charts that shrink with the window.
+const STYLE: &str = "body{font-family:'DejaVu Sans',sans-serif;max-width:1060px;margin:2em auto;color:#222;padding:0 1em}\
+table{border-collapse:collapse;margin:1em 0;max-width:100%}td,th{border:1px solid #bbb;padding:3px 8px;text-align:left;overflow-wrap:break-word}\
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}figure{margin:2em 0}figcaption{font-weight:bold}\
+figure svg{max-width:100%;height:auto}code{font-size:90%}\
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:1em 0}.card{border:1px solid #bbb;border-radius:6px;padding:10px 14px;min-width:170px;flex:1}\
+.card .title{font-size:90%;color:#555}.card .value{font-size:135%;font-weight:bold;margin:4px 0;white-space:nowrap}\
+.card .change{font-size:85%}.card .better{color:#00734f}.card .worse{color:#b34700}\
+.groups{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}.groups table{margin:0.4em 0 1em}\
+.groups caption{text-align:left;font-weight:bold;padding:4px 0}details summary{cursor:pointer;color:#0060a0}\
+table.manifest td{overflow-wrap:anywhere}table.manifest td:first-child{white-space:nowrap}";
+
 /// The HTML page up to its heading, titled "vppsim report: <name>".
 fn head(name: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vppsim report: {n}</title>\n<style>\
-         body{{font-family:'DejaVu Sans',sans-serif;max-width:1060px;margin:2em auto;color:#222;padding:0 1em}}\
-         table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #bbb;padding:3px 8px;text-align:left}}\
-         td.num{{text-align:right;font-variant-numeric:tabular-nums}}figure{{margin:2em 0}}figcaption{{font-weight:bold}}\
-         code{{font-size:90%}}</style></head><body>\n<h1>vppsim report: {n}</h1>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vppsim report: {n}</title>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>{STYLE}</style></head><body>\n<h1>vppsim report: {n}</h1>\n",
         n = esc(name)
     )
 }
 
-/// The manifest, a row per key.
-fn manifest_table(h: &mut String, manifest: &Value) {
-    h.push_str("<h2>Manifest</h2>\n<table>\n");
-    for (k, v) in manifest.as_object().into_iter().flatten() {
+/// The KPI groups as small tables side by side.
+fn kpi_groups_html(h: &mut String, kpis: &Value, ccy: &str) {
+    h.push_str("<div class=\"groups\">\n");
+    for g in groups(kpis, ccy) {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td><code>{}</code></td></tr>",
-            esc(k),
-            esc(&v.to_string())
+            "<table><caption>{}</caption><tr><th>figure</th><th>value</th><th>unit</th></tr>",
+            esc(g.title)
         );
+        for r in g.rows {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                esc(&r.label),
+                esc(&r.value),
+                esc(&r.unit)
+            );
+        }
+        h.push_str("</table>\n");
     }
-    h.push_str("</table>\n");
+    h.push_str("</div>\n");
 }
 
-/// One table row per KPI of `kpis`: label, value, unit.
-fn kpi_table_rows(h: &mut String, kpis: &Value) {
-    for (label, value, unit) in kpi_rows(kpis) {
+/// The KPI groups as Markdown tables.
+fn kpi_groups_markdown(m: &mut String, kpis: &Value, ccy: &str) {
+    for g in groups(kpis, ccy) {
         let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td>{unit}</td></tr>",
-            esc(&label),
-            esc(&value)
+            m,
+            "### {}\n\n| figure | value | unit |\n|---|---:|---|",
+            g.title
         );
+        for r in g.rows {
+            let _ = writeln!(m, "| {} | {} | {} |", r.label, r.value, r.unit);
+        }
+        m.push('\n');
     }
 }
 
 /// A table of `rows` of JSON objects, one column per key, headed by its label and unit;
 /// numbers right-aligned.
-fn object_table(h: &mut String, rows: &[Value], keys: &[&str]) {
+fn object_table(h: &mut String, rows: &[Value], keys: &[&str], ccy: &str) {
     h.push_str("<table><tr>");
     for k in keys {
-        let (unit, _) = unit_of(k);
+        let (unit, _) = unit_of(k, ccy);
+        let label = label_of(k, ccy);
         let header = if unit.is_empty() {
-            label_of(k)
+            label
         } else {
-            format!("{} [{unit}]", label_of(k))
+            format!("{label} [{unit}]")
         };
         let _ = write!(h, "<th>{}</th>", esc(&header));
     }
@@ -159,17 +107,23 @@ fn object_table(h: &mut String, rows: &[Value], keys: &[&str]) {
         h.push_str("<tr>");
         for k in keys {
             match &row[*k] {
-                Value::Number(_) => {
-                    let _ = write!(h, "<td class=\"num\">{}</td>", esc(&show(k, &row[*k]).0));
+                Value::Number(_) | Value::Null => {
+                    let _ = write!(
+                        h,
+                        "<td class=\"num\">{}</td>",
+                        esc(&show(k, &row[*k], ccy).0)
+                    );
                 }
                 Value::String(link) if *k == "report" => {
                     let _ = write!(h, "<td><a href=\"{0}\">{0}</a></td>", esc(link));
                 }
-                Value::String(text) => {
-                    let _ = write!(h, "<td>{}</td>", esc(text));
+                Value::String(text) if *k == "from" || *k == "to" => {
+                    // An RFC 3339 time as local date and time.
+                    let shown = text.get(..16).unwrap_or(text).replace('T', " ");
+                    let _ = write!(h, "<td title=\"{}\">{}</td>", esc(text), esc(&shown));
                 }
                 other => {
-                    let _ = write!(h, "<td>{}</td>", esc(&other.to_string()));
+                    let _ = write!(h, "<td>{}</td>", esc(&show(k, other, ccy).0));
                 }
             }
         }
@@ -178,25 +132,61 @@ fn object_table(h: &mut String, rows: &[Value], keys: &[&str]) {
     h.push_str("</table>\n");
 }
 
-/// The HTML report of a VPP: aggregate figures, events, ADMM, sites (linked to their own
-/// reports), the aggregate chart and the manifest.
+/// A step length in minutes: whole minutes without decimals.
+fn minutes(m: f64) -> String {
+    if m.fract() == 0.0 {
+        integer(m)
+    } else {
+        number(m)
+    }
+}
+
+/// `N steps of M min from DATE (local time)`, formatted.
+fn grid_line(summary: &Value) -> String {
+    let start = summary["start"].as_str().unwrap_or("?");
+    format!(
+        "{} steps of {} min from {} (local time, {})",
+        integer(summary["steps"].as_f64().unwrap_or(0.0)),
+        minutes(summary["step_minutes"].as_f64().unwrap_or(0.0)),
+        esc(&start.get(..16).unwrap_or(start).replace('T', " ")),
+        esc(start.get(19..).unwrap_or("")),
+    )
+}
+
+/// The HTML report of a VPP: headline figures, aggregate figures, the chart, events, ADMM,
+/// sites (linked to their own reports) and the manifest.
 pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> String {
+    let ccy = currency(summary);
     let mut h = head(summary["vpp"].as_str().unwrap_or("vpp"));
     let _ = writeln!(
         h,
-        "<p>{}</p>\n<p>{} sites coordinated <b>{}</b>, baseline <b>{}</b>; {} steps of {} min from {} (local time). Objective {}.</p>",
+        "<p>{}</p>\n<p>{} sites coordinated <b>{}</b>, baseline <b>{}</b>; {}. Objective {}.</p>",
         esc(summary["description"].as_str().unwrap_or_default()),
         summary["sites"].as_array().map_or(0, Vec::len),
         esc(summary["coordination"].as_str().unwrap_or("?")),
         esc(summary["baseline"].as_str().unwrap_or("?")),
-        summary["steps"],
-        summary["step_minutes"],
-        esc(summary["start"].as_str().unwrap_or("?")),
-        summary["objective"]
+        grid_line(summary),
+        summary["objective"].as_f64().map_or("n/a".into(), number)
     );
-    h.push_str("<h2>Aggregate</h2>\n<table><tr><th>figure</th><th>value</th><th>unit</th></tr>\n");
-    kpi_table_rows(&mut h, &summary["aggregate"]);
-    h.push_str("</table>\n");
+    // The headline cards from the aggregate (self-sufficiency as the single-site KPIs
+    // define it: (consumption − import) / consumption).
+    let aggregate = &summary["aggregate"];
+    let mut kpis = aggregate.clone();
+    if let (Some(c), Some(i), Some(map)) = (
+        aggregate["consumption_mwh"].as_f64(),
+        aggregate["grid_import_mwh"].as_f64(),
+        kpis.as_object_mut(),
+    ) && c > 0.0
+    {
+        map.insert("self_sufficiency".into(), ((c - i) / c).into());
+    }
+    let headline_input = serde_json::json!({
+        "kpis": kpis, "currency": ccy, "coordination": summary["coordination"],
+        "start": summary["start"], "steps": summary["steps"], "step_minutes": summary["step_minutes"],
+    });
+    super::headline::html(&mut h, &headline_input);
+    h.push_str("<h2>Aggregate</h2>\n");
+    kpi_groups_html(&mut h, aggregate, &ccy);
     if let Some(chart) = chart {
         let _ = writeln!(
             h,
@@ -230,25 +220,29 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
                 &payment,
                 &penalty,
             ],
+            &ccy,
         );
         h.push_str("<p>Per step: <code>events.csv</code>.</p>\n");
     }
     if summary["admm"].is_object() {
         h.push_str("<h2>ADMM</h2>\n");
         let admm = &summary["admm"];
+        let f = |v: &Value| v.as_f64().map_or("n/a".into(), number);
+        let gap = summary["gap_to_central"]
+            .as_f64()
+            .map_or("n/a".into(), |g| format!("{} %", number(100.0 * g)));
         let _ = writeln!(
             h,
-            "<p>{} iterations ({}), primal residual {} MW, dual residual {} MW, final ρ {}; gap to the joint LP {}. Every iteration: <code>admm.csv</code>.</p>",
+            "<p>{} iterations ({}), primal residual {} MW, dual residual {} MW, final ρ {}; objective above the joint LP's by {gap}. Every iteration: <code>admm.csv</code>.</p>",
             admm["iterations"],
             if admm["converged"].as_bool() == Some(true) {
                 "converged"
             } else {
                 "iteration limit"
             },
-            admm["primal_residual_mw"],
-            admm["dual_residual_mw"],
-            admm["rho"],
-            summary["gap_to_central"]
+            f(&admm["primal_residual_mw"]),
+            f(&admm["dual_residual_mw"]),
+            f(&admm["rho"]),
         );
     }
     h.push_str("<h2>Sites</h2>\n");
@@ -276,29 +270,29 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
             "compute_sent_mwh",
             "report",
         ],
+        &ccy,
     );
-    manifest_table(&mut h, manifest);
+    super::manifest::html(&mut h, manifest);
     h.push_str("</body></html>\n");
     h
 }
 
 /// The HTML report.
 pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
+    let ccy = currency(summary);
     let name = summary["scenario"].as_str().unwrap_or("scenario");
     let mut h = head(name);
     let description = summary["description"].as_str().unwrap_or_default();
     let _ = writeln!(
         h,
-        "<p>{}</p>\n<p>Strategy <b>{}</b>; {} steps of {} min from {} (local time).</p>",
+        "<p>{}</p>\n<p>Strategy <b>{}</b>; {}.</p>",
         esc(description),
         esc(summary["strategy"].as_str().unwrap_or("?")),
-        summary["steps"],
-        summary["step_minutes"],
-        esc(summary["start"].as_str().unwrap_or("?"))
+        grid_line(summary)
     );
-    h.push_str("<h2>Key figures</h2>\n<table><tr><th>KPI</th><th>value</th><th>unit</th></tr>\n");
-    kpi_table_rows(&mut h, &summary["kpis"]);
-    h.push_str("</table>\n");
+    super::headline::html(&mut h, summary);
+    h.push_str("<h2>Key figures</h2>\n");
+    kpi_groups_html(&mut h, &summary["kpis"], &ccy);
     if summary["sizing"].is_object() {
         super::sizing::html(&mut h, &summary["sizing"]);
     }
@@ -325,13 +319,14 @@ pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
             inline(&c.svg)
         );
     }
-    manifest_table(&mut h, manifest);
+    super::manifest::html(&mut h, manifest);
     h.push_str("</body></html>\n");
     h
 }
 
 /// The Markdown report, with the PNG charts beside it.
 pub fn markdown(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
+    let ccy = currency(summary);
     let mut m = String::new();
     let _ = writeln!(
         m,
@@ -345,17 +340,13 @@ pub fn markdown(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
     );
     let _ = writeln!(
         m,
-        "Strategy **{}**; {} steps of {} min from {} (local time).\n",
+        "Strategy **{}**; {}.\n",
         summary["strategy"].as_str().unwrap_or("?"),
-        summary["steps"],
-        summary["step_minutes"],
-        summary["start"].as_str().unwrap_or("?")
+        grid_line(summary)
     );
-    m.push_str("## Key figures\n\n| KPI | value | unit |\n|---|---:|---|\n");
-    for (label, value, unit) in kpi_rows(&summary["kpis"]) {
-        let _ = writeln!(m, "| {label} | {value} | {unit} |");
-    }
-    m.push('\n');
+    super::headline::markdown(&mut m, summary);
+    m.push_str("## Key figures\n\n");
+    kpi_groups_markdown(&mut m, &summary["kpis"], &ccy);
     if summary["sizing"].is_object() {
         super::sizing::markdown(&mut m, &summary["sizing"]);
     }
@@ -373,9 +364,6 @@ pub fn markdown(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
     for c in charts {
         let _ = writeln!(m, "### {}\n\n![{}]({}.png)\n", c.title, c.title, c.name);
     }
-    m.push_str("## Manifest\n\n");
-    for (k, v) in manifest.as_object().into_iter().flatten() {
-        let _ = writeln!(m, "- {k}: `{v}`");
-    }
+    super::manifest::markdown(&mut m, manifest);
     m
 }

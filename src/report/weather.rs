@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::charts::{
-    BLUE, Chart, Drawing, FONT, GREEN, ORANGE, PURPLE, SKY, err, legend, svg_and_png,
+    BLUE, Chart, Drawing, FONT, GREEN, Mark, ORANGE, PURPLE, SKY, err, legend, svg_and_png,
 };
 
 /// Daily sums of the weather table's irradiance columns.
@@ -92,12 +92,13 @@ impl Drawing for DailyIrradiation {
             .iter()
             .flat_map(|s| s.1.iter())
             .fold(0.0f64, |m, x| m.max(*x))
-            * 1.25
+            * 1.05
             + 1e-6;
         let n = self.days.len();
         let mut chart = ChartBuilder::on(root)
             .caption(&title, (FONT, 18))
             .margin(12)
+            .margin_right(super::charts::LEGEND_W)
             .x_label_area_size(40)
             .y_label_area_size(64)
             .build_cartesian_2d(0.0..n.max(2) as f64 - 1.0, 0.0..top)
@@ -113,20 +114,22 @@ impl Drawing for DailyIrradiation {
             .draw()
             .map_err(err)?;
         let colours = [ORANGE, SKY, BLUE, GREEN, PURPLE];
-        for ((label, values), colour) in self.series.iter().zip(colours.iter().cycle()) {
+        for ((_, values), colour) in self.series.iter().zip(colours.iter().cycle()) {
             let colour = *colour;
             chart
                 .draw_series(LineSeries::new(
                     values.iter().enumerate().map(|(d, v)| (d as f64, *v)),
                     colour.stroke_width(1),
                 ))
-                .map_err(err)?
-                .label(label.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(3))
-                });
+                .map_err(err)?;
         }
-        legend(&mut chart)?;
+        let entries: Vec<(&str, RGBColor, Mark)> = self
+            .series
+            .iter()
+            .zip(colours.iter().cycle())
+            .map(|((label, _), colour)| (label.as_str(), *colour, Mark::Line(3)))
+            .collect();
+        legend(root, &entries)?;
         Ok(title)
     }
 }

@@ -3,6 +3,7 @@
 pub mod folder;
 mod kpis;
 pub mod manifest;
+pub mod parquet;
 mod weather;
 mod write;
 

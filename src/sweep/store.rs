@@ -86,6 +86,8 @@ impl Store {
                 solver_objective: f.objective,
                 forecast_errors: &f.forecast_errors,
                 sizing: None,
+                baseline: None,
+                parquet: false,
             };
             write_run(staging.path(), false, &output, |w| f.manifest(w))?;
         }

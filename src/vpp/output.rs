@@ -42,6 +42,8 @@ pub fn write(
             solver_objective: None,
             forecast_errors: &[],
             sizing: None,
+            baseline: None,
+            parquet: false,
         };
         write_run(&folder, with_report, &output, |_| {
             Manifest::new(

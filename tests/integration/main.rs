@@ -23,3 +23,4 @@ mod sweep;
 mod verbosity;
 mod vpp;
 mod weather;
+mod write_lp;

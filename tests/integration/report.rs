@@ -29,17 +29,20 @@ fn a_run_writes_charts_with_their_series_and_a_report_that_shows_them() {
     assert!(svg("state_of_charge").contains("stored energy [MWh]"));
     assert!(svg("import_carpet").contains("local hour"));
     assert!(svg("duration_curves").contains("net load"));
-    assert!(svg("monthly_balance").contains("PV used on site"));
+    assert!(svg("daily_balance").contains("PV used on site"));
+    // A week's axis shows days, its bars one group per day.
+    assert!(dispatch.contains(">\nMon 14 Jul\n<") && dispatch.contains(">\nSun 20 Jul\n<"));
     for name in [
         "dispatch_week",
         "state_of_charge",
         "import_carpet",
         "duration_curves",
-        "monthly_balance",
+        "daily_balance",
     ] {
         let png = std::fs::read(out.join(format!("{name}.png"))).unwrap();
-        assert_eq!(png_size(&png), (1000, 500), "{name}.png");
-        // Not blank: a blank 1000×500 PNG compresses to well under 5 kB.
+        // At a device pixel ratio of 2, for print.
+        assert_eq!(png_size(&png), (2000, 1000), "{name}.png");
+        // Not blank: a blank 2000×1000 PNG compresses to well under 10 kB.
         assert!(png.len() > 10_000, "{name}.png is only {} bytes", png.len());
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -48,7 +51,7 @@ fn a_run_writes_charts_with_their_series_and_a_report_that_shows_them() {
         "state_of_charge",
         "import_carpet",
         "duration_curves",
-        "monthly_balance",
+        "daily_balance",
     ] {
         assert!(
             html.contains(&format!("<figure id=\"{id}\">")),
@@ -58,8 +61,8 @@ fn a_run_writes_charts_with_their_series_and_a_report_that_shows_them() {
     for kpi in [
         "grid import",
         "peak import",
-        "self sufficiency",
-        "dc: pue",
+        "self-sufficiency",
+        "dc: PUE",
         "ev_hub: unmet",
         "demand charge",
     ] {

@@ -608,6 +608,7 @@ fn run_scenario(
         eprintln!("error: {e}");
         return EXIT_FAILED;
     }
+    progress::stage("simulating the do-nothing baseline (strategy none)");
     let baseline = baseline_kpis(s, strategy);
     let manifest = |write| {
         let times = vppsim::results::StageTimes { write, ..run.times };

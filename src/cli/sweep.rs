@@ -8,7 +8,6 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use vppsim::results::{Claim, WriteError};
 use vppsim::sweep::plan::{self, Plan, Resolved};
@@ -219,7 +218,7 @@ fn run_local(r: &Resolved, out: &Path, shard: Option<Shard>, jobs: usize, args: 
             mine - before - todo.len()
         );
     }
-    let bar = progress(todo.len());
+    let bar = super::progress::cases(todo.len());
     let written: Mutex<Vec<(usize, Record)>> = Mutex::new(Vec::new());
     let write_errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let start = Instant::now();
@@ -336,17 +335,6 @@ fn first_line(text: Option<&str>) -> &str {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// A progress bar with ETA on standard error (drawn only on a terminal).
-fn progress(len: usize) -> ProgressBar {
-    let bar = ProgressBar::new(len as u64);
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} cases, {elapsed} elapsed, ETA {eta}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// `vppsim sweep collect DIR`.

@@ -1,7 +1,9 @@
-//! Watching HiGHS at work: a process-wide observer (installed once, by the command line)
+//! Watching vppsim at work: a process-wide observer (installed once, by the command line)
 //! receives HiGHS's log lines and, during each simplex or interior-point solve, its
-//! iteration count, objective and elapsed time. Without an observer HiGHS stays silent and
-//! no callback is attached, so library users and tests see no difference.
+//! iteration count, objective and elapsed time; and, above single solves, how far a
+//! receding-horizon run or an ADMM coordination has come ([`Work`]). Without an observer
+//! HiGHS stays silent, no callback is attached and reports cost one atomic load, so library
+//! users and tests see no difference.
 
 use std::sync::OnceLock;
 
@@ -26,6 +28,28 @@ pub struct SolveProgress {
     pub seconds: f64,
 }
 
+/// How far work made of many solves has come.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Work {
+    /// A rolling-horizon run (MPC, daily plans) after committing window `window` of
+    /// `windows`: `steps` of `total_steps` simulated.
+    Windows {
+        window: usize,
+        windows: usize,
+        steps: usize,
+        total_steps: usize,
+    },
+    /// An ADMM coordination after iteration `iteration` (of at most `max_iterations`):
+    /// its primal and dual residuals (RMS, MW) against the stopping tolerance.
+    Admm {
+        iteration: usize,
+        max_iterations: usize,
+        primal_residual_mw: f64,
+        dual_residual_mw: f64,
+        tolerance_mw: f64,
+    },
+}
+
 /// Receives what HiGHS reports. Called from inside HiGHS's loops, on the solving thread:
 /// implementations must be cheap (throttle anything costly) and must not panic.
 pub trait SolverObserver: Send + Sync {
@@ -36,6 +60,8 @@ pub trait SolverObserver: Send + Sync {
     /// One piece of HiGHS's log (usually a line with its newline).
     fn log(&self, text: &str);
     fn progress(&self, progress: SolveProgress);
+    /// Progress above single solves (called once per window or iteration, not throttled).
+    fn work(&self, _work: Work) {}
 }
 
 static OBSERVER: OnceLock<Box<dyn SolverObserver>> = OnceLock::new();
@@ -49,4 +75,11 @@ pub fn install(observer: Box<dyn SolverObserver>) -> bool {
 /// The installed observer, if any.
 pub(crate) fn current() -> Option<&'static dyn SolverObserver> {
     OBSERVER.get().map(|o| o.as_ref())
+}
+
+/// Tells the installed observer, if any, how far `work` has come.
+pub fn report(work: Work) {
+    if let Some(observer) = current() {
+        observer.work(work);
+    }
 }

@@ -122,25 +122,30 @@ pub fn as_planned(
     from: usize,
     to: usize,
 ) -> Result<(), InvariantError> {
+    // Names are formatted only for the difference reported: this runs after every commit.
+    let differs = |t: usize, what: &dyn Fn() -> String, planned: f64, committed: f64| {
+        ((planned - committed).abs() > PLAN_TOLERANCE_MW).then(|| {
+            InvariantError::new(
+                scenario,
+                t,
+                format!(
+                    "the committed dispatch differs from the plan: {} {committed:.6} committed, {planned:.6} planned",
+                    what()
+                ),
+            )
+        })
+    };
     for t in from..to {
         let k = t - from;
-        let mut pairs: Vec<(String, f64, f64)> = vec![
-            (
-                "grid import".into(),
-                plan.import_mw[k],
-                results.import_mw[t],
-            ),
-            (
-                "grid export".into(),
-                plan.export_mw[k],
-                results.export_mw[t],
-            ),
-            (
-                "unserved load".into(),
-                plan.unserved_mw[k],
-                results.unserved_mw[t],
-            ),
-        ];
+        for (what, planned, committed) in [
+            ("grid import", plan.import_mw[k], results.import_mw[t]),
+            ("grid export", plan.export_mw[k], results.export_mw[t]),
+            ("unserved load", plan.unserved_mw[k], results.unserved_mw[t]),
+        ] {
+            if let Some(e) = differs(t, &|| what.to_string(), planned, committed) {
+                return Err(e);
+            }
+        }
         for ((device, planned), committed) in devices.iter().zip(&plan.assets).zip(&results.assets)
         {
             for (s, series) in device
@@ -155,24 +160,11 @@ pub fn as_planned(
                 } else {
                     planned[s][k]
                 };
-                pairs.push((
-                    format!("{}.{}", device.name(), series.name),
-                    planned,
-                    committed,
-                ));
+                let what = || format!("{}.{}", device.name(), series.name);
+                if let Some(e) = differs(t, &what, planned, committed) {
+                    return Err(e);
+                }
             }
-        }
-        if let Some((what, planned, committed)) = pairs
-            .into_iter()
-            .find(|(_, p, c)| (p - c).abs() > PLAN_TOLERANCE_MW)
-        {
-            return Err(InvariantError::new(
-                scenario,
-                t,
-                format!(
-                    "the committed dispatch differs from the plan: {what} {committed:.6} committed, {planned:.6} planned"
-                ),
-            ));
         }
     }
     Ok(())

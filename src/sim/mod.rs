@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use crate::dispatch::{Context, DispatchError, Dispatcher, Plan, PlanTimes, State};
 use crate::forecast::ErrorStats;
+use crate::model::observe::{self, Work};
 use crate::results::{Results, StageTimes};
 use crate::scenario::Scenario;
 
@@ -52,6 +53,8 @@ pub fn simulate(scenario: &Scenario, dispatcher: &mut dyn Dispatcher) -> Result<
     let (plan_len, commit_len) = dispatcher.window(scenario);
     let mut objective: Option<f64> = None;
     let mut plans = 0;
+    let total_steps = scenario.time.len;
+    let windows = total_steps.div_ceil(commit_len.min(plan_len).max(1));
     while state.step < scenario.time.len {
         let start = state.step;
         let len = plan_len.min(scenario.time.len - start);
@@ -75,6 +78,14 @@ pub fn simulate(scenario: &Scenario, dispatcher: &mut dyn Dispatcher) -> Result<
             invariants::as_planned(scenario, &devices, &plan, &results, start, start + steps)?;
         }
         times.commit += committing.elapsed();
+        if windows > 1 {
+            observe::report(Work::Windows {
+                window: plans,
+                windows,
+                steps: state.step,
+                total_steps,
+            });
+        }
     }
     invariants::at_end(scenario, &devices, &state)?;
     results.finish(&devices);

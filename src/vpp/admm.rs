@@ -44,6 +44,7 @@ use super::model::{Coupling, SiteModel, exchange_load};
 use super::scenario::VppScenario;
 use super::{Outcome, SiteOutcome, VppError};
 use crate::dispatch::{DispatchError, Plan};
+use crate::model::observe::{self, Work};
 use crate::model::{DiagonalQp, LpBuilder, SolveError, Solver, SolverOptions, WarmQp};
 use crate::results::StageTimes;
 use crate::scenario::Scenario;
@@ -524,6 +525,13 @@ async fn aggregate(
             primal_residual_mw: primal,
             dual_residual_mw: if iteration == 0 { f64::NAN } else { dual },
             objective,
+        });
+        observe::report(Work::Admm {
+            iteration,
+            max_iterations: settings.max_iterations,
+            primal_residual_mw: primal,
+            dual_residual_mw: if iteration == 0 { f64::NAN } else { dual },
+            tolerance_mw: settings.tolerance_mw,
         });
         let converged = components == 0
             || (iteration > 0 && primal <= settings.tolerance_mw && dual <= settings.tolerance_mw);

@@ -1,10 +1,20 @@
-//! `vppsim completions SHELL` and `vppsim man`: a shell completion script and the manual
-//! page (roff), both generated from the command-line definition so they never drift.
+//! `vppsim completions SHELL`, `vppsim man` and `vppsim schema`: a shell completion script
+//! and the manual page (roff), generated from the command-line definition, and the files'
+//! JSON Schema and key reference, generated from the file structures, so none can drift.
 
 use clap::CommandFactory;
 use clap_complete::Shell;
 
+use vppsim::scenario::{keys_doc, schema};
+
 use super::{Cli, EXIT_FAILED, say};
+
+/// The file format `vppsim schema` describes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SchemaFormat {
+    Scenario,
+    Vpp,
+}
 
 /// Writes the completion script for `shell` to standard output.
 pub fn completions(shell: Shell) -> u8 {
@@ -28,4 +38,22 @@ pub fn man() -> u8 {
             EXIT_FAILED
         }
     }
+}
+
+/// Writes the JSON Schema of `format`'s files (pretty, with a final newline), or with
+/// `markdown` the key reference of both formats, to standard output.
+pub fn schema(format: SchemaFormat, markdown: bool) -> u8 {
+    let text = if markdown {
+        keys_doc::markdown()
+    } else {
+        let format = match format {
+            SchemaFormat::Scenario => schema::FileFormat::Scenario,
+            SchemaFormat::Vpp => schema::FileFormat::Vpp,
+        };
+        let json = serde_json::to_string_pretty(&schema::json_schema(format))
+            .expect("a JSON value serialises");
+        json + "\n"
+    };
+    say::print_raw(text.as_bytes());
+    0
 }

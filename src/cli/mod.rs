@@ -160,6 +160,17 @@ enum Command {
     },
     /// Print the manual page (roff) on standard output: `vppsim man > vppsim.1`.
     Man,
+    /// Print the JSON Schema of scenario (or VPP) files, for editors (taplo / Even Better
+    /// TOML) and validators; shipped as docs/schema/*.schema.json.
+    Schema {
+        /// Which file format.
+        #[arg(value_enum, default_value = "scenario")]
+        format: manual::SchemaFormat,
+        /// Print the key reference of both formats as Markdown instead
+        /// (docs/scenario-keys.md).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Write the weather a scenario runs on as CSV: GHI, DNI, DHI, temperature, wind and the
     /// plane-of-array irradiance of each PV modelled from physics.
     Weather {
@@ -287,6 +298,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sweep(args) => sweep::run(args),
         Command::Completions { shell } => manual::completions(shell),
         Command::Man => manual::man(),
+        Command::Schema { format, markdown } => manual::schema(format, markdown),
         Command::Report { results } => match not_a_run_folder(&results) {
             Some(code) => code,
             None => report(&results),

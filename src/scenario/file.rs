@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::schema::Quantity;
+use super::schema::{Capacity, Quantity};
 
 /// A raw TOML value with its span; interpreted by `resolve`.
 pub type Raw = Spanned<toml::Value>;
@@ -16,27 +16,40 @@ pub type Raw = Spanned<toml::Value>;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
+    /// Name, description, seed and currency.
     pub scenario: ScenarioSection,
+    /// The time grid: start, step and duration, and the local clock.
     pub time: TimeSection,
+    /// Where the site is (needed by the solar models and weather).
     #[schemars(with = "Option<SiteTable>")]
     pub site: Option<Spanned<SiteTable>>,
+    /// Weather for the PV and cooling models.
     #[schemars(with = "Option<WeatherTable>")]
     pub weather: Option<Spanned<WeatherTable>>,
+    /// PV plants.
     #[serde(default)]
     pub pv: Vec<PvTable>,
+    /// Batteries.
     #[serde(default)]
     pub battery: Vec<BatteryTable>,
+    /// Fixed loads.
     #[serde(default)]
     pub load: Vec<LoadTable>,
+    /// Loads that must receive an energy per window, at any time within it.
     #[serde(default)]
     pub flexible_load: Vec<FlexibleLoadTable>,
+    /// Data centres: general IT load, cooling and deferrable AI-training jobs.
     #[serde(default)]
     pub datacenter: Vec<DatacenterTable>,
+    /// EV charging hubs.
     #[serde(default)]
     pub ev_hub: Vec<EvHubTable>,
+    /// Dispatchable generators (diesel or gas gensets).
     #[serde(default)]
     pub generator: Vec<GeneratorTable>,
+    /// The grid connection: limits, prices, carbon intensity, demand charge.
     pub grid: GridTable,
+    /// Strategy, objective weights and solver settings (default: `lp` minimising import).
     #[serde(default)]
     #[schemars(with = "Option<DispatchTable>")]
     pub dispatch: Option<Spanned<DispatchTable>>,
@@ -101,8 +114,10 @@ impl ScenarioFile {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSection {
+    /// Name of the scenario: the default results folder and the title of its outputs.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// One line saying what the scenario is (default: none).
     #[serde(default)]
     pub description: String,
     /// Seed of every random draw in the run (default 0).
@@ -151,15 +166,18 @@ pub struct SiteTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherTable {
+    /// Weather from a CSV file of your own.
     #[schemars(with = "Option<WeatherFileTable>")]
     pub file: Option<Spanned<WeatherFileTable>>,
+    /// Or from an EnergyPlus weather file (`.epw`, hourly typical year).
     #[schemars(with = "Option<EpwWeatherTable>")]
     pub epw: Option<Spanned<EpwWeatherTable>>,
+    /// Or a seeded synthetic year from monthly climate statistics.
     #[schemars(with = "Option<SyntheticWeatherTable>")]
     pub synthetic: Option<Spanned<SyntheticWeatherTable>>,
 }
 
-/// An EnergyPlus weather file (hourly typical year; see `solar::epw`).
+/// An EnergyPlus weather file (hourly typical year).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EpwWeatherTable {
@@ -171,13 +189,16 @@ pub struct EpwWeatherTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherFileTable {
+    /// Path of the CSV file, relative to the scenario.
     #[schemars(with = "String")]
     pub file: Spanned<String>,
+    /// Column of RFC 3339 timestamps, checked against the time grid (optional).
     pub time_column: Option<String>,
     /// Column of global horizontal irradiance (W/m²).
     pub ghi: String,
-    /// Columns of direct normal and diffuse horizontal irradiance (W/m²); both or neither.
+    /// Column of direct normal irradiance (W/m²); `dni` and `dhi` both or neither.
     pub dni: Option<String>,
+    /// Column of diffuse horizontal irradiance (W/m²).
     pub dhi: Option<String>,
     /// Column of air temperature (°C).
     pub temperature: String,
@@ -206,12 +227,15 @@ pub struct SyntheticWeatherTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StationTable {
+    /// Station name, for messages.
     pub name: String,
-    /// Degrees north and east (plain numbers), elevation with unit.
+    /// Degrees north (plain number).
     #[schemars(with = "Quantity")]
     pub latitude: Raw,
+    /// Degrees east (plain number).
     #[schemars(with = "Quantity")]
     pub longitude: Raw,
+    /// Above sea level, with unit.
     #[schemars(with = "Quantity")]
     pub elevation: Raw,
 }
@@ -219,10 +243,11 @@ pub struct StationTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PvTable {
+    /// Unique name of the PV plant.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
-    /// Nameplate AC power.
-    #[schemars(with = "Quantity")]
+    /// Nameplate AC power, or an extendable capacity (sizing).
+    #[schemars(with = "Capacity")]
     pub capacity: Raw,
     /// Available power: a series in per-unit of capacity (`unit = "pu"`) or in power.
     #[schemars(with = "Option<Quantity>")]
@@ -235,8 +260,8 @@ pub struct PvTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PvModelTable {
-    /// DC nameplate at standard test conditions.
-    #[schemars(with = "Quantity")]
+    /// DC nameplate at standard test conditions, or an extendable capacity (sizing).
+    #[schemars(with = "Capacity")]
     pub dc_capacity: Raw,
     /// Degrees from horizontal (fixed racks).
     #[schemars(with = "Option<Quantity>")]
@@ -247,6 +272,7 @@ pub struct PvModelTable {
     /// Or: single-axis trackers.
     #[schemars(with = "Option<TrackingTable>")]
     pub tracking: Option<Spanned<TrackingTable>>,
+    /// Ground reflectance, a fraction (default 0.2).
     #[schemars(with = "Option<Quantity>")]
     pub albedo: Option<Raw>,
     /// `"perez"` (default), `"hay-davies"` or `"isotropic"`.
@@ -261,6 +287,7 @@ pub struct PvModelTable {
     /// Lumped DC losses as a fraction (default 0.14).
     #[schemars(with = "Option<Quantity>")]
     pub losses: Option<Raw>,
+    /// Inverter efficiency, a fraction (default 0.98).
     #[schemars(with = "Option<Quantity>")]
     pub inverter_efficiency: Option<Raw>,
     /// ASHRAE incidence-angle coefficient (default 0.05).
@@ -289,30 +316,37 @@ pub struct TrackingTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatteryTable {
+    /// Unique name of the battery.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
-    /// A quantity, or an extendable capacity table (see `scenario::capacity`).
-    #[schemars(with = "Quantity")]
+    /// Energy capacity, e.g. `"8 MWh"`, or an extendable capacity (sizing).
+    #[schemars(with = "Capacity")]
     pub energy_capacity: Raw,
     /// Required unless `power` or `duration` gives the rating.
     #[schemars(with = "Option<Quantity>")]
     pub charge_power: Option<Raw>,
+    /// Required unless `power` or `duration` gives the rating.
     #[schemars(with = "Option<Quantity>")]
     pub discharge_power: Option<Raw>,
-    /// Charge and discharge rating alike: a quantity or an extendable capacity table.
-    #[schemars(with = "Option<Quantity>")]
+    /// Charge and discharge rating alike: a power, or an extendable capacity (sizing).
+    #[schemars(with = "Option<Capacity>")]
     pub power: Option<Raw>,
     /// Or the rating follows the energy capacity: `power = energy / duration`, e.g. `"2h"`.
     #[schemars(with = "Option<String>")]
     pub duration: Option<Spanned<String>>,
+    /// Fraction of grid-side energy stored when charging, e.g. 0.95.
     #[schemars(with = "Quantity")]
     pub charge_efficiency: Raw,
+    /// Fraction of stored energy delivered when discharging, e.g. 0.95.
     #[schemars(with = "Quantity")]
     pub discharge_efficiency: Raw,
+    /// Least state of charge, a fraction of the energy capacity.
     #[schemars(with = "Quantity")]
     pub soc_min: Raw,
+    /// Most state of charge, a fraction of the energy capacity.
     #[schemars(with = "Quantity")]
     pub soc_max: Raw,
+    /// State of charge at the start, a fraction of the energy capacity.
     #[schemars(with = "Quantity")]
     pub soc_initial: Raw,
     /// Minimum state of charge at the end of the horizon (default: `soc_initial`).
@@ -327,10 +361,11 @@ pub struct BatteryTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GeneratorTable {
+    /// Unique name of the generator.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
-    /// Most output, e.g. `"2 MW"`.
-    #[schemars(with = "Quantity")]
+    /// Most output, e.g. `"2 MW"`, or an extendable capacity (sizing).
+    #[schemars(with = "Capacity")]
     pub capacity: Raw,
     /// Must-run output in every step (default: none, it may stop).
     #[schemars(with = "Option<Quantity>")]
@@ -349,8 +384,10 @@ pub struct GeneratorTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadTable {
+    /// Unique name of the load.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// Power drawn: a constant or a series.
     #[schemars(with = "Quantity")]
     pub power: Raw,
 }
@@ -358,6 +395,7 @@ pub struct LoadTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlexibleLoadTable {
+    /// Unique name of the flexible load.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Maximum power: a constant or a series.
@@ -377,13 +415,16 @@ pub struct FlexibleLoadTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatacenterTable {
+    /// Unique name of the data centre.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// IT power capacity, e.g. `"10 MW"`.
     #[schemars(with = "Quantity")]
     pub it_capacity: Raw,
     /// General IT load: a series in per unit of it_capacity (`unit = "pu"`) or in power.
     #[schemars(with = "Quantity")]
     pub it_load: Raw,
+    /// PUE from the outdoor temperature (needs weather); without it PUE is 1.
     #[schemars(with = "Option<CoolingTable>")]
     pub cooling: Option<Spanned<CoolingTable>>,
     /// Deferrable AI-training jobs, listed one by one.
@@ -412,12 +453,16 @@ pub struct PowerCappingTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoolingTable {
+    /// PUE at or below `free_cooling_below` (plain number ≥ 1).
     #[schemars(with = "Quantity")]
     pub pue_min: Raw,
+    /// PUE at or above `mechanical_above` (plain number ≥ 1).
     #[schemars(with = "Quantity")]
     pub pue_max: Raw,
+    /// Outdoor temperature below which cooling is free, e.g. `"5 degC"`.
     #[schemars(with = "Quantity")]
     pub free_cooling_below: Raw,
+    /// Outdoor temperature above which cooling is fully mechanical, e.g. `"25 degC"`.
     #[schemars(with = "Quantity")]
     pub mechanical_above: Raw,
 }
@@ -425,16 +470,19 @@ pub struct CoolingTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobTable {
+    /// Unique name of the job.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
-    /// RFC 3339 times; the job may run in `[release, deadline)`.
+    /// RFC 3339 time from which the job may run.
     #[schemars(with = "String")]
     pub release: Spanned<String>,
+    /// RFC 3339 time by which the job must be done: it runs in `[release, deadline)`.
     #[schemars(with = "String")]
     pub deadline: Spanned<String>,
     /// IT energy the job needs.
     #[schemars(with = "Quantity")]
     pub energy: Raw,
+    /// Most IT power the job may draw.
     #[schemars(with = "Quantity")]
     pub max_power: Raw,
 }
@@ -445,10 +493,13 @@ pub struct JobGeneratorTable {
     /// Mean number of jobs released per week (plain number).
     #[schemars(with = "Quantity")]
     pub per_week: Raw,
+    /// Least IT energy of a job (drawn uniformly up to `energy_max`).
     #[schemars(with = "Quantity")]
     pub energy_min: Raw,
+    /// Most IT energy of a job.
     #[schemars(with = "Quantity")]
     pub energy_max: Raw,
+    /// Most IT power a job may draw.
     #[schemars(with = "Quantity")]
     pub max_power: Raw,
     /// Time allowed as a multiple of the shortest run time `energy / max_power` (≥ 1).
@@ -459,6 +510,7 @@ pub struct JobGeneratorTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvHubTable {
+    /// Unique name of the EV hub.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Managed charging (the dispatcher schedules each session; default) or uncontrolled
@@ -476,6 +528,7 @@ pub struct EvHubTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionsFileTable {
+    /// Path of the sessions CSV, relative to the scenario.
     #[schemars(with = "String")]
     pub file: Spanned<String>,
 }
@@ -483,25 +536,29 @@ pub struct SessionsFileTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionGeneratorTable {
-    /// Mean sessions per weekday and per weekend day (plain numbers).
+    /// Mean sessions per weekday (plain number).
     #[schemars(with = "Quantity")]
     pub weekday_sessions: Raw,
+    /// Mean sessions per weekend day (plain number).
     #[schemars(with = "Quantity")]
     pub weekend_sessions: Raw,
+    /// Charger classes; each session arrives at one class.
     pub chargers: Vec<ChargerTable>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChargerTable {
+    /// Power of one charger of this class.
     #[schemars(with = "Quantity")]
     pub power: Raw,
     /// Number of chargers of this class (plain number).
     #[schemars(with = "Quantity")]
     pub count: Raw,
-    /// Mean energy per session and mean dwell time.
+    /// Mean energy per session, e.g. `"25 kWh"`.
     #[schemars(with = "Quantity")]
     pub energy_mean: Raw,
+    /// Mean time a car stays, e.g. `"2h"`.
     #[schemars(with = "String")]
     pub dwell_mean: Spanned<String>,
     /// Share of arrivals choosing this class (plain number; shares are normalised).
@@ -512,15 +569,19 @@ pub struct ChargerTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GridTable {
-    #[schemars(with = "Quantity")]
+    /// Most import: a power, or an extendable capacity (sizing).
+    #[schemars(with = "Capacity")]
     pub import_limit: Raw,
+    /// Most export (`"0 MW"`: no export).
     #[schemars(with = "Quantity")]
     pub export_limit: Raw,
     /// A constant, a series, or `{ time_of_use = [...] }`.
     #[schemars(with = "Quantity")]
     pub import_price: Raw,
+    /// Price paid for exports: a constant, a series or `{ time_of_use = [...] }` (default 0).
     #[schemars(with = "Option<Quantity>")]
     pub export_price: Option<Raw>,
+    /// CO2 per energy imported: a constant or a series, e.g. `"600 g/kWh"` (default: CO2 not counted).
     #[schemars(with = "Option<Quantity>")]
     pub carbon_intensity: Option<Raw>,
     /// Monthly charge on the month's peak import, e.g. `"40 CNY/kW"`.
@@ -531,15 +592,19 @@ pub struct GridTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DispatchTable {
-    /// `"lp"` or `"rule"`; the command line's `--strategy` overrides it.
+    /// `"none"`, `"rule"`, `"tou"`, `"peak"`, `"lp"` (default) or `"mpc"`; the command
+    /// line's `--strategy` overrides it.
     #[schemars(with = "Option<String>")]
     pub strategy: Option<Spanned<String>>,
+    /// Objective weights (see `ObjectiveTable`).
     pub objective: Option<ObjectiveTable>,
+    /// HiGHS settings (see `SolverTable`).
     pub solver: Option<SolverTable>,
     /// Value of lost load, e.g. `"20 CNY/kWh"`: load may go unserved at this price
     /// (opt-in; without it, a scenario that cannot serve its load is infeasible).
     #[schemars(with = "Option<Quantity>")]
     pub unserved_energy: Option<Raw>,
+    /// Receding-horizon settings for `strategy = "mpc"`.
     #[schemars(with = "Option<MpcTable>")]
     pub mpc: Option<Spanned<MpcTable>>,
     /// Import threshold of the `peak` rule, e.g. `"3 MW"`.
@@ -551,17 +616,20 @@ pub struct DispatchTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MpcTable {
-    /// Planning horizon and re-planning interval, e.g. `"1d"`, `"15min"` (default 1 day each).
+    /// Planning horizon, e.g. `"1d"` (default 1 day).
     #[schemars(with = "Option<String>")]
     pub horizon: Option<Spanned<String>>,
+    /// Re-planning interval: steps committed from each plan, e.g. `"15min"` (default 1 day).
     #[schemars(with = "Option<String>")]
     pub replan: Option<Spanned<String>>,
     /// `"perfect"` (default), `"persistence"`, `"seasonal-naive"` (same time yesterday) or
     /// `"noisy"` (truth + AR(1) error with `noise_sigma` and `noise_autocorrelation`).
     #[schemars(with = "Option<String>")]
     pub forecast: Option<Spanned<String>>,
+    /// Standard deviation of the `noisy` forecast's error, a power (e.g. `"0.3 MW"`).
     #[schemars(with = "Option<Quantity>")]
     pub noise_sigma: Option<Raw>,
+    /// Lag-1 correlation of the `noisy` forecast's error, 0 to 0.999.
     #[schemars(with = "Option<Quantity>")]
     pub noise_autocorrelation: Option<Raw>,
     /// Keep one HiGHS model alive across windows where possible (default true).
@@ -575,7 +643,8 @@ pub struct ObjectiveTable {
     /// Per MWh of grid import (default 1).
     #[schemars(with = "Option<Quantity>")]
     pub import: Option<Raw>,
-    /// Per CNY of cost: import cost − export revenue + battery throughput cost (default 0).
+    /// Per unit of the scenario's currency of cost: import cost − export revenue + battery
+    /// throughput cost (default 0).
     #[schemars(with = "Option<Quantity>")]
     pub cost: Option<Raw>,
     /// Per kg of CO2 from imports (default 0).

@@ -1,16 +1,18 @@
 //! Scenarios: the file as written (`file`), its checks and resolution (`resolve` over
 //! `time`, `dispatch`, `location`, `weather` and one resolver per asset kind in `assets`)
-//! and the immutable, fully resolved [`Scenario`] the engine runs.
+//! and the immutable, fully resolved [`Scenario`] the engine runs; the files' JSON Schema
+//! (`schema`) and key reference (`keys_doc`).
 
 mod assets;
 mod capacity;
 pub(crate) mod dispatch;
 pub mod file;
 pub mod finance;
+pub mod keys_doc;
 mod location;
 pub mod overrides;
 pub(crate) mod resolve;
-pub(crate) mod schema;
+pub mod schema;
 pub(crate) mod structure;
 pub(crate) mod time;
 mod tou;

@@ -1,6 +1,8 @@
-//! Schema-only stand-ins for the raw values of the scenario mirror (`file.rs`): what the
-//! JSON Schema says of a key whose value `resolve` interprets later (a quantity with its
-//! unit, a plain number, or a table such as a CSV series or a time-of-use tariff).
+//! The JSON Schema (draft 2020-12) of scenario and VPP files, generated from their serde
+//! mirrors (`file.rs`, `vpp/file.rs`) and their doc comments, and the schema-only stand-in
+//! for the raw values that `resolve` interprets later (a quantity with its unit, a plain
+//! number, or a table such as a CSV series or a time-of-use tariff). `vppsim schema` prints
+//! it; editors with taplo (Even Better TOML) complete and check files with it.
 
 use std::borrow::Cow;
 
@@ -30,4 +32,67 @@ impl JsonSchema for Quantity {
             ]
         })
     }
+}
+
+/// A capacity that may be extendable (sizing): a quantity, or a table of what may be added
+/// and what it costs.
+pub struct Capacity;
+
+impl JsonSchema for Capacity {
+    fn schema_name() -> Cow<'static, str> {
+        "Capacity".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let amount = json_schema!({ "type": "string", "pattern": QUANTITY_PATTERN });
+        json_schema!({
+            "description": "A capacity with its unit (\"8 MWh\", \"6 MW\"), or an extendable capacity for sizing: { existing, min, max, capex, lifetime, fixed_om, block }.",
+            "anyOf": [
+                { "type": "string", "pattern": QUANTITY_PATTERN },
+                {
+                    "type": "object",
+                    "properties": {
+                        "existing": { "description": "Capacity already built (default 0).", "anyOf": [amount] },
+                        "min": { "description": "Least total capacity, existing plus added (default 0).", "anyOf": [amount] },
+                        "max": { "description": "Most total capacity, existing plus added.", "anyOf": [amount] },
+                        "capex": { "description": "Cost per unit added, e.g. \"1200 CNY/kWh\".", "anyOf": [amount] },
+                        "lifetime": { "description": "Life of what is added, e.g. \"15 years\".", "anyOf": [amount] },
+                        "fixed_om": { "description": "Fixed O&M per unit added and year, e.g. \"10 CNY/kWh/yr\" (default 0).", "anyOf": [amount] },
+                        "block": { "description": "Added in whole blocks of this size (the LP becomes a MIP).", "anyOf": [amount] }
+                    },
+                    "required": ["max", "capex", "lifetime"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
+/// The two file formats vppsim reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// A single site (`vppsim run`).
+    Scenario,
+    /// A virtual power plant: several sites and an aggregator (`[vpp]`, `[[site]]`).
+    Vpp,
+}
+
+/// The JSON Schema of `format`'s files, titled and described for editors.
+pub fn json_schema(format: FileFormat) -> serde_json::Value {
+    let (schema, title, description) = match format {
+        FileFormat::Scenario => (
+            schemars::schema_for!(super::file::ScenarioFile),
+            "vppsim scenario file (format v1)",
+            "One site: its assets, grid connection, weather, time grid and dispatch. Quantities are strings with their unit (\"8 MWh\").",
+        ),
+        FileFormat::Vpp => (
+            schemars::schema_for!(crate::vpp::file::VppFile),
+            "vppsim VPP file (format v1)",
+            "A virtual power plant: shared [scenario], [time] and [dispatch], the aggregator's [vpp] and one [[site]] per site with the asset tables of a scenario file.",
+        ),
+    };
+    let mut value = schema.to_value();
+    value["title"] = title.into();
+    value["description"] = description.into();
+    value
 }

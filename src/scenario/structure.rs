@@ -13,7 +13,7 @@ use toml_edit::{ImDocument, Item, TableLike};
 use crate::diagnostic::{Location, Problem};
 
 /// Where the keys of every table are documented.
-const KEYS_DOC: &str = "README.md";
+const KEYS_DOC: &str = "docs/scenario-keys.md";
 
 /// Every structure problem of TOML `source` (read from `path`) against the schema of `T`,
 /// in file order; none if the text is not TOML (the typed parse reports the syntax error).
@@ -277,9 +277,16 @@ fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
         .map(|(_, k)| k)
 }
 
+/// The first sentence of a doc comment, for a hint.
 fn first_sentence(text: &str) -> &str {
     let text = text.trim();
-    match text.find(". ") {
+    // A full stop followed by a space ends the sentence, unless it ends an abbreviation.
+    let end = text.match_indices(". ").map(|(i, _)| i).find(|&i| {
+        !["e.g", "i.e", "etc"]
+            .iter()
+            .any(|abbreviation| text[..i].ends_with(abbreviation))
+    });
+    match end {
         Some(i) => &text[..=i],
         None => text,
     }
@@ -288,6 +295,16 @@ fn first_sentence(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_sentence_runs_past_abbreviations() {
+        assert_eq!(
+            first_sentence("Energy capacity, e.g. `\"8 MWh\"`. More."),
+            "Energy capacity, e.g. `\"8 MWh\"`."
+        );
+        assert_eq!(first_sentence("One. Two."), "One.");
+        assert_eq!(first_sentence("No stop"), "No stop");
+    }
 
     #[test]
     fn nearest_key_tolerates_slips_only() {

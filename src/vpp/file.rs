@@ -17,13 +17,17 @@ use crate::scenario::file::{
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VppFile {
+    /// Name, description, seed and currency of the VPP, as in a scenario file.
     pub scenario: ScenarioSection,
+    /// The time grid every site shares, as in a scenario file.
     pub time: TimeSection,
     /// Objective weights and solver options of every site (strategy `lp` only).
     #[schemars(with = "Option<DispatchTable>")]
     pub dispatch: Option<Spanned<DispatchTable>>,
+    /// How the sites are coordinated, and the grid operator's events.
     #[schemars(with = "VppTable")]
     pub vpp: Spanned<VppTable>,
+    /// One table per site, holding its asset tables (`[[site.pv]]`, `[site.grid]`, …).
     pub site: Vec<SiteEntry>,
 }
 
@@ -40,8 +44,10 @@ pub struct VppTable {
     /// Lets AI-training compute move between data-centre sites.
     #[schemars(with = "Option<ShiftingTable>")]
     pub compute_shifting: Option<Spanned<ShiftingTable>>,
+    /// ADMM settings for `coordination = "admm"`.
     #[schemars(with = "Option<AdmmTable>")]
     pub admm: Option<Spanned<AdmmTable>>,
+    /// Demand-response events from the grid operator.
     #[serde(default)]
     pub event: Vec<EventTable>,
 }
@@ -57,12 +63,14 @@ pub struct ShiftingTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdmmTable {
-    /// Initial penalty parameter (objective units per MW² of coupling residual).
+    /// Initial penalty parameter (objective units per MW² of coupling residual; default 1).
     #[schemars(with = "Option<Quantity>")]
     pub rho: Option<Raw>,
+    /// Most iterations before stopping (plain number, default 500).
     #[schemars(with = "Option<Quantity>")]
     pub max_iterations: Option<Raw>,
-    /// Stop when primal and dual residuals (RMS over coupled values) fall below, e.g. `"1 kW"`.
+    /// Stop when primal and dual residuals (RMS over coupled values) fall below, e.g. `"1 kW"`
+    /// (default 1 kW).
     #[schemars(with = "Option<Quantity>")]
     pub tolerance: Option<Raw>,
 }
@@ -71,11 +79,13 @@ pub struct AdmmTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventTable {
+    /// Unique name of the event.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
-    /// RFC 3339 with UTC offset, on step boundaries.
+    /// RFC 3339 with UTC offset, on a step boundary: the event starts there.
     #[schemars(with = "String")]
     pub from: Spanned<String>,
+    /// RFC 3339 with UTC offset, on a step boundary: the event ends before it.
     #[schemars(with = "String")]
     pub to: Spanned<String>,
     /// Keep aggregate import at or below this power, or…
@@ -96,27 +106,37 @@ pub struct EventTable {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteEntry {
+    /// Unique name of the site.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Latitude, longitude and elevation, as the single-site `[site]` table.
     #[schemars(with = "Option<SiteTable>")]
     pub location: Option<Spanned<SiteTable>>,
+    /// The site's weather, as the single-site `[weather]` table.
     #[schemars(with = "Option<WeatherTable>")]
     pub weather: Option<Spanned<WeatherTable>>,
+    /// PV plants, as `[[pv]]` of a scenario.
     #[serde(default)]
     pub pv: Vec<PvTable>,
+    /// Batteries, as `[[battery]]` of a scenario.
     #[serde(default)]
     pub battery: Vec<BatteryTable>,
+    /// Fixed loads, as `[[load]]` of a scenario.
     #[serde(default)]
     pub load: Vec<LoadTable>,
+    /// Flexible loads, as `[[flexible_load]]` of a scenario.
     #[serde(default)]
     pub flexible_load: Vec<FlexibleLoadTable>,
+    /// Data centres, as `[[datacenter]]` of a scenario.
     #[serde(default)]
     pub datacenter: Vec<DatacenterTable>,
+    /// EV hubs, as `[[ev_hub]]` of a scenario.
     #[serde(default)]
     pub ev_hub: Vec<EvHubTable>,
+    /// Generators, as `[[generator]]` of a scenario.
     #[serde(default)]
     pub generator: Vec<GeneratorTable>,
+    /// The site's grid connection, as `[grid]` of a scenario.
     pub grid: GridTable,
 }
 

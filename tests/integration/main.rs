@@ -16,6 +16,7 @@ mod quickstart;
 mod reference;
 mod report;
 mod robustness;
+mod schema;
 mod sizing;
 mod strategies;
 mod support;

@@ -172,9 +172,32 @@ fn read_spec(file: &Path) -> Result<Spec, u8> {
             return Err(EXIT_BAD_INPUT);
         }
     };
+    if let Some(kind) = not_a_sweep(&text) {
+        eprintln!(
+            "error: {} is a {kind} file, not a sweep file\n  = hint: `vppsim run {}` runs it; a sweep file names it as its base, `[sweep] scenario = \"{}\"`, and varies it in [[study]] tables (see the README's Sweeps)",
+            file.display(),
+            file.display(),
+            file.file_name().unwrap_or_default().to_string_lossy()
+        );
+        return Err(EXIT_BAD_INPUT);
+    }
     parse_spec(file, &text).map_err(|problems| {
         eprintln!("{problems}");
         EXIT_BAD_INPUT
+    })
+}
+
+/// `"scenario"` or `"VPP"` when `text` is TOML without a `[sweep]` table but with the tables
+/// of a scenario or VPP file (given where a sweep file was asked for).
+fn not_a_sweep(text: &str) -> Option<&'static str> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    if table.contains_key("sweep") || !table.contains_key("scenario") {
+        return None;
+    }
+    Some(if table.contains_key("vpp") {
+        "VPP"
+    } else {
+        "scenario"
     })
 }
 

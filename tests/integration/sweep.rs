@@ -308,3 +308,24 @@ fn the_slurm_script_runs_each_array_task_as_a_shard() {
     }
     assert!(!out.join("cases").exists(), "--slurm runs nothing");
 }
+
+#[test]
+fn a_scenario_or_vpp_file_given_to_sweep_is_named_for_what_it_is() {
+    for (file, kind) in [
+        ("scenarios/small-site.toml", "a scenario file"),
+        ("scenarios/small-vpp.toml", "a VPP file"),
+    ] {
+        let o = vppsim(&["sweep", file, "--out", "/nonexistent/never-written"]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains(&format!("{file} is {kind}, not a sweep file")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("`vppsim run {file}` runs it")),
+            "{err}"
+        );
+        assert!(!err.contains("unknown field"), "{err}");
+    }
+}

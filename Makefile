@@ -77,3 +77,13 @@ prereqs:
 	  fi; \
 	fi
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (stable, edition 2024) from rustup"; exit 1; }
+	@# Cargo judges vppsim fresh by file times, and a target folder shared by two checkouts
+	@# holds one build of it: after a build from another checkout, this checkout's older
+	@# files would look built and the other checkout's vppsim would run. The folder records
+	@# the checkout that built it last; on a switch the crate roots are touched, so cargo
+	@# rebuilds vppsim itself (its dependencies, HiGHS included, stay built).
+	@mkdir -p "$(CARGO_TARGET_DIR)"; \
+	if [ "$$(cat "$(CARGO_TARGET_DIR)/.vppsim-checkout" 2>/dev/null)" != "$(CURDIR)" ]; then \
+	  touch src/lib.rs src/main.rs; \
+	  echo "$(CURDIR)" > "$(CARGO_TARGET_DIR)/.vppsim-checkout"; \
+	fi

@@ -136,7 +136,18 @@ pub fn run(
         }
     };
     run.times.load = load_time;
-    if let Err(e) = vpp::output::write(&claim, plots, v, &run, &loaded.inputs) {
+    super::progress::stage("simulating the do-nothing case (every site with strategy none)");
+    let do_nothing = match vpp::do_nothing::simulate_sites(v) {
+        Ok(d) => Some(d),
+        Err((site, e)) => {
+            noteln!(
+                "note: no do-nothing case in the report: site '{site}' fails with strategy none ({e})"
+            );
+            None
+        }
+    };
+    if let Err(e) = vpp::output::write(&claim, plots, v, &run, do_nothing.as_ref(), &loaded.inputs)
+    {
         return write_failed(&e);
     }
     super::progress::clear();

@@ -160,7 +160,11 @@ fn sentence(summary: &Value) -> String {
         span(summary),
         start.get(..10).unwrap_or(start)
     );
-    if summary["baseline"].is_object() {
+    if summary["baseline"].is_object() && summary["coordination"].is_string() {
+        s.push_str(
+            " Savings are against doing nothing: every site run on its own with strategy none (batteries idle, flexible loads served as they come at home, no compute moved, no event answered).",
+        );
+    } else if summary["baseline"].is_object() {
         s.push_str(
             " Savings are against doing nothing: the same scenario run with strategy none (batteries idle, flexible loads served as they come).",
         );

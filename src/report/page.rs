@@ -155,6 +155,21 @@ fn grid_line(summary: &Value) -> String {
 
 /// The HTML report of a VPP: headline figures, aggregate figures, the chart, events, ADMM,
 /// sites (linked to their own reports) and the manifest.
+/// Aggregate figures with the self-sufficiency the single-site KPIs define,
+/// (consumption − import) / consumption, added.
+fn with_self_sufficiency(aggregate: &Value) -> Value {
+    let mut kpis = aggregate.clone();
+    if let (Some(c), Some(i), Some(map)) = (
+        aggregate["consumption_mwh"].as_f64(),
+        aggregate["grid_import_mwh"].as_f64(),
+        kpis.as_object_mut(),
+    ) && c > 0.0
+    {
+        map.insert("self_sufficiency".into(), ((c - i) / c).into());
+    }
+    kpis
+}
+
 pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> String {
     let ccy = currency(summary);
     let mut h = head(summary["vpp"].as_str().unwrap_or("vpp"));
@@ -168,22 +183,19 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
         grid_line(summary),
         summary["objective"].as_f64().map_or("n/a".into(), number)
     );
-    // The headline cards from the aggregate (self-sufficiency as the single-site KPIs
-    // define it: (consumption − import) / consumption).
+    // The headline cards from the aggregate, against the do-nothing case when there.
     let aggregate = &summary["aggregate"];
-    let mut kpis = aggregate.clone();
-    if let (Some(c), Some(i), Some(map)) = (
-        aggregate["consumption_mwh"].as_f64(),
-        aggregate["grid_import_mwh"].as_f64(),
-        kpis.as_object_mut(),
-    ) && c > 0.0
-    {
-        map.insert("self_sufficiency".into(), ((c - i) / c).into());
-    }
-    let headline_input = serde_json::json!({
-        "kpis": kpis, "currency": ccy, "coordination": summary["coordination"],
-        "start": summary["start"], "steps": summary["steps"], "step_minutes": summary["step_minutes"],
+    let mut headline_input = serde_json::json!({
+        "kpis": with_self_sufficiency(aggregate), "currency": ccy,
+        "coordination": summary["coordination"], "start": summary["start"],
+        "steps": summary["steps"], "step_minutes": summary["step_minutes"],
     });
+    if summary["do_nothing"].is_object() {
+        headline_input["baseline"] = serde_json::json!({
+            "strategy": "none",
+            "kpis": with_self_sufficiency(&summary["do_nothing"]["aggregate"]),
+        });
+    }
     super::headline::html(&mut h, &headline_input);
     h.push_str("<h2>Aggregate</h2>\n");
     kpi_groups_html(&mut h, aggregate, &ccy);

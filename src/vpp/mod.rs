@@ -11,6 +11,7 @@
 
 pub mod admm;
 pub mod central;
+pub mod do_nothing;
 pub mod file;
 pub mod fleet;
 pub mod model;

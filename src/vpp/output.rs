@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::do_nothing::DoNothing;
 use super::{EXCHANGE_LOAD, VppRun, VppScenario};
 use crate::assets::Role;
 use crate::output::{RunOutput, write_run};
@@ -24,11 +25,13 @@ use crate::scenario::InputFile;
 use crate::series::hex;
 
 /// Writes the VPP run into the claimed folder; returns the time spent writing.
+/// `do_nothing`, when given, goes into `summary.json` and the report's savings.
 pub fn write(
     claim: &Claim,
     with_report: bool,
     vpp: &VppScenario,
     run: &VppRun,
+    do_nothing: Option<&DoNothing>,
     inputs: &[InputFile],
 ) -> Result<Duration, WriteError> {
     let writing = Instant::now();
@@ -82,7 +85,11 @@ pub fn write(
         staging.write("admm.csv", csv.as_bytes())?;
     }
     // Money named in the VPP's currency, as a site's summary (see `output::write_run`).
-    let mut summary = vpp.currency.rename_keys(summary(vpp, run));
+    let mut summary = summary(vpp, run);
+    if let Some(d) = do_nothing {
+        summary["do_nothing"] = serde_json::json!({ "strategy": "none", "aggregate": d });
+    }
+    let mut summary = vpp.currency.rename_keys(summary);
     if vpp.currency != crate::currency::Currency::CNY {
         summary["currency"] = serde_json::json!(vpp.currency);
     }

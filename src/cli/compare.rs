@@ -100,7 +100,7 @@ pub fn run(
     for (strategy, k) in &rows {
         let regret = |f: fn(&Kpis) -> f64| {
             lp.as_ref()
-                .map_or("n/a".to_string(), |lp| format!("{:.3}", f(k) - f(lp)))
+                .map_or("n/a".to_string(), |lp| three_decimals(f(k) - f(lp)))
         };
         outln!(
             "{:<6} {:>14.3} {:>10.3} {:>14.2} {:>10} {:>14} {:>14}",
@@ -137,6 +137,14 @@ pub fn run(
         "strategies": strategies,
     }));
     0
+}
+
+/// `x` with three decimals; a difference that rounds to zero is `0.000`, not `-0.000`.
+fn three_decimals(x: f64) -> String {
+    match format!("{x:.3}") {
+        text if text == "-0.000" => "0.000".into(),
+        text => text,
+    }
 }
 
 /// One row per strategy: every scalar KPI (in the order of `Kpis`), then the regrets; money
@@ -181,4 +189,16 @@ fn table_csv(rows: &[(Strategy, Kpis)], lp: Option<&Kpis>, currency: Currency) -
         );
     }
     csv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regret_that_rounds_to_zero_has_no_sign() {
+        assert_eq!(three_decimals(-0.0004), "0.000");
+        assert_eq!(three_decimals(-0.0006), "-0.001");
+        assert_eq!(three_decimals(4238.92), "4238.920");
+    }
 }

@@ -113,7 +113,7 @@ pub fn label_of(key: &str, currency: &str) -> String {
         "pv available" => "PV available".into(),
         "pv self consumption" => "PV self-consumption".into(),
         "self sufficiency" => "self-sufficiency".into(),
-        "pv specific yield" => "PV specific yield".into(),
+        "pv specific yield" => "PV specific yield over the run".into(),
         "pue" => "PUE".into(),
         "it" => "IT energy".into(),
         "ai compute" => "AI compute".into(),

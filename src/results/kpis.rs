@@ -418,7 +418,11 @@ impl Kpis {
             money,
         ));
         if let Some(y) = self.pv_specific_yield_kwh_per_kwp {
-            rows.push(("PV specific yield".into(), format!("{y:.0}"), "kWh/kWp"));
+            rows.push((
+                "PV specific yield over the run".into(),
+                format!("{y:.0}"),
+                "kWh/kWp",
+            ));
         }
         for d in &self.datacenters {
             rows.push((

@@ -64,6 +64,19 @@ impl TimeGrid {
             .map_or(self.start, |d| d.fixed_offset())
     }
 
+    /// The step in which the local clock shows `seconds` after midnight of the local day
+    /// that step `day_step` falls in (the earlier when the clock shows it twice); `None`
+    /// before the first step.
+    pub fn step_at_local_time(&self, day_step: usize, seconds: i64) -> Option<usize> {
+        let midnight = self
+            .instant(day_step)
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN);
+        let at = self.local_instant(midnight + Duration::seconds(seconds));
+        let since_start = (at - self.start).num_seconds();
+        (since_start >= 0).then(|| (since_start / self.step_seconds) as usize)
+    }
+
     /// Real hours from local midnight of `from` to local midnight of `to`: 24 per day on a
     /// fixed offset; 23 or 25 for a day of a daylight-saving change.
     pub fn local_hours(&self, from: NaiveDate, to: NaiveDate) -> f64 {

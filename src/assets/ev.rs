@@ -174,6 +174,10 @@ impl EvHub {
 /// weekdays and weekends), arrival times from an assumed commuter-and-evening mixture
 /// (45 % around 08:30 ± 1.5 h, 35 % around 18:00 ± 2 h, 20 % uniform 06:00–23:00), class by
 /// share, log-normal dwell and energy (σ of the log 0.5 and 0.4) with the class means.
+/// On a fixed offset the days are 24-hour blocks from the start; on a time zone's clock
+/// they are local calendar days (23 or 25 hours across a daylight-saving change) and a
+/// session arrives when the local clock shows its drawn time, so the same draws arrive at
+/// the same clock times either side of a change.
 pub fn generate_sessions(
     time: &TimeGrid,
     classes: &[ChargerClass],
@@ -185,10 +189,20 @@ pub fn generate_sessions(
     let dt = time.dt_hours();
     let total_share: f64 = classes.iter().map(|c| c.share).sum();
     let mut sessions = Vec::new();
+    let day_steps = (86_400 / time.step_seconds) as usize;
     let mut day_start = 0;
     while day_start < time.len {
+        // The day's steps end at `day_end` (not cut at the horizon: departures are).
+        let day_end = match time.zone {
+            None => day_start + day_steps,
+            Some(_) => {
+                let day = time.window_index(day_start, 86_400);
+                (day_start..time.len)
+                    .find(|&t| time.window_index(t, 86_400) != day)
+                    .unwrap_or(day_start + day_steps)
+            }
+        };
         let weekend = time.instant(day_start).weekday().number_from_monday() >= 6;
-        let day_steps = (86_400 / time.step_seconds) as usize;
         let mean = if weekend { weekend_mean } else { weekday_mean };
         for _ in 0..poisson(mean, rng) {
             let u = rng.uniform();
@@ -210,9 +224,15 @@ pub fn generate_sessions(
             };
             let dwell_h = lognormal(class.dwell_mean_hours, 0.5, rng);
             let energy = lognormal(class.energy_mean_mwh, 0.4, rng);
-            let arrival = day_start + (hour / dt) as usize;
+            let arrival = match time.zone {
+                None => Some(day_start + (hour / dt) as usize),
+                Some(_) => time
+                    .step_at_local_time(day_start, (hour * 3600.0) as i64)
+                    .filter(|&t| t >= day_start),
+            };
+            let Some(arrival) = arrival else { continue };
             let departure = (arrival + ((dwell_h / dt).round() as usize).max(1)).min(time.len);
-            if arrival < departure && arrival < day_start + day_steps {
+            if arrival < departure && arrival < day_end {
                 sessions.push(Session {
                     arrival,
                     departure,
@@ -221,7 +241,7 @@ pub fn generate_sessions(
                 });
             }
         }
-        day_start += day_steps;
+        day_start = day_end;
     }
     sessions
 }
@@ -250,6 +270,53 @@ fn poisson(mean: f64, rng: &mut Rng) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_sessions_arrive_at_the_same_local_clock_time_across_a_dst_change() {
+        // Berlin, 24–28 October 2025 (summer time ends on the 26th: a 25-hour day), hourly,
+        // against the same draws on the fixed offset +02:00 of the start.
+        let fixed = TimeGrid {
+            start: chrono::DateTime::parse_from_rfc3339("2025-10-24T00:00:00+02:00").unwrap(),
+            step_seconds: 3600,
+            len: 120,
+            zone: None,
+        };
+        let berlin = TimeGrid {
+            zone: Some(chrono_tz::Europe::Berlin),
+            ..fixed
+        };
+        let class = ChargerClass {
+            power_mw: 0.02,
+            count: 4,
+            energy_mean_mwh: 0.02,
+            dwell_mean_hours: 2.0,
+            share: 1.0,
+        };
+        let draw = |time: &TimeGrid| generate_sessions(time, &[class], 6.0, 6.0, &mut Rng::new(7));
+        let (on_fixed, on_berlin) = (draw(&fixed), draw(&berlin));
+        let local = |time: &TimeGrid, t: usize| time.instant(t).naive_local();
+        let mut shifted = 0;
+        for (a, b) in on_fixed.iter().zip(&on_berlin) {
+            if a.arrival >= 96 {
+                break; // the last day: the horizon cuts the two grids' days differently
+            }
+            assert_eq!(
+                a.energy_mwh, b.energy_mwh,
+                "the same draws in the same order"
+            );
+            // The same local clock time; from 03:00 summer time on the 26th (step 51) the
+            // zone's clock is an hour behind +02:00, so that time comes a step later.
+            assert_eq!(
+                local(&fixed, a.arrival),
+                local(&berlin, b.arrival),
+                "{a:?} {b:?}"
+            );
+            let later = usize::from(a.arrival >= 51);
+            assert_eq!(b.arrival, a.arrival + later, "{a:?} {b:?}");
+            shifted += later;
+        }
+        assert!(shifted >= 3, "sessions after the change: {shifted}");
+    }
 
     fn session(arrival: usize, departure: usize, energy_mwh: f64) -> Session {
         Session {

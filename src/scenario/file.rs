@@ -184,6 +184,10 @@ pub struct EpwWeatherTable {
     /// Path of the `.epw` file, relative to the scenario.
     #[schemars(with = "String")]
     pub file: Spanned<String>,
+    /// Hours east of UTC of the file's rows, in place of its LOCATION line's (plain number;
+    /// PVGIS writes its rows in UTC under the site's time zone: `time_zone = 0`).
+    #[schemars(with = "Option<Quantity>")]
+    pub time_zone: Option<Raw>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -107,16 +107,30 @@ fn weather_epw(
     site: Option<&Site>,
     time: &TimeGrid,
 ) -> Option<Weather> {
-    let file = &e.get_ref().file;
-    let (path, text) = c.text_file(file.get_ref(), file.span(), "weather epw")?;
-    let parsed = match epw::parse(&text) {
+    let table = e.get_ref();
+    let rows_zone = table.time_zone.as_ref().map(|raw| {
+        c.number_in(
+            raw,
+            "weather.epw.time_zone",
+            -12.0,
+            14.0,
+            "hours east of UTC of the file's rows, e.g. 0 for a PVGIS file",
+        )
+    });
+    let (path, text) = c.text_file(table.file.get_ref(), table.file.span(), "weather epw")?;
+    let mut parsed = match epw::parse(&text) {
         Ok(parsed) => parsed,
         Err(errors) => {
             epw_problems(c, &path, &text, &errors);
             return None;
         }
     };
-    epw_warnings(c, &parsed, site, time, e.span());
+    match rows_zone {
+        // The rows' zone stated in the scenario: the file's LOCATION line is not relied on.
+        Some(hours) => parsed.location.time_zone_hours = hours?,
+        None => epw_time_zone_warning(c, &parsed, time, e.span()),
+    }
+    epw_far_warning(c, &parsed, site, e.span());
     Some(parsed.weather(time))
 }
 
@@ -164,18 +178,21 @@ fn line_span(text: &str, line: usize) -> Range<usize> {
     start..start + text[start..].find('\n').unwrap_or(text.len() - start)
 }
 
-/// Warns when the EPW file's station is far from the site or its time zone is not the
-/// scenario's.
-fn epw_warnings(
-    c: &mut Checker,
-    parsed: &Epw,
-    site: Option<&Site>,
-    time: &TimeGrid,
-    span: Range<usize>,
-) {
+/// Warns when the EPW file's station is far from the site.
+fn epw_far_warning(c: &mut Checker, parsed: &Epw, site: Option<&Site>, span: Range<usize>) {
     let l = &parsed.location;
+    // Files from PVGIS and others say `unknown` (or `-`) where they have no name.
+    let known = |field: &str| !matches!(field.trim(), "" | "-" | "unknown");
+    let mut name = String::from("EPW station");
+    for part in [&l.city, &l.country].into_iter().filter(|f| known(f)) {
+        name.push(' ');
+        name.push_str(part.trim());
+    }
+    if known(&l.wmo) {
+        name.push_str(&format!(", WMO {}", l.wmo.trim()));
+    }
     let station = Station {
-        name: format!("EPW station {} {}, WMO {}", l.city, l.country, l.wmo),
+        name,
         latitude: l.latitude,
         longitude: l.longitude,
         elevation: l.elevation,
@@ -184,11 +201,15 @@ fn epw_warnings(
         c.warn(
             "weather-far",
             format!("weather epw: {why}"),
-            span.clone(),
+            span,
             "give an EPW file for a station near your site (typical years for most places: climate.onebuilding.org, PVGIS, energyplus.net)",
         );
     }
-    let file_offset = (l.time_zone_hours * 3600.0).round() as i32;
+}
+
+/// Warns when the time zone of the EPW file's LOCATION line is not the scenario's.
+fn epw_time_zone_warning(c: &mut Checker, parsed: &Epw, time: &TimeGrid, span: Range<usize>) {
+    let file_offset = (parsed.location.time_zone_hours * 3600.0).round() as i32;
     let scenario_offset = time.start.offset().local_minus_utc();
     if file_offset != scenario_offset {
         c.warn(
@@ -200,7 +221,7 @@ fn epw_warnings(
                 hours(scenario_offset - file_offset).trim_start_matches('+'),
             ),
             span,
-            "if the file is for your site, write time.start in the site's standard time; otherwise take an EPW file for your site",
+            "if the file is for your site, write time.start in the site's standard time (or, if its rows are in another zone than its LOCATION line says, as PVGIS's are in UTC, give it: epw = { file, time_zone = 0 }); otherwise take an EPW file for your site",
         );
     }
 }

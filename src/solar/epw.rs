@@ -389,51 +389,51 @@ fn describe_slot(slot: usize) -> String {
 pub(crate) mod tests {
     use super::*;
 
-    /// The shipped file, pvlib-python's test copy of the IWEC year for Amsterdam Schiphol.
-    pub(crate) fn amsterdam() -> String {
+    /// The shipped file, pvlib-python's test copy of the PVGIS typical year at 45 N, 8 E.
+    pub(crate) fn shipped() -> String {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/data/weather/NLD_Amsterdam062400_IWEC.epw"
+            "/data/weather/tmy_45.000_8.000_2005_2023.epw"
         );
         std::fs::read_to_string(path).unwrap()
     }
 
     /// A small valid file: the shipped one's header and rows, for editing.
     fn lines() -> Vec<String> {
-        amsterdam().lines().map(String::from).collect()
+        shipped().lines().map(String::from).collect()
     }
 
     #[test]
-    fn reads_the_location_and_hand_read_rows_of_the_amsterdam_file() {
-        let epw = parse(&amsterdam()).unwrap();
+    fn reads_the_location_and_hand_read_rows_of_the_shipped_file() {
+        let epw = parse(&shipped()).unwrap();
         let l = &epw.location;
         assert_eq!(
-            (l.city.as_str(), l.country.as_str(), l.wmo.as_str()),
-            ("AMSTERDAM", "NLD", "062400")
+            (l.city.as_str(), l.source.as_str(), l.wmo.as_str()),
+            ("unknown", "ECMWF/ERA", "unknown")
         );
         assert_eq!(
             (l.latitude, l.longitude, l.time_zone_hours, l.elevation),
-            (52.30, 4.77, 1.0, -2.0)
+            (45.0, 8.0, 1.0, 250.0)
         );
         assert!(!epw.has_leap_day);
-        // Values read with `sed -n` from data/weather/NLD_Amsterdam062400_IWEC.epw:
-        // line 9 (01/01 hour 1): 1995,1,1,1,60,…,5.1,…,0,0,0,…,340,6.7,…
+        // Values read with `sed -n` from data/weather/tmy_45.000_8.000_2005_2023.epw:
+        // line 9 (01/01 hour 1): 2018,1,1,1,0,…,2.04,…,0.00,-0.00,0.00,…,257,0.7,…
         let h = epw.hour(1, 1, 1).unwrap();
         assert_eq!(
             (h.temperature, h.ghi, h.dni, h.dhi, h.wind),
-            (5.1, 0.0, 0.0, 0.0, 6.7)
+            (2.04, 0.0, 0.0, 0.0, 0.7)
         );
-        // line 4,268 (06/27 hour 12): 1996,6,27,12,60,…,16.5,…,390,68,332,…,330,2.6,…
+        // line 4,268 (06/27 hour 12): 2006,6,27,12,0,…,31.52,…,933.00,821.13,172.00,…,0.3,…
         let h = epw.hour(6, 27, 12).unwrap();
         assert_eq!(
             (h.temperature, h.ghi, h.dni, h.dhi, h.wind),
-            (16.5, 390.0, 68.0, 332.0, 2.6)
+            (31.52, 933.0, 821.13, 172.0, 0.3)
         );
-        // line 8,768 (12/31 hour 24), the last row: 1990,12,31,24,60,…,5.5,…,0,0,0,…,280,6.7,…
+        // line 8,768 (12/31 hour 24), the last row: 2016,12,31,24,0,…,2.10,…,0.00,-0.00,0.00,…,0.7,…
         let h = epw.hour(12, 31, 24).unwrap();
         assert_eq!(
             (h.temperature, h.ghi, h.dni, h.dhi, h.wind),
-            (5.5, 0.0, 0.0, 0.0, 6.7)
+            (2.10, 0.0, 0.0, 0.0, 0.7)
         );
         // February 29 is February 28's.
         assert_eq!(epw.hour(2, 29, 13), epw.hour(2, 28, 13));
@@ -482,7 +482,7 @@ pub(crate) mod tests {
         assert_eq!((e[0].line, e[0].field), (10, Some(4)));
         assert!(e[0].message.contains("first on line 9"), "{}", e[0].message);
         let mut l = lines();
-        l[0] = l[0].replace("52.30", "north");
+        l[0] = l[0].replace("45.000000", "north");
         l[7] = "COMMENTS 3".into();
         let e = errors(&l);
         assert_eq!(e.len(), 2, "{e:?}");

@@ -93,42 +93,44 @@ mod tests {
         }
     }
 
-    fn amsterdam() -> Epw {
-        parse(&crate::solar::epw::tests::amsterdam()).unwrap()
+    fn shipped() -> Epw {
+        parse(&crate::solar::epw::tests::shipped()).unwrap()
     }
 
     #[test]
     fn hourly_steps_in_the_files_time_zone_take_their_hours_row() {
-        let epw = amsterdam();
-        // 2025-06-27 11:00–12:00 +01:00 is the file's 06/27 hour 12 (line 4,268: GHI 390,
-        // DNI 68, DHI 332); the temperature is the mean of the readings at 11:00 (hour 11,
-        // line 4,267: 15.2 °C) and 12:00 (16.5 °C).
+        let epw = shipped();
+        // 2025-06-27 11:00–12:00 +01:00 is the file's 06/27 hour 12 in its LOCATION line's
+        // zone (line 4,268: GHI 933, DNI 821.13, DHI 172); the temperature is the mean of
+        // the readings at 11:00 (hour 11, line 4,267: 30.78 °C) and 12:00 (31.52 °C).
         let w = epw.weather(&grid("2025-06-27T11:00:00+01:00", 3600, 1));
-        assert_eq!((w.ghi[0], w.dni[0], w.dhi[0]), (390.0, 68.0, 332.0));
-        assert!((w.temp_air[0] - (15.2 + 16.5) / 2.0).abs() < 1e-12);
+        // (The hour's mean over its 5-minute sub-intervals: exact to rounding.)
+        assert_eq!((w.ghi[0], w.dhi[0]), (933.0, 172.0));
+        assert!((w.dni[0] - 821.13).abs() < 1e-9);
+        assert!((w.temp_air[0] - (30.78 + 31.52) / 2.0).abs() < 1e-12);
         // The same hour from a scenario in UTC+8 starts at 18:00 there.
         let w8 = epw.weather(&grid("2025-06-27T18:00:00+08:00", 3600, 1));
         assert_eq!(w8, w);
-        // A year of hours sums the file's GHI exactly (982,481 Wh/m², summed with awk).
+        // A year of hours sums the file's GHI exactly (1,435,861 Wh/m², summed with awk).
         let year = epw.weather(&grid("2025-01-01T00:00:00+01:00", 3600, 8760));
-        assert!((year.ghi.iter().sum::<f64>() - 982_481.0).abs() < 1e-6);
+        assert!((year.ghi.iter().sum::<f64>() - 1_435_861.0).abs() < 1e-6);
     }
 
     #[test]
     fn quarter_hours_keep_the_hours_energy_and_interpolate_temperature() {
-        let epw = amsterdam();
+        let epw = shipped();
         let w = epw.weather(&grid("2025-06-27T11:00:00+01:00", 900, 4));
-        assert!(w.ghi.iter().all(|g| *g == 390.0));
-        // 15.2 °C at 11:00 to 16.5 °C at 12:00: quarter means at 1/8, 3/8, 5/8, 7/8.
+        assert!(w.ghi.iter().all(|g| *g == 933.0));
+        // 30.78 °C at 11:00 to 31.52 °C at 12:00: quarter means at 1/8, 3/8, 5/8, 7/8.
         for (q, t) in w.temp_air.iter().enumerate() {
-            let expect = 15.2 + 1.3 * (2 * q + 1) as f64 / 8.0;
+            let expect = 30.78 + 0.74 * (2 * q + 1) as f64 / 8.0;
             assert!((t - expect).abs() < 1e-9, "{t} vs {expect}");
         }
     }
 
     #[test]
     fn a_leap_day_repeats_february_28_and_a_new_year_wraps() {
-        let epw = amsterdam();
+        let epw = shipped();
         let feb29 = epw.weather(&grid("2024-02-29T00:00:00+01:00", 3600, 24));
         let feb28 = epw.weather(&grid("2025-02-28T00:00:00+01:00", 3600, 24));
         assert_eq!(
@@ -142,9 +144,9 @@ mod tests {
         // 2024-03-01 is the file's March 1, not its 61st day.
         let mar1 = epw.weather(&grid("2024-03-01T12:00:00+01:00", 3600, 1));
         assert_eq!(mar1.ghi[0], epw.hour(3, 1, 13).unwrap().ghi);
-        // Midnight on January 1: the reading before it is December 31 hour 24's (5.5 °C),
-        // with January 1 hour 1's (5.1 °C).
+        // Midnight on January 1: the reading before it is December 31 hour 24's (2.10 °C),
+        // with January 1 hour 1's (2.04 °C).
         let jan1 = epw.weather(&grid("2026-01-01T00:00:00+01:00", 3600, 1));
-        assert!((jan1.temp_air[0] - 5.3).abs() < 1e-12);
+        assert!((jan1.temp_air[0] - 2.07).abs() < 1e-12);
     }
 }

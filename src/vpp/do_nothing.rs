@@ -11,7 +11,7 @@ use super::VppScenario;
 use crate::dispatch::built_in;
 use crate::results::Kpis;
 use crate::scenario::Strategy;
-use crate::sim::{SimError, simulate};
+use crate::sim::{Run, SimError, simulate};
 
 /// The aggregate figures of the do-nothing case (keys as in the VPP summary's `aggregate`).
 #[derive(Debug, Clone, Serialize)]
@@ -23,8 +23,17 @@ pub struct DoNothing {
     pub co2_t: f64,
 }
 
-/// Simulates every site of `vpp` with strategy `none`; the first site that cannot be
-/// simulated so (a load its limits cannot serve) is the error, with its name.
+/// Every site of `vpp` simulated on its own with strategy `none` (batteries idle), in site
+/// order, each with its name should it fail (a load its limits cannot serve). The idle
+/// demand-response baseline is the sum of these runs' imports.
+pub fn idle_sites(vpp: &VppScenario) -> impl Iterator<Item = Result<Run, (String, SimError)>> {
+    vpp.sites.iter().map(|site| {
+        let mut idle = built_in(Strategy::None, site);
+        simulate(site, idle.as_mut()).map_err(|e| (site.name.clone(), e))
+    })
+}
+
+/// The do-nothing figures of `vpp`; the first site that fails is the error.
 pub fn simulate_sites(vpp: &VppScenario) -> Result<DoNothing, (String, SimError)> {
     let mut import = vec![0.0; vpp.time.len];
     let mut sum = DoNothing {
@@ -34,9 +43,8 @@ pub fn simulate_sites(vpp: &VppScenario) -> Result<DoNothing, (String, SimError)
         total_cost_cny: 0.0,
         co2_t: 0.0,
     };
-    for site in &vpp.sites {
-        let mut idle = built_in(Strategy::None, site);
-        let run = simulate(site, idle.as_mut()).map_err(|e| (site.name.clone(), e))?;
+    for run in idle_sites(vpp) {
+        let run = run?;
         for (total, p) in import.iter_mut().zip(&run.results.import_mw) {
             *total += p;
         }

@@ -26,8 +26,7 @@ pub use scenario::{Baseline, Coordination, Event, LoadedVpp, Request, VppScenari
 
 use crate::assets::FixedLoad;
 use crate::dispatch::{
-    BALANCE_TOLERANCE_MW, Context, DispatchError, Dispatcher, Plan, PlanOutcome, Rule,
-    RuleDispatcher, check_balance,
+    BALANCE_TOLERANCE_MW, Context, DispatchError, Dispatcher, Plan, PlanOutcome, check_balance,
 };
 use crate::results::StageTimes;
 use crate::results::{Kpis, Results};
@@ -243,12 +242,8 @@ fn baseline(vpp: &VppScenario, times: &mut StageTimes) -> Result<Vec<f64>, VppEr
             }
         }
         Baseline::Idle => {
-            for site in &vpp.sites {
-                let mut idle = RuleDispatcher::new(Rule::Idle);
-                let run = simulate(site, &mut idle).map_err(|source| VppError::Site {
-                    site: site.name.clone(),
-                    source,
-                })?;
+            for run in do_nothing::idle_sites(vpp) {
+                let run = run.map_err(|(site, source)| VppError::Site { site, source })?;
                 for (out, v) in total.iter_mut().zip(&run.results.import_mw) {
                     *out += v;
                 }

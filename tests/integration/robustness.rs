@@ -1,10 +1,10 @@
 //! No panic, abort or hang on any input: broken results folders, closed pipes, files that
 //! are not regular files.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::{root, run_into, temp_dir, text, vppsim};
+use crate::support::{root, run_into, temp_dir, text, vppsim, vppsim_closed_stdout};
 
 #[test]
 fn report_on_a_broken_results_folder_is_bad_input_not_a_panic() {
@@ -39,16 +39,13 @@ fn report_on_a_broken_results_folder_is_bad_input_not_a_panic() {
 #[test]
 fn a_closed_stdout_pipe_ends_the_run_quietly() {
     let out = temp_dir("closed-pipe");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vppsim"))
-        .args(["run", "scenarios/small-site.toml", "--out"])
-        .arg(out.join("r"))
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
+    let r = out.join("r");
+    let o = vppsim_closed_stdout(&[
+        "run",
+        "scenarios/small-site.toml",
+        "--out",
+        r.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(!text(&o.stderr).contains("panicked"), "{}", text(&o.stderr));
     assert!(

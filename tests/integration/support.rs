@@ -47,3 +47,18 @@ pub fn read_json(path: &Path) -> serde_json::Value {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// Runs `vppsim` with `args` from the project root with its standard output closed before
+/// it writes anything (as `vppsim … | head -0` would).
+pub fn vppsim_closed_stdout(args: &[&str]) -> Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vppsim"))
+        .args(args)
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the vppsim binary runs");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("the vppsim binary ends")
+}

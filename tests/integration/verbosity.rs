@@ -3,7 +3,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::support::{read_json, root, temp_dir, text, vppsim};
+use crate::support::{read_json, root, temp_dir, text, vppsim, vppsim_closed_stdout};
 
 #[test]
 fn json_prints_the_kpis_of_summary_json_as_one_document() {
@@ -118,22 +118,15 @@ fn verbose_shows_the_solver_log_on_stderr_only() {
 #[test]
 fn json_on_a_closed_stdout_pipe_ends_the_run_quietly() {
     let out = temp_dir("json-closed-pipe");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vppsim"))
-        .args([
-            "run",
-            "scenarios/small-site.toml",
-            "--no-plots",
-            "--json",
-            "--out",
-        ])
-        .arg(out.join("r"))
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
+    let r = out.join("r");
+    let o = vppsim_closed_stdout(&[
+        "run",
+        "scenarios/small-site.toml",
+        "--no-plots",
+        "--json",
+        "--out",
+        r.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
     assert!(out.join("r/summary.json").is_file());

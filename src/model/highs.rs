@@ -499,10 +499,7 @@ impl Highs {
     /// Replaces the model by the one in the file `path` (`.lp` or `.mps`, by extension), as
     /// HiGHS reads it: to check a model written by [`Highs::write`] solves the same.
     pub fn read(&mut self, path: &std::path::Path) -> Result<(), SolveError> {
-        let text = path
-            .to_str()
-            .ok_or_else(|| SolveError::Solver(format!("{} is not valid UTF-8", path.display())))?;
-        let name = c_string(text)?;
+        let (text, name) = c_path(path)?;
         // SAFETY: the live instance and a NUL-terminated path.
         let code = unsafe { highs_sys::Highs_readModel(self.raw(), name.as_ptr()) };
         check(code, &format!("to read {text}"))
@@ -516,14 +513,20 @@ impl Highs {
 
     /// Writes the model to `path` in the format its extension names (`.lp`, `.mps`).
     pub fn write(&mut self, path: &std::path::Path) -> Result<(), SolveError> {
-        let text = path
-            .to_str()
-            .ok_or_else(|| SolveError::Solver(format!("{} is not valid UTF-8", path.display())))?;
-        let name = c_string(text)?;
+        let (text, name) = c_path(path)?;
         // SAFETY: the live instance and a NUL-terminated path.
         let code = unsafe { highs_sys::Highs_writeModel(self.raw(), name.as_ptr()) };
         check(code, &format!("to write {text}"))
     }
+}
+
+/// A file path as text (for messages) and as the C string HiGHS takes; HiGHS's C API takes
+/// UTF-8 paths only.
+fn c_path(path: &std::path::Path) -> Result<(&str, CString), SolveError> {
+    let text = path
+        .to_str()
+        .ok_or_else(|| SolveError::Solver(format!("{} is not valid UTF-8", path.display())))?;
+    Ok((text, c_string(text)?))
 }
 
 /// Reads the model in the file `path` (`.mps` or `.lp`) into a fresh HiGHS with its default

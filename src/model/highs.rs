@@ -344,6 +344,26 @@ impl Highs {
         cols
     }
 
+    /// The duals of the last solution: per column (reduced costs `c − Aᵀy`) and per row
+    /// (`y`, HiGHS's sign: positive where a row's lower bound holds, for minimisation).
+    pub fn duals(&self) -> (Vec<f64>, Vec<f64>) {
+        let (n, m) = self.size();
+        let mut cols = vec![0.0; n];
+        let mut rows = vec![0.0; m];
+        // SAFETY: the live instance; the buffers are sized from the model's own counts;
+        // primal values are not asked for (null).
+        unsafe {
+            highs_sys::Highs_getSolution(
+                self.raw(),
+                std::ptr::null_mut(),
+                cols.as_mut_ptr(),
+                std::ptr::null_mut(),
+                rows.as_mut_ptr(),
+            );
+        }
+        (cols, rows)
+    }
+
     fn range(
         &self,
         first: usize,

@@ -316,6 +316,19 @@ impl Solver {
         self.highs.set_col_bounds(col, &[lower], &[upper])
     }
 
+    /// The duals of the last solve (column reduced costs, then the LP's own rows' duals, in
+    /// HiGHS's signs: see [`Highs::duals`]), when the model holds an LP of one objective
+    /// level (tie-break levels solve other LPs last).
+    pub fn duals(&self) -> Option<(Vec<f64>, Vec<f64>)> {
+        let lp = self.loaded.as_ref()?;
+        if lp.levels.len() != 1 {
+            return None;
+        }
+        let (cols, mut rows) = self.highs.duals();
+        rows.truncate(lp.num_rows());
+        Some((cols, rows))
+    }
+
     /// Solves the loaded model from the previous basis, lexicographically over its
     /// objective levels; returns the solution and the primary objective's value.
     pub fn solve(&mut self) -> Result<LpSolution, SolveError> {
@@ -483,6 +496,36 @@ mod tests {
         assert_eq!(
             lp.solve(&SolverOptions::default()).unwrap_err(),
             SolveError::Infeasible
+        );
+    }
+
+    #[test]
+    fn duals_are_highs_signs_for_the_lps_own_rows() {
+        // min x + 2y s.t. x + y ≥ 3, x ≤ 2: one more unit of the row's bound costs 2 (y
+        // grows), so its dual is 2; reduced costs c − aᵀy: x 1 − 2 = −1 (at its upper
+        // bound), y 0 (basic).
+        let mut lp = LpBuilder::default();
+        let v = lp.variables("v".into(), 0, 2, |t| (0.0, if t == 0 { 2.0 } else { 10.0 }));
+        lp.cost(Term::Penalty, 1.0, &v, 0);
+        lp.cost(Term::Penalty, 2.0, &v, 1);
+        lp.rows(
+            "r".into(),
+            0,
+            [Linear::default()
+                .plus(1.0, v.col(0))
+                .plus(1.0, v.col(1))
+                .geq(3.0)],
+        );
+        let mut s = Solver::new(&SolverOptions::default()).unwrap();
+        assert_eq!(s.duals(), None, "nothing solved yet");
+        s.load(lp.finish()).unwrap();
+        s.solve().unwrap();
+        let (reduced, rows) = s.duals().unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!((rows[0] - 2.0).abs() < 1e-9, "{rows:?}");
+        assert!(
+            (reduced[0] + 1.0).abs() < 1e-9 && reduced[1].abs() < 1e-9,
+            "{reduced:?}"
         );
     }
 

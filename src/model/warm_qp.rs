@@ -27,6 +27,13 @@ use super::{Lp, SolveError};
 const INFINITY: f64 = 1e30;
 /// OSQP iterations allowed per solve.
 const MAX_ITERATIONS: u32 = 50_000;
+/// Iterations between OSQP's checks of its termination criteria (OSQP's default is 25).
+/// Warm-started solves in ADMM's tail need only a few iterations, so a check every 25 made
+/// 25 the least any solve took. On the Xining VPP's ADMM run (tolerance 1e-3): every 25,
+/// 32,125 OSQP iterations in all; every 10, 15,060; every 5, 9,735; every 2, ADMM did not
+/// converge in 300 iterations; every iteration, 5,025 iterations but no faster (the checks,
+/// norms and products over every row, then cost more than the iterations they save).
+const TERMINATION_INTERVAL: u32 = 5;
 /// OSQP's own step ρ to start from. OSQP adapts it (refactoring the KKT matrix) when its
 /// residuals ask for a 5-fold change, checked every [`RHO_INTERVAL`] iterations; the value
 /// reached carries over to the next solve, so each site settles on its own ρ. On the Xining
@@ -45,6 +52,11 @@ pub struct WarmQp {
     /// Columns carrying the Hessian (increasing), and the weight they hold now.
     cols: Vec<usize>,
     weight: f64,
+    /// Columns with a finite bound, in the order of their identity rows after the LP's rows.
+    bounded: Vec<usize>,
+    tolerance: f64,
+    /// OSQP iterations of the last solve.
+    iterations: u32,
 }
 
 fn solver_error(e: impl std::fmt::Debug) -> SolveError {
@@ -72,19 +84,23 @@ fn diagonal(n: usize, cols: &[usize], weight: f64) -> CscMatrix<'static> {
     }
 }
 
+/// The columns of `lp` with a finite bound, increasing.
+fn bounded_columns(lp: &Lp) -> Vec<usize> {
+    (0..lp.num_columns())
+        .filter(|&j| lp.col_lower[j] > -INFINITY || lp.col_upper[j] < INFINITY)
+        .collect()
+}
+
 /// The constraint matrix `[rows of lp; I on bounded columns]` in CSC, with its bounds.
-fn constraints(lp: &Lp) -> (CscMatrix<'static>, Vec<f64>, Vec<f64>) {
+fn constraints(lp: &Lp, bounded: &[usize]) -> (CscMatrix<'static>, Vec<f64>, Vec<f64>) {
     let (n, m) = (lp.num_columns(), lp.num_rows());
     let clamp = |x: f64| x.clamp(-INFINITY, INFINITY);
-    let bounded: Vec<usize> = (0..n)
-        .filter(|&j| lp.col_lower[j] > -INFINITY || lp.col_upper[j] < INFINITY)
-        .collect();
     // Row-wise LP → column-wise: count, then place.
     let mut count = vec![0usize; n];
     for &j in &lp.a_index {
         count[j] += 1;
     }
-    for &j in &bounded {
+    for &j in bounded {
         count[j] += 1;
     }
     let mut indptr = Vec::with_capacity(n + 1);
@@ -129,7 +145,8 @@ impl WarmQp {
     pub fn new(lp: &Lp, cols: &[usize], weight: f64, tolerance: f64) -> Result<WarmQp, SolveError> {
         let n = lp.num_columns();
         let p = diagonal(n, cols, weight);
-        let (a, lower, upper) = constraints(lp);
+        let bounded = bounded_columns(lp);
+        let (a, lower, upper) = constraints(lp, &bounded);
         let settings = Settings::default()
             .verbose(false)
             .eps_abs(tolerance)
@@ -139,6 +156,7 @@ impl WarmQp {
             .adaptive_rho(true)
             .adaptive_rho_interval(Some(RHO_INTERVAL))
             .polish(false)
+            .check_termination(Some(TERMINATION_INTERVAL))
             .warm_start(true);
         let q = lp.levels[0].clone();
         let problem = Problem::new(p, &q, a, &lower, &upper, &settings).map_err(solver_error)?;
@@ -147,12 +165,42 @@ impl WarmQp {
             q,
             cols: cols.to_vec(),
             weight,
+            bounded,
+            tolerance,
+            iterations: 0,
         })
     }
 
-    /// Starts the next solve from the primal point `x` (e.g. the LP's optimum).
-    pub fn warm_start_x(&mut self, x: &[f64]) {
-        self.problem.warm_start_x(x);
+    /// Starts the next solve from the LP's optimum: its column values `x`, and where known
+    /// its duals in HiGHS's signs (`(reduced costs, row duals)`, see `Highs::duals`). OSQP's
+    /// stationarity is `Px + q + Aᵀy = 0` against HiGHS's `c = Aᵀy_H + z`, so OSQP's `y` is
+    /// `−y_H` on the LP's rows and `−z_j` on column j's bound row.
+    pub fn warm_start(&mut self, x: &[f64], duals: Option<(Vec<f64>, Vec<f64>)>) {
+        match duals {
+            Some((reduced, rows)) => {
+                let y: Vec<f64> = rows
+                    .iter()
+                    .map(|y| -y)
+                    .chain(self.bounded.iter().map(|&j| -reduced[j]))
+                    .collect();
+                self.problem.warm_start(x, &y);
+            }
+            None => self.problem.warm_start_x(x),
+        }
+    }
+
+    /// OSQP iterations of the last solve.
+    pub fn iterations(&self) -> u32 {
+        self.iterations
+    }
+
+    /// Sets OSQP's absolute and relative tolerance for the next solves.
+    pub fn set_tolerance(&mut self, tolerance: f64) {
+        if tolerance != self.tolerance {
+            self.problem.update_eps_abs(tolerance);
+            self.problem.update_eps_rel(tolerance);
+            self.tolerance = tolerance;
+        }
     }
 
     /// Sets the Hessian weight and the costs `(column, cost)` given (others keep theirs),
@@ -172,7 +220,9 @@ impl WarmQp {
             self.q[col] = cost;
         }
         self.problem.update_lin_cost(&self.q);
-        match self.problem.solve() {
+        let status = self.problem.solve();
+        self.iterations = status.iter();
+        match status {
             Status::Solved(s) | Status::SolvedInaccurate(s) => {
                 let x = s.x().to_vec();
                 let quadratic: f64 = self.cols.iter().map(|&j| x[j] * x[j]).sum();
@@ -225,6 +275,53 @@ mod tests {
         let (x, objective) = qp.solve(1.0, &[(0, -2.0)]).unwrap();
         assert!((x[0] - 2.0).abs() < 1e-6, "{x:?}");
         assert!((objective + 2.0).abs() < 1e-6, "{objective}");
+    }
+
+    #[test]
+    fn a_warm_start_from_the_lps_primal_and_dual_optimum_stops_at_the_first_check() {
+        // min x + 2y s.t. x + y ≥ 3, x ∈ [0, 2], y ∈ [0, 10]: x = 2, y = 1; row dual 2,
+        // reduced costs −1 (x at its upper bound) and 0. The QP adds ½·w·y² − w·y, whose
+        // gradient vanishes at y = 1, so the LP's primal-dual optimum is the QP's too.
+        let mut lp = LpBuilder::default();
+        let v = lp.variables("v".into(), 0, 2, |t| (0.0, if t == 0 { 2.0 } else { 10.0 }));
+        lp.cost(Term::Penalty, 1.0, &v, 0);
+        lp.cost(Term::Penalty, 2.0, &v, 1);
+        lp.rows(
+            "r".into(),
+            0,
+            [Linear::default()
+                .plus(1.0, v.col(0))
+                .plus(1.0, v.col(1))
+                .geq(3.0)],
+        );
+        let lp = lp.finish();
+        let mut highs = crate::model::Solver::new(&crate::model::SolverOptions {
+            method: crate::model::Method::Simplex,
+            ..crate::model::SolverOptions::default()
+        })
+        .unwrap();
+        highs.load(lp.clone()).unwrap();
+        let x = highs.solve().unwrap().columns;
+        let duals = highs.duals().unwrap();
+        let w = 4.0;
+        let iterations = |duals: Option<(Vec<f64>, Vec<f64>)>| {
+            let mut qp = WarmQp::new(&lp, &[1], w, 1e-6).unwrap();
+            qp.warm_start(&x, duals);
+            let (y, _) = qp.solve(w, &[(1, 2.0 - w)]).unwrap();
+            assert!(
+                (y[0] - 2.0).abs() < 1e-4 && (y[1] - 1.0).abs() < 1e-4,
+                "{y:?}"
+            );
+            qp.iterations()
+        };
+        let (flipped_cols, flipped_rows) = (
+            duals.0.iter().map(|d| -d).collect(),
+            duals.1.iter().map(|d| -d).collect(),
+        );
+        let with_duals = iterations(Some(duals));
+        assert_eq!(with_duals, TERMINATION_INTERVAL);
+        assert!(iterations(None) > with_duals);
+        assert!(iterations(Some((flipped_cols, flipped_rows))) > with_duals);
     }
 
     #[test]

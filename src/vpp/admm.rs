@@ -33,11 +33,12 @@
 //! bounded by the agent's last value, and net compute scaled so that, per step, compute
 //! sent equals compute received (the larger side shrinks).
 //!
-//! Agents are tokio tasks that receive requests and send replies over channels. Each agent's
-//! models (HiGHS, OSQP) live on one worker thread of a pool of one thread per core the
-//! process may use (or `--threads`), built there and never moved (a HiGHS instance is not
-//! `Send`): a task hands its requests to its worker and awaits the reply, so at most one
-//! solve per pool thread runs at a time.
+//! Agents are tokio tasks that receive requests and send replies over channels. Each agent
+//! lives on one worker thread of a pool of one thread per core the process may use (or
+//! `--threads`), built there and never moved: its OSQP model stays there, and its two HiGHS
+//! models (own optimum, feasible plan; a HiGHS instance is not `Send` and its thread pool
+//! belongs to the thread) are made there for their one solve. A task hands its requests to
+//! its worker and awaits the reply, so at most one solve per pool thread runs at a time.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -51,7 +52,7 @@ use super::scenario::VppScenario;
 use super::{Outcome, SiteOutcome, VppError};
 use crate::dispatch::{DispatchError, Plan};
 use crate::model::observe::{self, Work};
-use crate::model::{DiagonalQp, LpBuilder, SolveError, Solver, SolverOptions, WarmQp};
+use crate::model::{DiagonalQp, Lp, LpBuilder, SolveError, Solver, SolverOptions, WarmQp};
 use crate::results::StageTimes;
 use crate::scenario::Scenario;
 use crate::sim::presolve::lp_size;
@@ -121,12 +122,14 @@ struct Message {
     solve_time: Duration,
 }
 
-/// A site's side of ADMM: its model kept alive in HiGHS.
+/// A site's side of ADMM: its QP kept factored in OSQP.
 struct Agent {
     site: Arc<Scenario>,
     model: SiteModel,
-    /// The site's LP in HiGHS: its own optimum first, the feasible plan last.
-    lp: Solver,
+    /// The site's LP, solved by HiGHS for its own optimum first and the feasible plan last,
+    /// each time in a HiGHS model made for that solve (not kept in between: with 1,000
+    /// sites, a third of the memory).
+    lp: Lp,
     /// The same LP with the ADMM terms, in OSQP.
     qp: WarmQp,
     /// The coupled columns, increasing.
@@ -154,13 +157,6 @@ impl Agent {
         let mut cols: Vec<usize> = coupled.iter().map(|&(_, col)| col).collect();
         cols.sort_unstable();
         let qp = WarmQp::new(&lp, &cols, 1.0, QP_TOLERANCE)?;
-        let mut solver = Solver::new(&SolverOptions {
-            method: crate::model::Method::Simplex,
-            threads: Some(1),
-            ..SolverOptions::default()
-        })?;
-        solver.load(lp)?;
-        let lp = solver;
         Ok(Agent {
             last: vec![0.0; coupled.len()],
             site,
@@ -199,21 +195,16 @@ impl Agent {
             .collect();
         let (columns, objective) = match tolerance {
             _ if rho == 0.0 => {
-                let solution = self.lp.solve()?;
-                self.qp.warm_start(&solution.columns, self.lp.duals());
+                let mut highs = highs(self.lp.clone())?;
+                let solution = highs.solve()?;
+                self.qp.warm_start(&solution.columns, highs.duals());
                 (solution.columns, solution.objective)
             }
             Some(tolerance) => {
                 self.qp.set_tolerance(tolerance);
                 self.qp.solve(rho, &costs)?
             }
-            None => {
-                let lp = self
-                    .lp
-                    .lp()
-                    .ok_or_else(|| SolveError::Solver("no model".into()))?;
-                DiagonalQp::new(lp, &self.cols, rho)?.solve(rho, &costs)?
-            }
+            None => DiagonalQp::new(&self.lp, &self.cols, rho)?.solve(rho, &costs)?,
         };
         let mut own = objective;
         for ((&(_, col), last), &(_, cost)) in self.coupled.iter().zip(&mut self.last).zip(&costs) {
@@ -228,10 +219,12 @@ impl Agent {
     }
 
     fn finish(&mut self, bounds: &[(f64, f64)]) -> Result<Reply, SolveError> {
+        let mut lp = self.lp.clone();
         for (&(_, col), &(lower, upper)) in self.coupled.iter().zip(bounds) {
-            self.lp.set_col_bounds(col, lower, upper)?;
+            lp.col_lower[col] = lower;
+            lp.col_upper[col] = upper;
         }
-        let solution = self.lp.solve()?;
+        let solution = highs(lp)?.solve()?;
         let objective = solution.objective;
         let mut plan = Plan::default();
         self.model
@@ -243,6 +236,17 @@ impl Agent {
         };
         Ok(Reply::Finished(Box::new((outcome, objective))))
     }
+}
+
+/// A HiGHS model of `lp` for the dual simplex on one thread, freed when dropped.
+fn highs(lp: Lp) -> Result<Solver, SolveError> {
+    let mut solver = Solver::new(&SolverOptions {
+        method: crate::model::Method::Simplex,
+        threads: Some(1),
+        ..SolverOptions::default()
+    })?;
+    solver.load(lp)?;
+    Ok(solver)
 }
 
 /// Work for a pool thread: build a site's agent there, or answer a request with it.

@@ -327,39 +327,32 @@ impl Highs {
 
     /// The column values of the last solution.
     pub fn columns(&self) -> Vec<f64> {
-        let (n, m) = self.size();
-        let mut cols = vec![0.0; n];
-        let mut rows = vec![0.0; m];
-        // SAFETY: the live instance; the buffers are sized from the model's own counts;
-        // duals are not asked for (null).
-        unsafe {
-            highs_sys::Highs_getSolution(
-                self.raw(),
-                cols.as_mut_ptr(),
-                std::ptr::null_mut(),
-                rows.as_mut_ptr(),
-                std::ptr::null_mut(),
-            );
-        }
-        cols
+        self.solution(false).0
     }
 
     /// The duals of the last solution: per column (reduced costs `c − Aᵀy`) and per row
     /// (`y`, HiGHS's sign: positive where a row's lower bound holds, for minimisation).
     pub fn duals(&self) -> (Vec<f64>, Vec<f64>) {
+        self.solution(true)
+    }
+
+    /// One half of the last solution, per column and per row: the primal values (column
+    /// values, row activities) or, with `duals`, the dual values.
+    fn solution(&self, duals: bool) -> (Vec<f64>, Vec<f64>) {
         let (n, m) = self.size();
         let mut cols = vec![0.0; n];
         let mut rows = vec![0.0; m];
-        // SAFETY: the live instance; the buffers are sized from the model's own counts;
-        // primal values are not asked for (null).
+        let (col_ptr, row_ptr) = (cols.as_mut_ptr(), rows.as_mut_ptr());
+        let null = std::ptr::null_mut();
+        let (col_value, col_dual, row_value, row_dual) = if duals {
+            (null, col_ptr, null, row_ptr)
+        } else {
+            (col_ptr, null, row_ptr, null)
+        };
+        // SAFETY: the live instance; the buffers are sized from the model's own counts; the
+        // half not asked for is null.
         unsafe {
-            highs_sys::Highs_getSolution(
-                self.raw(),
-                std::ptr::null_mut(),
-                cols.as_mut_ptr(),
-                std::ptr::null_mut(),
-                rows.as_mut_ptr(),
-            );
+            highs_sys::Highs_getSolution(self.raw(), col_value, col_dual, row_value, row_dual);
         }
         (cols, rows)
     }

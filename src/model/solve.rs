@@ -462,6 +462,26 @@ fn without_matrix(lp: Lp) -> Lp {
     }
 }
 
+/// The tests' two-column LP: `min x + 2y` s.t. `x + y ≥ 3`, `x ∈ [0, 2]`, `y ∈ [0, 10]`;
+/// optimum `x = 2`, `y = 1`, objective 4, the row's dual 2, reduced costs −1 and 0.
+#[cfg(test)]
+pub(super) fn two_column_lp() -> Lp {
+    use super::{Linear, LpBuilder, Term};
+    let mut lp = LpBuilder::default();
+    let v = lp.variables("v".into(), 0, 2, |t| (0.0, if t == 0 { 2.0 } else { 10.0 }));
+    lp.cost(Term::Penalty, 1.0, &v, 0);
+    lp.cost(Term::Penalty, 2.0, &v, 1);
+    lp.rows(
+        "r".into(),
+        0,
+        [Linear::default()
+            .plus(1.0, v.col(0))
+            .plus(1.0, v.col(1))
+            .geq(3.0)],
+    );
+    lp.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Linear, LpBuilder, Term};
@@ -470,21 +490,11 @@ mod tests {
     #[test]
     fn solves_a_tiny_lp_and_reports_infeasibility() {
         // min x + 2y  s.t. x + y ≥ 3, x ≤ 2  →  x = 2, y = 1, objective 4.
-        let mut lp = LpBuilder::default();
-        let v = lp.variables("v".into(), 0, 2, |t| (0.0, if t == 0 { 2.0 } else { 10.0 }));
-        lp.cost(Term::Penalty, 1.0, &v, 0);
-        lp.cost(Term::Penalty, 2.0, &v, 1);
-        lp.rows(
-            "r".into(),
-            0,
-            [Linear::default()
-                .plus(1.0, v.col(0))
-                .plus(1.0, v.col(1))
-                .geq(3.0)],
-        );
-        let s = lp.solve(&SolverOptions::default()).unwrap();
+        let mut solver = Solver::new(&SolverOptions::default()).unwrap();
+        solver.load(two_column_lp()).unwrap();
+        let s = solver.solve().unwrap();
         assert!((s.objective - 4.0).abs() < 1e-9);
-        assert!((v.values(&s)[0] - 2.0).abs() < 1e-9);
+        assert!((s.columns[0] - 2.0).abs() < 1e-9);
 
         let mut lp = LpBuilder::default();
         let v = lp.variables("v".into(), 0, 1, |_| (0.0, 1.0));
@@ -504,21 +514,9 @@ mod tests {
         // min x + 2y s.t. x + y ≥ 3, x ≤ 2: one more unit of the row's bound costs 2 (y
         // grows), so its dual is 2; reduced costs c − aᵀy: x 1 − 2 = −1 (at its upper
         // bound), y 0 (basic).
-        let mut lp = LpBuilder::default();
-        let v = lp.variables("v".into(), 0, 2, |t| (0.0, if t == 0 { 2.0 } else { 10.0 }));
-        lp.cost(Term::Penalty, 1.0, &v, 0);
-        lp.cost(Term::Penalty, 2.0, &v, 1);
-        lp.rows(
-            "r".into(),
-            0,
-            [Linear::default()
-                .plus(1.0, v.col(0))
-                .plus(1.0, v.col(1))
-                .geq(3.0)],
-        );
         let mut s = Solver::new(&SolverOptions::default()).unwrap();
         assert_eq!(s.duals(), None, "nothing solved yet");
-        s.load(lp.finish()).unwrap();
+        s.load(two_column_lp()).unwrap();
         s.solve().unwrap();
         let (reduced, rows) = s.duals().unwrap();
         assert_eq!(rows.len(), 1);

@@ -282,19 +282,7 @@ mod tests {
         // min x + 2y s.t. x + y ≥ 3, x ∈ [0, 2], y ∈ [0, 10]: x = 2, y = 1; row dual 2,
         // reduced costs −1 (x at its upper bound) and 0. The QP adds ½·w·y² − w·y, whose
         // gradient vanishes at y = 1, so the LP's primal-dual optimum is the QP's too.
-        let mut lp = LpBuilder::default();
-        let v = lp.variables("v".into(), 0, 2, |t| (0.0, if t == 0 { 2.0 } else { 10.0 }));
-        lp.cost(Term::Penalty, 1.0, &v, 0);
-        lp.cost(Term::Penalty, 2.0, &v, 1);
-        lp.rows(
-            "r".into(),
-            0,
-            [Linear::default()
-                .plus(1.0, v.col(0))
-                .plus(1.0, v.col(1))
-                .geq(3.0)],
-        );
-        let lp = lp.finish();
+        let lp = super::super::solve::two_column_lp();
         let mut highs = crate::model::Solver::new(&crate::model::SolverOptions {
             method: crate::model::Method::Simplex,
             ..crate::model::SolverOptions::default()

@@ -47,13 +47,14 @@ pub(super) fn run(loaded: &Loaded, claim: &Claim, out: &Path, plots: bool, loadi
         .as_ref()
         .map(|b| (&b.results, Kpis::compute(&b.results)))
         .map_err(|e| e.to_string());
-    let figures = economics(
+    let mut figures = economics(
         finance,
         &outcome.sized.capacities,
         outcome.sized.objective,
         (&run.results, &kpis),
         bau.as_ref().map(|(r, k)| (*r, k)).map_err(Clone::clone),
     );
+    figures.search = Some(outcome.sized.search);
     if let Some(b) = &figures.bau
         && b.objective < figures.objective - 1e-6 * figures.objective.abs().max(1.0)
     {
@@ -100,6 +101,12 @@ pub(super) fn run(loaded: &Loaded, claim: &Claim, out: &Path, plots: bool, loadi
             c.total,
             c.unit
         );
+    }
+    match outcome.sized.search {
+        sizing::Search::CuttingPlanes { evaluations, gap } => outln!(
+            "  found by cutting planes: {evaluations} dispatch solves after the first, within {gap:.2e} of the proven lower bound (objective units)"
+        ),
+        sizing::Search::JointLp => outln!("  found by the joint LP"),
     }
     let opt = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.0}"));
     outln!(

@@ -9,6 +9,7 @@
 //! HiGHS model in place where only values moved (see `solve`).
 
 mod bus;
+mod fixed;
 mod highs;
 pub mod objective;
 pub mod observe;
@@ -17,6 +18,7 @@ mod solve;
 mod warm_qp;
 
 pub use bus::{Bus, UnservedCost};
+pub use fixed::FixedColumns;
 pub use highs::solve_file;
 pub use objective::{ObjectiveSpec, Term, Weights};
 pub use qp::DiagonalQp;

@@ -75,6 +75,9 @@ pub struct Economics {
     pub co2_change_t: Option<f64>,
     /// Years 0..=N.
     pub cash_flows_cny: Vec<f64>,
+    /// How the sizes were found (set by the caller that sized).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<super::Search>,
 }
 
 /// The yearly totals of `key` over the assets named in `names`.
@@ -196,6 +199,7 @@ pub fn economics(
         lcoe_pv_cny_per_kwh: levelised("PV", Total::PvGenerationMwh),
         lcos_cny_per_kwh: levelised("battery", Total::BatteryDischargedMwh),
         cash_flows_cny: flows.unwrap_or_default(),
+        search: None,
     }
 }
 

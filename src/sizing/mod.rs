@@ -13,6 +13,7 @@
 //! its plan is committed to the existing system the same way. [`economics`] compares the
 //! two.
 
+mod benders;
 pub mod economics;
 
 use std::time::Instant;
@@ -20,9 +21,9 @@ use std::time::Instant;
 use crate::assets::capacity::{CapacityColumn, Extension, HOURS_PER_YEAR};
 use crate::dispatch::{
     Context, DispatchError, Dispatcher, Inputs, LpDispatcher, Plan, PlanOutcome, PlanTimes,
-    Softening, State, WindowModel, check_balance, explain, unserved_penalty,
+    Softening, State, WindowModel, WindowVars, check_balance, explain, unserved_penalty,
 };
-use crate::model::{SolveError, Solver, SolverOptions};
+use crate::model::{FixedColumns, Lp, LpSolution, SolveError, Solver, SolverOptions};
 use crate::scenario::Scenario;
 use crate::sim::{Run, SimError, simulate};
 
@@ -93,6 +94,20 @@ pub struct Sized {
     /// Business as usual as solved before (the capacities held at what exists), when no
     /// capacity must grow and it is feasible.
     pub bau: Option<Solved>,
+    pub search: Search,
+}
+
+/// How the sizing optimum was found.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Search {
+    /// Cutting planes over the capacity columns ([`benders`]): `evaluations` dispatch LPs
+    /// after the first (business as usual where nothing must grow); the optimum is at most
+    /// `gap` (objective units) below the objective found, which the master's lower bound
+    /// proves.
+    CuttingPlanes { evaluations: usize, gap: f64 },
+    /// One LP (a MIP with blocks) with the capacity columns beside the dispatch columns.
+    JointLp,
 }
 
 /// A plan of the whole horizon as solved: its objective (without capacity costs) and the
@@ -108,8 +123,21 @@ pub fn is_sizing(s: &Scenario) -> bool {
     s.grid.import_sizing.is_some() || s.devices().iter().any(|d| !d.extensions().is_empty())
 }
 
-/// Solves the sizing LP of `s` (see the module documentation).
+/// Solves the sizing LP of `s` (see the module documentation): by cutting planes over the
+/// capacity columns where the LP allows (continuous capacities, one objective level), else,
+/// or where they give no answer, as one joint LP.
 pub fn size(s: &Scenario) -> Result<Sized, DispatchError> {
+    size_by(s, false)
+}
+
+/// Solves the sizing LP of `s` as one joint LP (the capacity columns beside the dispatch
+/// columns), from business as usual's basis: the second method [`size`]'s cutting planes
+/// are checked against.
+pub fn size_jointly(s: &Scenario) -> Result<Sized, DispatchError> {
+    size_by(s, true)
+}
+
+fn size_by(s: &Scenario, joint: bool) -> Result<Sized, DispatchError> {
     let devices = s.devices();
     let state = State::initial(s);
     let ctx = Context {
@@ -118,11 +146,6 @@ pub fn size(s: &Scenario) -> Result<Sized, DispatchError> {
         state: &state,
         start: 0,
         len: s.time.len,
-    };
-    let window = |source| DispatchError::Solve {
-        source,
-        from: s.time.timestamp(0),
-        to: s.time.timestamp(s.time.len),
     };
     let mut times = PlanTimes::default();
     let building = Instant::now();
@@ -134,53 +157,24 @@ pub fn size(s: &Scenario) -> Result<Sized, DispatchError> {
     let WindowModel { lp, vars } = WindowModel::build(&ctx, softening, &inputs, true);
     let lp = lp.finish();
     times.build += building.elapsed();
-    let mut solver = Solver::new(&s.dispatch.solver).map_err(window)?;
-    // Business as usual first: the same LP with every capacity held at what exists (where
-    // none must grow), whose optimum is the start the sizing solve continues from.
+    let mut solver = Solver::new(&s.dispatch.solver).map_err(|e| window_error(s, e))?;
     let columns: Vec<CapacityColumn> = vars
         .assets
         .iter()
         .flat_map(|a| a.capacities.iter().copied())
         .chain(vars.grid.capacity)
         .collect();
-    let mut bau = None;
-    if columns.iter().all(|c| c.least <= c.existing) {
-        let mut held = lp.clone();
-        for c in &columns {
-            let k = c.block.first();
-            held.col_upper[k] = held.col_lower[k];
+    let decomposable = !joint && lp.levels.len() == 1 && !lp.integer.iter().any(|&i| i);
+    let by_cuts = match decomposable {
+        true => by_cuts(&ctx, &lp, &vars, &columns, &mut solver)?,
+        false => None,
+    };
+    let (solution, bau, search) = match by_cuts {
+        Some(found) => found,
+        None => {
+            let (solution, bau) = jointly(&ctx, &inputs, lp, &vars, &columns, &mut solver)?;
+            (solution, bau, Search::JointLp)
         }
-        solver.load(held).map_err(window)?;
-        match solver.solve() {
-            Ok(solution) => {
-                let mut plan = Plan::default();
-                vars.extract(&devices, &solution, &mut plan);
-                check_balance(&ctx, &plan)?;
-                bau = Some(Solved {
-                    plan,
-                    objective: solution.objective,
-                    times: PlanTimes {
-                        build: solution.load_time,
-                        solve: solution.solve_time,
-                        ..PlanTimes::default()
-                    },
-                });
-            }
-            // Explained by the ordinary LP when business as usual is dispatched.
-            Err(SolveError::Infeasible) => {}
-            Err(e) => return Err(window(e)),
-        }
-    }
-    let solution = match solver.load(lp).and_then(|()| solver.solve()) {
-        Ok(solution) => solution,
-        Err(SolveError::Infeasible) => {
-            return Err(DispatchError::Infeasible {
-                from: s.time.timestamp(0),
-                to: s.time.timestamp(s.time.len),
-                reasons: explain(&ctx, &inputs, true, &s.dispatch.solver),
-            });
-        }
-        Err(e) => return Err(window(e)),
     };
     times.build += solution.load_time;
     times.solve += solution.solve_time;
@@ -219,7 +213,128 @@ pub fn size(s: &Scenario) -> Result<Sized, DispatchError> {
         capacities,
         times,
         bau,
+        search,
     })
+}
+
+/// A solve of the whole horizon failing.
+fn window_error(s: &Scenario, source: SolveError) -> DispatchError {
+    DispatchError::Solve {
+        source,
+        from: s.time.timestamp(0),
+        to: s.time.timestamp(s.time.len),
+    }
+}
+
+/// Business as usual from a solution of the sizing LP with its capacities held at what
+/// exists.
+fn business_as_usual_solved(
+    ctx: &Context,
+    vars: &WindowVars,
+    solution: &LpSolution,
+) -> Result<Solved, DispatchError> {
+    let mut plan = Plan::default();
+    vars.extract(ctx.devices, solution, &mut plan);
+    check_balance(ctx, &plan)?;
+    Ok(Solved {
+        plan,
+        objective: solution.objective,
+        times: PlanTimes {
+            build: solution.load_time,
+            solve: solution.solve_time,
+            ..PlanTimes::default()
+        },
+    })
+}
+
+/// Sizes by cutting planes over the capacity columns ([`benders`]), from the capacities'
+/// least totals (business as usual where none must grow). `None` where that gives no answer:
+/// a point the search tries is infeasible, or it does not converge; the joint LP then
+/// decides (and explains an infeasibility).
+fn by_cuts(
+    ctx: &Context,
+    lp: &Lp,
+    vars: &WindowVars,
+    columns: &[CapacityColumn],
+    solver: &mut Solver,
+) -> Result<Option<(LpSolution, Option<Solved>, Search)>, DispatchError> {
+    let s = ctx.scenario;
+    let indices: Vec<usize> = columns.iter().map(|c| c.block.first()).collect();
+    let lower: Vec<f64> = indices.iter().map(|&k| lp.col_lower[k]).collect();
+    let upper: Vec<f64> = indices.iter().map(|&k| lp.col_upper[k]).collect();
+    let fixed = FixedColumns::new(lp, &indices);
+    let first = match benders::evaluate(solver, &fixed, &lower) {
+        Ok(first) => first,
+        Err(SolveError::Infeasible) => return Ok(None),
+        Err(e) => return Err(window_error(s, e)),
+    };
+    let bau = match columns.iter().all(|c| c.least <= c.existing) {
+        true => {
+            let solution = LpSolution {
+                columns: first.columns.clone(),
+                objective: first.objective,
+                load_time: first.load_time,
+                solve_time: first.solve_time,
+            };
+            Some(business_as_usual_solved(ctx, vars, &solution)?)
+        }
+        false => None,
+    };
+    match benders::minimise(solver, &fixed, &lower, &upper, first) {
+        Ok(Some(found)) => Ok(Some((
+            LpSolution {
+                columns: found.best.columns,
+                objective: found.best.objective,
+                load_time: found.load_time,
+                solve_time: found.solve_time,
+            },
+            bau,
+            Search::CuttingPlanes {
+                evaluations: found.evaluations,
+                gap: found.best.objective - found.lower_bound,
+            },
+        ))),
+        Ok(None) | Err(SolveError::Infeasible) => Ok(None),
+        Err(e) => Err(window_error(s, e)),
+    }
+}
+
+/// Sizes by the joint LP (capacity columns beside the dispatch columns), after business as
+/// usual (the same LP with every capacity column held at what exists, where none must
+/// grow), from whose basis it starts.
+fn jointly(
+    ctx: &Context,
+    inputs: &Inputs,
+    lp: Lp,
+    vars: &WindowVars,
+    columns: &[CapacityColumn],
+    solver: &mut Solver,
+) -> Result<(LpSolution, Option<Solved>), DispatchError> {
+    let s = ctx.scenario;
+    let mut bau = None;
+    if columns.iter().all(|c| c.least <= c.existing) {
+        let mut held = lp.clone();
+        for c in columns {
+            let k = c.block.first();
+            held.col_upper[k] = held.col_lower[k];
+        }
+        solver.load(held).map_err(|e| window_error(s, e))?;
+        match solver.solve() {
+            Ok(solution) => bau = Some(business_as_usual_solved(ctx, vars, &solution)?),
+            // Explained by the ordinary LP when business as usual is dispatched.
+            Err(SolveError::Infeasible) => {}
+            Err(e) => return Err(window_error(s, e)),
+        }
+    }
+    match solver.load(lp).and_then(|()| solver.solve()) {
+        Ok(solution) => Ok((solution, bau)),
+        Err(SolveError::Infeasible) => Err(DispatchError::Infeasible {
+            from: s.time.timestamp(0),
+            to: s.time.timestamp(s.time.len),
+            reasons: explain(ctx, inputs, true, &s.dispatch.solver),
+        }),
+        Err(e) => Err(window_error(s, e)),
+    }
 }
 
 /// `s` with every capacity at existing + `added` (per device, in extension order; the

@@ -198,6 +198,8 @@ fn the_reference_lp_sized_touches_the_lower_envelope_of_fixed_sizes() {
     let per_mwh = 0.1 * capex * 1000.0 * 24.0 / HOURS_PER_YEAR;
     let s = reference(capex, true);
     let sized = sizing::size(&s).unwrap();
+    // Found by cutting planes over the battery's column, which this sweep checks.
+    assert!(matches!(sized.search, sizing::Search::CuttingPlanes { .. }));
     let best = sized.capacities[0].total;
     assert!((0.0..=12.0).contains(&best));
     // Business as usual (no battery) is never cheaper than the optimum.
@@ -260,6 +262,85 @@ fn blocks_make_whole_units_a_mip_solves() {
     let expected = 10_000.0 * 0.25 + 10_000.0 * 0.75 - 4.0 * 50.0;
     assert!(
         (sized.objective - expected).abs() < 1e-6,
+        "{}",
+        sized.objective
+    );
+}
+
+#[test]
+fn cutting_planes_reach_the_joint_lps_optimum_on_the_park_week() {
+    // The park's sizing file over a July week: PV modules, inverter and battery extendable.
+    let path = root().join("scenarios/xining-park-sizing.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(
+            "start = \"2025-01-01T00:00:00+08:00\"",
+            "start = \"2025-07-14T00:00:00+08:00\"",
+        )
+        .replace("duration = \"365d\"", "duration = \"7d\"");
+    let s = scenario::from_str(&path, &text).unwrap_or_else(|p| panic!("{p:?}"));
+    let cuts = sizing::size(&s).unwrap();
+    let joint = sizing::size_jointly(&s).unwrap();
+    let sizing::Search::CuttingPlanes { evaluations, gap } = cuts.search else {
+        panic!("sized by {:?}", cuts.search)
+    };
+    assert_eq!(joint.search, sizing::Search::JointLp);
+    let scale = joint.objective.abs();
+    assert!(
+        evaluations > 0 && gap >= -1e-9 * scale && gap <= 1e-9 * scale,
+        "{gap}"
+    );
+    // The same optimum by both methods; business as usual the same too.
+    assert!(
+        (cuts.objective - joint.objective).abs() < 1e-8 * scale,
+        "{} against {}",
+        cuts.objective,
+        joint.objective
+    );
+    let (a, b) = (cuts.bau.unwrap(), joint.bau.unwrap());
+    assert!((a.objective - b.objective).abs() < 1e-9 * scale);
+    // And the sizes cost what the optimum says: the sized system dispatched by the
+    // ordinary LP, plus the capacities' cost, lands on it.
+    let run = simulate(
+        &cuts.scenario,
+        &mut LpDispatcher::new(s.dispatch.solver.clone()),
+    )
+    .unwrap();
+    assert!(
+        (run.objective.unwrap() - cuts.dispatch_objective).abs() < 1e-8 * scale,
+        "{} against {}",
+        run.objective.unwrap(),
+        cuts.dispatch_objective
+    );
+}
+
+#[test]
+fn an_infeasible_business_as_usual_leaves_the_sizing_to_the_joint_lp() {
+    // 10 MW of load on a 5 MW connection that may grow (100 CNY/kW, 10 years at 0 %: 1 CNY
+    // per kW-hour-year, 2/8760 of it over the two hours): business as usual cannot serve
+    // the load, so the cutting planes have no first point and the joint LP sizes it: 5 MW
+    // added. With a least total of 12 MW, the first point is feasible and the cutting
+    // planes size it at that least.
+    let grow = |least: &str| {
+        two_steps("", 0.25, 0.75).replace(
+            "import_limit = \"100 MW\"",
+            &format!(
+                "import_limit = {{ existing = \"5 MW\", {least} max = \"100 MW\", capex = \"100 CNY/kW\", lifetime = \"10 years\" }}"
+            ),
+        )
+    };
+    let sized = sizing::size(&resolve(&grow(""))).unwrap();
+    assert_eq!(sized.search, sizing::Search::JointLp);
+    assert!(sized.bau.is_none());
+    assert!((sized.capacities[0].added - 5.0).abs() < 1e-9);
+    let sized = sizing::size(&resolve(&grow("min = \"12 MW\","))).unwrap();
+    assert!(matches!(sized.search, sizing::Search::CuttingPlanes { .. }));
+    assert!(sized.bau.is_none());
+    assert!((sized.capacities[0].added - 7.0).abs() < 1e-9);
+    let energy = 10_000.0 * 0.25 + 10_000.0 * 0.75;
+    let capacity = 7_000.0 * 10.0 * 2.0 / HOURS_PER_YEAR;
+    assert!(
+        (sized.objective - energy - capacity).abs() < 1e-6,
         "{}",
         sized.objective
     );

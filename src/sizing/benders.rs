@@ -1,0 +1,228 @@
+//! Sizing by cutting planes over the capacity columns (Benders' decomposition).
+//!
+//! The sizing LP's optimum as a function of its capacity columns, `V(y)` (dispatch LP with
+//! the capacities fixed at `y`, plus their cost), is convex and piecewise linear. Each
+//! evaluation solves the dispatch LP with `y` folded into bounds ([`FixedColumns`]): the
+//! same shape every time, so HiGHS re-solves from the last basis, and no column couples
+//! all steps (the capacity columns, in the matrix, make each simplex iteration of the year
+//! cost many times more). Its duals give a subgradient `g` and the cut
+//! `V(y') ≥ V(y) + g·(y' − y)`.
+//!
+//! The master problem `min θ` over the cuts and the capacities' box gives a lower bound on
+//! the optimum; the best evaluation is an upper bound. Candidates come from the master
+//! restricted to a box (trust region) around the best point, which keeps each re-solve
+//! close to the last basis (Linderoth & Wright's trust-region L-shaped method): a step that
+//! lowers `V` by at least a tenth of what the cuts predict is taken, and the region doubles
+//! if the step reached its edge with half the prediction or more; a step that raises `V`
+//! halves it. Since `V` is polyhedral and each cut comes from a vertex of the dual, this
+//! ends, stopped when the bounds agree within [`GAP`] relative.
+
+use std::time::{Duration, Instant};
+
+use crate::model::{FixedColumns, Lp, LpSolution, Method, Presolve, SolveError, Solver};
+
+/// Relative gap between the best evaluation and the master's lower bound that ends the
+/// search.
+pub const GAP: f64 = 1e-9;
+
+/// Evaluations after which the search gives up (the caller then solves the joint LP).
+pub const MAX_EVALUATIONS: usize = 200;
+
+/// One evaluation of `V` at capacities `y`.
+pub struct Evaluation {
+    pub y: Vec<f64>,
+    /// `V(y)`: the sizing LP's primary objective with the capacities fixed at `y`.
+    pub objective: f64,
+    /// A subgradient of `V` at `y`.
+    pub gradient: Vec<f64>,
+    /// The whole sizing LP's column values.
+    pub columns: Vec<f64>,
+    pub load_time: Duration,
+    pub solve_time: Duration,
+}
+
+/// Solves the folded LP at `y` on `solver` (which keeps its basis between calls).
+pub fn evaluate(
+    solver: &mut Solver,
+    fixed: &FixedColumns,
+    y: &[f64],
+) -> Result<Evaluation, SolveError> {
+    solver.load(fixed.at(y))?;
+    let LpSolution {
+        columns,
+        objective,
+        load_time,
+        solve_time,
+    } = solver.solve()?;
+    let (column_duals, row_duals) = solver
+        .duals()
+        .ok_or_else(|| SolveError::Solver("no duals for a cut".into()))?;
+    Ok(Evaluation {
+        y: y.to_vec(),
+        objective: objective + fixed.objective_offset(y),
+        gradient: fixed.reduced_costs(y, &column_duals, &row_duals),
+        columns: fixed.expand(y, &columns),
+        load_time,
+        solve_time,
+    })
+}
+
+/// The outcome of the search.
+pub struct Minimum {
+    /// The best evaluation: the optimum within the gap.
+    pub best: Evaluation,
+    /// The master's lower bound on the optimum.
+    pub lower_bound: f64,
+    /// Evaluations after the first.
+    pub evaluations: usize,
+    pub load_time: Duration,
+    pub solve_time: Duration,
+}
+
+/// Minimises `V` over the box `lower ≤ y ≤ upper` from the evaluation `first` (see the
+/// module documentation); `None` if it did not converge in [`MAX_EVALUATIONS`].
+pub fn minimise(
+    solver: &mut Solver,
+    fixed: &FixedColumns,
+    lower: &[f64],
+    upper: &[f64],
+    first: Evaluation,
+) -> Result<Option<Minimum>, SolveError> {
+    let mut master = Master::new(solver.options())?;
+    let mut region: Vec<f64> = lower
+        .iter()
+        .zip(upper)
+        .map(|(l, u)| 0.1 * (u - l))
+        .collect();
+    let mut cuts = vec![Cut::from(&first)];
+    let mut best = first;
+    let (mut load_time, mut solve_time) = (Duration::ZERO, Duration::ZERO);
+    for evaluations in 0..MAX_EVALUATIONS {
+        let timing = Instant::now();
+        let (_, lower_bound) = master.solve(&cuts, lower, upper)?;
+        if best.objective - lower_bound <= GAP * best.objective.abs().max(1.0) {
+            solve_time += timing.elapsed();
+            return Ok(Some(Minimum {
+                best,
+                lower_bound,
+                evaluations,
+                load_time,
+                solve_time,
+            }));
+        }
+        let (near_lower, near_upper): (Vec<f64>, Vec<f64>) = (0..lower.len())
+            .map(|i| {
+                (
+                    lower[i].max(best.y[i] - region[i]),
+                    upper[i].min(best.y[i] + region[i]),
+                )
+            })
+            .unzip();
+        let (y, predicted) = master.solve(&cuts, &near_lower, &near_upper)?;
+        solve_time += timing.elapsed();
+        let e = evaluate(solver, fixed, &y)?;
+        load_time += e.load_time;
+        solve_time += e.solve_time;
+        cuts.push(Cut::from(&e));
+        let expected = best.objective - predicted;
+        let actual = best.objective - e.objective;
+        if actual >= 0.1 * expected {
+            let at_edge = (0..y.len()).any(|i| {
+                let step = (y[i] - best.y[i]).abs();
+                step >= region[i] * (1.0 - 1e-9) && region[i] > 0.0
+            });
+            if at_edge && actual >= 0.5 * expected {
+                for (r, (l, u)) in region.iter_mut().zip(lower.iter().zip(upper)) {
+                    *r = (2.0 * *r).min(u - l);
+                }
+            }
+            best = e;
+        } else if actual < 0.0 {
+            for r in &mut region {
+                *r *= 0.5;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// `θ ≥ value + gradient·(y − at)`.
+struct Cut {
+    at: Vec<f64>,
+    value: f64,
+    gradient: Vec<f64>,
+}
+
+impl Cut {
+    fn from(e: &Evaluation) -> Cut {
+        Cut {
+            at: e.y.clone(),
+            value: e.objective,
+            gradient: e.gradient.clone(),
+        }
+    }
+}
+
+/// The master LP `min θ` over the cuts and a box of `y`, on a HiGHS model of its own.
+struct Master {
+    solver: Solver,
+}
+
+impl Master {
+    fn new(options: &crate::model::SolverOptions) -> Result<Master, SolveError> {
+        // The same thread count as the dispatch solver: HiGHS sizes one pool per thread.
+        let mut options = options.clone();
+        options.method = Method::Simplex;
+        options.presolve = Presolve::Off;
+        options.time_limit_seconds = None;
+        Ok(Master {
+            solver: Solver::new(&options)?,
+        })
+    }
+
+    /// The master's minimiser `y` over the box and its value `θ`.
+    fn solve(
+        &mut self,
+        cuts: &[Cut],
+        lower: &[f64],
+        upper: &[f64],
+    ) -> Result<(Vec<f64>, f64), SolveError> {
+        let n = lower.len();
+        let theta = n;
+        let mut lp = Lp {
+            col_lower: lower.iter().copied().chain([f64::NEG_INFINITY]).collect(),
+            col_upper: upper.iter().copied().chain([f64::INFINITY]).collect(),
+            integer: Vec::new(),
+            row_lower: Vec::new(),
+            row_upper: Vec::new(),
+            a_start: vec![0],
+            a_index: Vec::new(),
+            a_value: Vec::new(),
+            levels: vec![
+                (0..=n)
+                    .map(|j| if j == theta { 1.0 } else { 0.0 })
+                    .collect(),
+            ],
+            column_blocks: Vec::new(),
+            row_blocks: Vec::new(),
+        };
+        // θ − g·y ≥ V − g·at
+        for cut in cuts {
+            for (j, g) in cut.gradient.iter().enumerate() {
+                lp.a_index.push(j);
+                lp.a_value.push(-g);
+            }
+            lp.a_index.push(theta);
+            lp.a_value.push(1.0);
+            lp.a_start.push(lp.a_index.len());
+            let shift: f64 = cut.gradient.iter().zip(&cut.at).map(|(g, a)| g * a).sum();
+            lp.row_lower.push(cut.value - shift);
+            lp.row_upper.push(f64::INFINITY);
+        }
+        self.solver.load(lp)?;
+        let solution = self.solver.solve()?;
+        let mut y = solution.columns;
+        let value = y.pop().unwrap_or(0.0);
+        Ok((y, value))
+    }
+}

@@ -104,7 +104,7 @@ pub(super) fn run(loaded: &Loaded, claim: &Claim, out: &Path, plots: bool, loadi
     }
     match outcome.sized.search {
         sizing::Search::CuttingPlanes { evaluations, gap } => outln!(
-            "  found by cutting planes: {evaluations} dispatch solves after the first, within {gap:.2e} of the proven lower bound (objective units)"
+            "  found by cutting planes: {evaluations} dispatch solves after the first, within {gap:.2e} (objective units) of the lower bound the cuts give"
         ),
         sizing::Search::JointLp => outln!("  found by the joint LP"),
     }

@@ -265,7 +265,9 @@ fn by_cuts(
     let indices: Vec<usize> = columns.iter().map(|c| c.block.first()).collect();
     let lower: Vec<f64> = indices.iter().map(|&k| lp.col_lower[k]).collect();
     let upper: Vec<f64> = indices.iter().map(|&k| lp.col_upper[k]).collect();
+    let folding = Instant::now();
     let fixed = FixedColumns::new(lp, &indices);
+    let folding = folding.elapsed();
     let first = match benders::evaluate(solver, &fixed, &lower) {
         Ok(first) => first,
         Err(SolveError::Infeasible) => return Ok(None),
@@ -288,7 +290,7 @@ fn by_cuts(
             LpSolution {
                 columns: found.best.columns,
                 objective: found.best.objective,
-                load_time: found.load_time,
+                load_time: folding + found.load_time,
                 solve_time: found.solve_time,
             },
             bau,

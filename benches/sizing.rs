@@ -3,13 +3,14 @@
 //! against the dispatch LP of the same park with its capacities fixed (business as usual,
 //! solved as `vppsim run` solves it), in one run so the ratio holds on a busy machine; on
 //! the week also the joint LP (capacity columns in the LP) it replaced. The park week by
-//! default (672 steps); the year (35,040) with `VPPSIM_BENCH_YEAR=1` (solves of tens of
-//! seconds each per sample; the joint LP, minutes, is left out).
+//! default (672 steps); the year (35,040) with `VPPSIM_BENCH_YEAR=1` (one solve of tens of
+//! seconds per sample; the whole sizing with business as usual, and the joint LP, minutes,
+//! are left out).
 
 use std::path::Path;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use vppsim::dispatch::{DispatchError, LpDispatcher};
 use vppsim::scenario::{self, Scenario};
 use vppsim::sim::simulate;
@@ -34,6 +35,10 @@ fn sizing_vs_dispatch(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(if year { 600 } else { 20 }));
+    if year {
+        // One solve per sample (criterion's default would run 55 per function).
+        group.sampling_mode(SamplingMode::Flat);
+    }
     group.bench_function("dispatch_fixed_capacities", |b| {
         b.iter(|| simulate(&bau, &mut LpDispatcher::new(s.dispatch.solver.clone())).expect("runs"))
     });
@@ -41,9 +46,11 @@ fn sizing_vs_dispatch(c: &mut Criterion) {
     // cutting planes), then the search from its basis, its plan committed. Timed whole, and
     // the sizing alone (build, the search's solves, extract, commit; the business as usual
     // solve counted separately, as the issue asks).
-    group.bench_function("sizing_with_bau", |b| {
-        b.iter(|| sizing::size(&s).expect("sizes"))
-    });
+    if !year {
+        group.bench_function("sizing_with_bau", |b| {
+            b.iter(|| sizing::size(&s).expect("sizes"))
+        });
+    }
     let committed = |size: fn(&Scenario) -> Result<Sized, DispatchError>| {
         let s = &s;
         move |b: &mut criterion::Bencher| {

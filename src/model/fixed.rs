@@ -402,4 +402,110 @@ mod tests {
             }
         }
     }
+
+    /// A row's entries `(column, coefficient)` and bounds.
+    type RowSpec = (&'static [(usize, f64)], f64, f64);
+
+    /// Columns a, b ∈ [0, 5], c ≥ 0 and the fixed y0, y1 ∈ [0, 4]; min a + 3b + 10c + 0.7y0 +
+    /// 0.2y1 subject to a ≤ y0 (folds to an upper bound), b ≥ 0.5·y1 (folds to a lower
+    /// bound, which binds), a + b + c = 2 + y1 (kept, its bounds shifted by y1),
+    /// −a + y0 + y1 ≥ 0 (folds, negative coefficient) and y0 + y1 ≤ 100 (left empty).
+    fn two_fixed() -> Lp {
+        let rows: [RowSpec; 5] = [
+            (&[(0, 1.0), (3, -1.0)], f64::NEG_INFINITY, 0.0),
+            (&[(1, 1.0), (4, -0.5)], 0.0, f64::INFINITY),
+            (&[(0, 1.0), (1, 1.0), (2, 1.0), (4, -1.0)], 2.0, 2.0),
+            (&[(0, -1.0), (3, 1.0), (4, 1.0)], 0.0, f64::INFINITY),
+            (&[(3, 1.0), (4, 1.0)], f64::NEG_INFINITY, 100.0),
+        ];
+        let mut lp = Lp {
+            col_lower: vec![0.0; 5],
+            col_upper: vec![5.0, 5.0, f64::INFINITY, 4.0, 4.0],
+            integer: Vec::new(),
+            row_lower: Vec::new(),
+            row_upper: Vec::new(),
+            a_start: vec![0],
+            a_index: Vec::new(),
+            a_value: Vec::new(),
+            levels: vec![vec![1.0, 3.0, 10.0, 0.7, 0.2]],
+            column_blocks: Vec::new(),
+            row_blocks: Vec::new(),
+        };
+        for (entries, lower, upper) in rows {
+            for &(j, a) in entries {
+                lp.a_index.push(j);
+                lp.a_value.push(a);
+            }
+            lp.a_start.push(lp.a_index.len());
+            lp.row_lower.push(lower);
+            lp.row_upper.push(upper);
+        }
+        lp
+    }
+
+    #[test]
+    fn two_fixed_columns_agree_with_the_whole_lp_and_their_cuts_hold() {
+        let lp = two_fixed();
+        let fixed = FixedColumns::new(&lp, &[3, 4]);
+        assert_eq!(fixed.folded_rows(), 3);
+        assert_eq!(fixed.at(&[1.0, 2.0]).num_rows(), 2);
+        let whole = |y: [f64; 2]| {
+            let mut lp = two_fixed();
+            for (j, v) in [3, 4].into_iter().zip(y) {
+                lp.col_lower[j] = v;
+                lp.col_upper[j] = v;
+            }
+            let mut solver = Solver::new(&options()).unwrap();
+            solver.load(lp).unwrap();
+            solver.solve().unwrap().objective
+        };
+        let mut solver = Solver::new(&options()).unwrap();
+        let mut folded = |y: [f64; 2]| {
+            solver.load(fixed.at(&y)).unwrap();
+            let solution = solver.solve().unwrap();
+            let (columns, rows) = solver.duals().unwrap();
+            let v = solution.objective + fixed.objective_offset(&y);
+            (v, fixed.reduced_costs(&y, &columns, &rows))
+        };
+        let grid: Vec<[f64; 2]> = (0..=8)
+            .flat_map(|i| (0..=8).map(move |k| [0.5 * i as f64, 0.5 * k as f64]))
+            .collect();
+        let values: Vec<(f64, Vec<f64>)> = grid.iter().map(|&y| folded(y)).collect();
+        for (y, (v, g)) in grid.iter().zip(&values) {
+            // The same optimum as the whole LP with y fixed by its bounds.
+            assert!((v - whole(*y)).abs() < 1e-9, "V({y:?}) = {v}");
+            // Every cut stays below V at every other point.
+            for (other, (w, _)) in grid.iter().zip(&values) {
+                let cut = v + g[0] * (other[0] - y[0]) + g[1] * (other[1] - y[1]);
+                assert!(cut <= w + 1e-9, "cut at {y:?} above V at {other:?}");
+            }
+            // Where V is linear around y along an axis, g is its slope there.
+            for i in 0..2 {
+                let h = 1e-3;
+                let (mut up, mut down) = (*y, *y);
+                up[i] += h;
+                down[i] -= h;
+                if down[i] < 0.0 || up[i] > 4.0 {
+                    continue;
+                }
+                let (forward, backward) = ((whole(up) - v) / h, (v - whole(down)) / h);
+                if (forward - backward).abs() < 1e-6 {
+                    assert!(
+                        (g[i] - forward).abs() < 1e-6,
+                        "∂V/∂y{i} at {y:?}: {} against {forward}",
+                        g[i]
+                    );
+                }
+            }
+        }
+        // At y = (4, 2) by hand: b = 1 on its folded lower bound, a = 3 below its caps. One
+        // more unit of y1 costs its own 0.2, a unit more demand at a's price 1, and half a
+        // unit of b in place of a (3 − 1): 2.2. y0 only costs its 0.7 (a is not capped).
+        let (v, g) = folded([4.0, 2.0]);
+        assert!((v - 9.2).abs() < 1e-9, "{v}");
+        assert!(
+            (g[1] - 2.2).abs() < 1e-9 && (g[0] - 0.7).abs() < 1e-9,
+            "{g:?}"
+        );
+    }
 }

@@ -12,10 +12,11 @@
 //! the optimum; the best evaluation is an upper bound. Candidates come from the master
 //! restricted to a box (trust region) around the best point, which keeps each re-solve
 //! close to the last basis (Linderoth & Wright's trust-region L-shaped method): a step that
-//! lowers `V` by at least a tenth of what the cuts predict is taken, and the region doubles
-//! if the step reached its edge with half the prediction or more; a step that raises `V`
-//! halves it. Since `V` is polyhedral and each cut comes from a vertex of the dual, this
-//! ends, stopped when the bounds agree within [`GAP`] relative.
+//! lowers `V` by at least a tenth of what the cuts predict moves the region's centre there,
+//! and the region doubles if the step reached its edge with half the prediction or more (or
+//! if the cuts predict no gain in it); a step that raises `V` halves it. Since `V` is
+//! polyhedral and each cut comes from a vertex of the dual, this ends, stopped when the
+//! bounds agree within [`GAP`] relative.
 
 use std::time::{Duration, Instant};
 
@@ -25,8 +26,13 @@ use crate::model::{FixedColumns, Lp, LpSolution, Method, Presolve, SolveError, S
 /// search.
 pub const GAP: f64 = 1e-9;
 
-/// Evaluations after which the search gives up (the caller then solves the joint LP).
+/// Evaluations after which the search stops: with the gap within [`LAST_GAP`] it keeps its
+/// best, else it gives up (and the caller solves the joint LP).
 pub const MAX_EVALUATIONS: usize = 200;
+
+/// The relative gap accepted after [`MAX_EVALUATIONS`]: cuts are exact to the solver's
+/// tolerances only, which may keep the last digits of the gap from closing.
+pub const LAST_GAP: f64 = 1e-7;
 
 /// One evaluation of `V` at capacities `y`.
 pub struct Evaluation {
@@ -47,7 +53,12 @@ pub fn evaluate(
     fixed: &FixedColumns,
     y: &[f64],
 ) -> Result<Evaluation, SolveError> {
-    solver.load(fixed.at(y))?;
+    let lp = fixed.at(y);
+    // Capacities that leave a column no room (a fixed capacity's own limits, folded).
+    if lp.col_lower.iter().zip(&lp.col_upper).any(|(l, u)| l > u) {
+        return Err(SolveError::Infeasible);
+    }
+    solver.load(lp)?;
     let LpSolution {
         columns,
         objective,
@@ -80,8 +91,9 @@ pub struct Minimum {
     pub solve_time: Duration,
 }
 
-/// Minimises `V` over the box `lower ≤ y ≤ upper` from the evaluation `first` (see the
-/// module documentation); `None` if it did not converge in [`MAX_EVALUATIONS`].
+/// Minimises `V` over the box `lower ≤ y ≤ upper` (finite) from the evaluation `first` (see
+/// the module documentation); `None` if in [`MAX_EVALUATIONS`] the gap did not close to
+/// [`GAP`], nor to [`LAST_GAP`] at the end.
 pub fn minimise(
     solver: &mut Solver,
     fixed: &FixedColumns,
@@ -91,17 +103,25 @@ pub fn minimise(
 ) -> Result<Option<Minimum>, SolveError> {
     let started = Instant::now();
     let mut master = Master::new(solver.options())?;
-    let mut region: Vec<f64> = lower
-        .iter()
-        .zip(upper)
-        .map(|(l, u)| 0.1 * (u - l))
-        .collect();
+    let range: Vec<f64> = lower.iter().zip(upper).map(|(l, u)| u - l).collect();
+    let mut region: Vec<f64> = range.iter().map(|r| 0.1 * r).collect();
     let mut cuts = vec![Cut::from(&first)];
+    // The trust region's centre, and the best evaluation (which a step too small to move the
+    // centre may still improve).
+    let (mut centre, mut centre_value) = (first.y.clone(), first.objective);
     let mut best = first;
     let mut load_time = Duration::ZERO;
-    for evaluations in 0..MAX_EVALUATIONS {
+    let mut evaluations = 0;
+    loop {
         let (_, lower_bound) = master.solve(&cuts, lower, upper)?;
-        if best.objective - lower_bound <= GAP * best.objective.abs().max(1.0) {
+        let scale = best.objective.abs().max(1.0);
+        let gap = best.objective - lower_bound;
+        let limit = if evaluations == MAX_EVALUATIONS {
+            LAST_GAP
+        } else {
+            GAP
+        };
+        if gap <= limit * scale {
             return Ok(Some(Minimum {
                 best,
                 lower_bound,
@@ -110,38 +130,49 @@ pub fn minimise(
                 solve_time: started.elapsed().saturating_sub(load_time),
             }));
         }
+        if evaluations == MAX_EVALUATIONS {
+            return Ok(None);
+        }
         let (near_lower, near_upper): (Vec<f64>, Vec<f64>) = (0..lower.len())
             .map(|i| {
                 (
-                    lower[i].max(best.y[i] - region[i]),
-                    upper[i].min(best.y[i] + region[i]),
+                    lower[i].max(centre[i] - region[i]),
+                    upper[i].min(centre[i] + region[i]),
                 )
             })
             .unzip();
         let (y, predicted) = master.solve(&cuts, &near_lower, &near_upper)?;
         let e = evaluate(solver, fixed, &y)?;
+        evaluations += 1;
         load_time += e.load_time;
         cuts.push(Cut::from(&e));
-        let expected = best.objective - predicted;
-        let actual = best.objective - e.objective;
-        if actual >= 0.1 * expected {
-            let at_edge = (0..y.len()).any(|i| {
-                let step = (y[i] - best.y[i]).abs();
-                step >= region[i] * (1.0 - 1e-9) && region[i] > 0.0
-            });
-            if at_edge && actual >= 0.5 * expected {
-                for (r, (l, u)) in region.iter_mut().zip(lower.iter().zip(upper)) {
-                    *r = (2.0 * *r).min(u - l);
-                }
+        let expected = centre_value - predicted;
+        let actual = centre_value - e.objective;
+        let grow = |region: &mut Vec<f64>| {
+            for (r, full) in region.iter_mut().zip(&range) {
+                *r = (2.0 * *r).min(*full);
             }
-            best = e;
+        };
+        if expected <= GAP * scale {
+            // The cuts see no gain inside the region, though the bound says there is one
+            // outside: widen it.
+            grow(&mut region);
+        } else if actual > 0.0 && actual >= 0.1 * expected {
+            let at_edge = (0..y.len())
+                .any(|i| region[i] > 0.0 && (y[i] - centre[i]).abs() >= region[i] * (1.0 - 1e-9));
+            if at_edge && actual >= 0.5 * expected {
+                grow(&mut region);
+            }
+            (centre, centre_value) = (y, e.objective);
         } else if actual < 0.0 {
             for r in &mut region {
                 *r *= 0.5;
             }
         }
+        if e.objective < best.objective {
+            best = e;
+        }
     }
-    Ok(None)
 }
 
 /// `θ ≥ value + gradient·(y − at)`.

@@ -107,7 +107,8 @@ pub enum Search {
     /// after the first (business as usual where nothing must grow); the master's lower bound
     /// is `gap` (objective units) below the objective found. The cuts come from duals exact
     /// to HiGHS's tolerances, so the bound is too: on the park it was within 1e-9 (relative)
-    /// of the joint LP's optimum, and may come out a hair above the objective (gap 0).
+    /// of the joint LP's optimum, and it may come out a hair above the objective (a gap a
+    /// hair below 0).
     CuttingPlanes { evaluations: usize, gap: f64 },
     /// One LP (a MIP with blocks) with the capacity columns beside the dispatch columns.
     JointLp,
@@ -168,10 +169,15 @@ fn size_by(s: &Scenario, joint: bool) -> Result<Sized, DispatchError> {
         .chain(vars.grid.capacity)
         .collect();
     let decomposable = !joint && lp.levels.len() == 1 && !lp.integer.iter().any(|&i| i);
+    let searching = Instant::now();
     let by_cuts = match decomposable {
         true => by_cuts(&ctx, &lp, &vars, &columns, &mut solver)?,
         false => None,
     };
+    if by_cuts.is_none() {
+        // A search that gave no answer still took its time.
+        times.solve += searching.elapsed();
+    }
     let (solution, bau, search) = match by_cuts {
         Some(found) => found,
         None => {
@@ -252,8 +258,8 @@ fn business_as_usual_solved(
 
 /// Sizes by cutting planes over the capacity columns ([`benders`]), from the capacities'
 /// least totals (business as usual where none must grow). `None` where that gives no answer:
-/// a point the search tries is infeasible, or it does not converge; the joint LP then
-/// decides (and explains an infeasibility).
+/// a point the search tries is infeasible, it does not converge, or a capacity has no
+/// finite most; the joint LP then decides (and explains an infeasibility).
 fn by_cuts(
     ctx: &Context,
     lp: &Lp,
@@ -265,6 +271,9 @@ fn by_cuts(
     let indices: Vec<usize> = columns.iter().map(|c| c.block.first()).collect();
     let lower: Vec<f64> = indices.iter().map(|&k| lp.col_lower[k]).collect();
     let upper: Vec<f64> = indices.iter().map(|&k| lp.col_upper[k]).collect();
+    if upper.iter().any(|u| !u.is_finite()) {
+        return Ok(None);
+    }
     let folding = Instant::now();
     let fixed = FixedColumns::new(lp, &indices);
     let folding = folding.elapsed();
@@ -296,7 +305,7 @@ fn by_cuts(
             bau,
             Search::CuttingPlanes {
                 evaluations: found.evaluations,
-                gap: (found.best.objective - found.lower_bound).max(0.0),
+                gap: found.best.objective - found.lower_bound,
             },
         ))),
         Ok(None) | Err(SolveError::Infeasible) => Ok(None),

@@ -258,6 +258,8 @@ fn blocks_make_whole_units_a_mip_solves() {
     );
     let s = resolve(&text);
     let sized = sizing::size(&s).unwrap();
+    // Cuts need continuous capacities: whole blocks go to the joint MIP.
+    assert_eq!(sized.search, sizing::Search::JointLp);
     assert!((sized.capacities[0].added - 4.0).abs() < 1e-9);
     let expected = 10_000.0 * 0.25 + 10_000.0 * 0.75 - 4.0 * 50.0;
     assert!(

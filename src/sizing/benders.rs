@@ -10,8 +10,8 @@
 //!
 //! The master problem `min θ` over the cuts and the capacities' box gives a lower bound on
 //! the optimum; the best evaluation is an upper bound. Candidates come from the master
-//! restricted to a box (trust region) around the best point, which keeps each re-solve
-//! close to the last basis (Linderoth & Wright's trust-region L-shaped method): a step that
+//! restricted to a box (trust region) around a centre, which keeps each re-solve close to
+//! the last basis (Linderoth & Wright's trust-region L-shaped method): a step that
 //! lowers `V` by at least a tenth of what the cuts predict moves the region's centre there,
 //! and the region doubles if the step reached its edge with half the prediction or more (or
 //! if the cuts predict no gain in it); a step that raises `V` halves it. Since `V` is

@@ -104,9 +104,11 @@ pub(super) fn run(loaded: &Loaded, claim: &Claim, out: &Path, plots: bool, loadi
     }
     match outcome.sized.search {
         sizing::Search::CuttingPlanes { evaluations, gap } => outln!(
-            "  found by cutting planes: {evaluations} dispatch solves after the first, within {gap:.2e} (objective units) of the lower bound the cuts give"
+            "  found by cutting planes in {} dispatch solves, optimal to within {:.1e} (relative)",
+            evaluations + 1,
+            gap.max(0.0) / outcome.sized.objective.abs().max(1.0)
         ),
-        sizing::Search::JointLp => outln!("  found by the joint LP"),
+        sizing::Search::JointLp => outln!("  found by one LP with the capacities in it"),
     }
     let opt = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.0}"));
     outln!(

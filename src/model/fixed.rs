@@ -25,6 +25,8 @@ struct FoldedRow {
     /// The column in the folded LP.
     column: usize,
     coefficient: f64,
+    lower: f64,
+    upper: f64,
 }
 
 /// Which constraint gives a folded column its lower and upper bound: its own, or a folded
@@ -62,9 +64,6 @@ pub struct FixedColumns {
     kept_columns: Vec<usize>,
     /// The folded rows, in the order of their columns.
     folded_rows: Vec<FoldedRow>,
-    /// Per row of the whole LP, its bounds.
-    row_lower: Vec<f64>,
-    row_upper: Vec<f64>,
 }
 
 impl FixedColumns {
@@ -121,6 +120,8 @@ impl FixedColumns {
                     row: r,
                     column: rest[0].0,
                     coefficient: rest[0].1,
+                    lower: lp.row_lower[r],
+                    upper: lp.row_upper[r],
                 });
                 continue;
             }
@@ -143,8 +144,6 @@ impl FixedColumns {
             kept_row,
             kept_columns,
             folded_rows,
-            row_lower: lp.row_lower.clone(),
-            row_upper: lp.row_upper.clone(),
         }
     }
 
@@ -173,7 +172,7 @@ impl FixedColumns {
     /// At `values`: each whole-LP row's shift `(A_F y)_r`, and the bounds of the columns
     /// that folded rows bound.
     fn fold(&self, values: &[f64]) -> (Vec<f64>, Vec<Bounded>) {
-        let mut shift = vec![0.0; self.row_lower.len()];
+        let mut shift = vec![0.0; self.kept_row.len()];
         for (list, y) in self.entries.iter().zip(values) {
             for &(r, a) in list {
                 shift[r] += a * y;
@@ -182,8 +181,8 @@ impl FixedColumns {
         let mut bounded: Vec<Bounded> = Vec::new();
         for (i, f) in self.folded_rows.iter().enumerate() {
             let (mut lower, mut upper) = (
-                (self.row_lower[f.row] - shift[f.row]) / f.coefficient,
-                (self.row_upper[f.row] - shift[f.row]) / f.coefficient,
+                (f.lower - shift[f.row]) / f.coefficient,
+                (f.upper - shift[f.row]) / f.coefficient,
             );
             if f.coefficient < 0.0 {
                 std::mem::swap(&mut lower, &mut upper);
@@ -226,7 +225,7 @@ impl FixedColumns {
         row_duals: &[f64],
     ) -> Vec<f64> {
         let (_, bounded) = self.fold(values);
-        let mut folded_dual = vec![0.0; self.row_lower.len()];
+        let mut folded_dual = vec![0.0; self.kept_row.len()];
         for b in &bounded {
             let d = column_duals[b.column];
             // A positive reduced cost holds the column at its lower bound, a negative one at
@@ -298,36 +297,31 @@ fn remap_blocks(blocks: &[Block], new_index: &[Option<usize>]) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Method, Solver, SolverOptions};
+    use crate::model::{Linear, LpBuilder, Method, Solver, SolverOptions, Term};
 
     /// Columns x ∈ [0, 2], z ≥ 0, y ∈ [0, 10]; min x + 2z + 0.5y subject to x − y ≤ 0
     /// (y caps x), −2x + y ≥ −1 (another cap, x ≤ (1 + y)/2) and x + z ≥ 3. By hand,
     /// V(y) = 6 − x + 0.5y with x = min(y, (1 + y)/2, 2): 6 − 0.5y up to y = 1, 5.5 up to
     /// y = 3, then 4 + 0.5y.
     fn capped() -> Lp {
-        Lp {
-            col_lower: vec![0.0, 0.0, 0.0],
-            col_upper: vec![2.0, f64::INFINITY, 10.0],
-            integer: Vec::new(),
-            row_lower: vec![f64::NEG_INFINITY, -1.0, 3.0],
-            row_upper: vec![0.0, f64::INFINITY, f64::INFINITY],
-            a_start: vec![0, 2, 4, 6],
-            a_index: vec![0, 2, 0, 2, 0, 1],
-            a_value: vec![1.0, -1.0, -2.0, 1.0, 1.0, 1.0],
-            levels: vec![vec![1.0, 2.0, 0.5]],
-            column_blocks: vec![Block {
-                name: "v".into(),
-                first: 0,
-                len: 3,
-                offset: 0,
-            }],
-            row_blocks: vec![Block {
-                name: "r".into(),
-                first: 0,
-                len: 3,
-                offset: 0,
-            }],
+        let mut lp = LpBuilder::default();
+        let v = lp.variables("v".into(), 0, 3, |j| {
+            [(0.0, 2.0), (0.0, f64::INFINITY), (0.0, 10.0)][j]
+        });
+        for (j, c) in [1.0, 2.0, 0.5].into_iter().enumerate() {
+            lp.cost(Term::Penalty, c, &v, j);
         }
+        let (x, z, y) = (v.col(0), v.col(1), v.col(2));
+        lp.rows(
+            "r".into(),
+            0,
+            [
+                Linear::default().plus(1.0, x).plus(-1.0, y).leq(0.0),
+                Linear::default().plus(-2.0, x).plus(1.0, y).geq(-1.0),
+                Linear::default().plus(1.0, x).plus(1.0, z).geq(3.0),
+            ],
+        );
+        lp.finish()
     }
 
     fn by_hand(y: f64) -> f64 {
@@ -403,44 +397,39 @@ mod tests {
         }
     }
 
-    /// A row's entries `(column, coefficient)` and bounds.
-    type RowSpec = (&'static [(usize, f64)], f64, f64);
-
     /// Columns a, b ∈ [0, 5], c ≥ 0 and the fixed y0, y1 ∈ [0, 4]; min a + 3b + 10c + 0.7y0 +
     /// 0.2y1 subject to a ≤ y0 (folds to an upper bound), b ≥ 0.5·y1 (folds to a lower
     /// bound, which binds), a + b + c = 2 + y1 (kept, its bounds shifted by y1),
     /// −a + y0 + y1 ≥ 0 (folds, negative coefficient) and y0 + y1 ≤ 100 (left empty).
     fn two_fixed() -> Lp {
-        let rows: [RowSpec; 5] = [
-            (&[(0, 1.0), (3, -1.0)], f64::NEG_INFINITY, 0.0),
-            (&[(1, 1.0), (4, -0.5)], 0.0, f64::INFINITY),
-            (&[(0, 1.0), (1, 1.0), (2, 1.0), (4, -1.0)], 2.0, 2.0),
-            (&[(0, -1.0), (3, 1.0), (4, 1.0)], 0.0, f64::INFINITY),
-            (&[(3, 1.0), (4, 1.0)], f64::NEG_INFINITY, 100.0),
-        ];
-        let mut lp = Lp {
-            col_lower: vec![0.0; 5],
-            col_upper: vec![5.0, 5.0, f64::INFINITY, 4.0, 4.0],
-            integer: Vec::new(),
-            row_lower: Vec::new(),
-            row_upper: Vec::new(),
-            a_start: vec![0],
-            a_index: Vec::new(),
-            a_value: Vec::new(),
-            levels: vec![vec![1.0, 3.0, 10.0, 0.7, 0.2]],
-            column_blocks: Vec::new(),
-            row_blocks: Vec::new(),
-        };
-        for (entries, lower, upper) in rows {
-            for &(j, a) in entries {
-                lp.a_index.push(j);
-                lp.a_value.push(a);
-            }
-            lp.a_start.push(lp.a_index.len());
-            lp.row_lower.push(lower);
-            lp.row_upper.push(upper);
+        let mut lp = LpBuilder::default();
+        let upper = [5.0, 5.0, f64::INFINITY, 4.0, 4.0];
+        let v = lp.variables("v".into(), 0, 5, |j| (0.0, upper[j]));
+        for (j, c) in [1.0, 3.0, 10.0, 0.7, 0.2].into_iter().enumerate() {
+            lp.cost(Term::Penalty, c, &v, j);
         }
-        lp
+        let [a, b, c, y0, y1] = [0, 1, 2, 3, 4].map(|j| v.col(j));
+        lp.rows(
+            "r".into(),
+            0,
+            [
+                Linear::default().plus(1.0, a).plus(-1.0, y0).leq(0.0),
+                Linear::default().plus(1.0, b).plus(-0.5, y1).geq(0.0),
+                Linear::default()
+                    .plus(1.0, a)
+                    .plus(1.0, b)
+                    .plus(1.0, c)
+                    .plus(-1.0, y1)
+                    .eq(2.0),
+                Linear::default()
+                    .plus(-1.0, a)
+                    .plus(1.0, y0)
+                    .plus(1.0, y1)
+                    .geq(0.0),
+                Linear::default().plus(1.0, y0).plus(1.0, y1).leq(100.0),
+            ],
+        );
+        lp.finish()
     }
 
     #[test]

@@ -20,7 +20,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::model::{FixedColumns, Lp, LpSolution, Method, Presolve, SolveError, Solver};
+use crate::model::{
+    FixedColumns, Linear, LpBuilder, LpSolution, Method, Presolve, SolveError, Solver,
+    SolverOptions, Term,
+};
 
 /// Relative gap between the best evaluation and the master's lower bound that ends the
 /// search.
@@ -41,7 +44,7 @@ pub struct Evaluation {
     pub objective: f64,
     /// A subgradient of `V` at `y`.
     pub gradient: Vec<f64>,
-    /// The whole sizing LP's column values.
+    /// The folded LP's column values ([`FixedColumns::expand`] gives the whole LP's).
     pub columns: Vec<f64>,
     pub load_time: Duration,
     pub solve_time: Duration,
@@ -72,7 +75,7 @@ pub fn evaluate(
         y: y.to_vec(),
         objective: objective + fixed.objective_offset(y),
         gradient: fixed.reduced_costs(y, &column_duals, &row_duals),
-        columns: fixed.expand(y, &columns),
+        columns,
         load_time,
         solve_time,
     })
@@ -198,7 +201,7 @@ struct Master {
 }
 
 impl Master {
-    fn new(options: &crate::model::SolverOptions) -> Result<Master, SolveError> {
+    fn new(options: &SolverOptions) -> Result<Master, SolveError> {
         // The same thread count as the dispatch solver: HiGHS sizes one pool per thread.
         let mut options = options.clone();
         options.method = Method::Simplex;
@@ -217,41 +220,26 @@ impl Master {
         upper: &[f64],
     ) -> Result<(Vec<f64>, f64), SolveError> {
         let n = lower.len();
-        let theta = n;
-        let mut lp = Lp {
-            col_lower: lower.iter().copied().chain([f64::NEG_INFINITY]).collect(),
-            col_upper: upper.iter().copied().chain([f64::INFINITY]).collect(),
-            integer: Vec::new(),
-            row_lower: Vec::new(),
-            row_upper: Vec::new(),
-            a_start: vec![0],
-            a_index: Vec::new(),
-            a_value: Vec::new(),
-            levels: vec![
-                (0..=n)
-                    .map(|j| if j == theta { 1.0 } else { 0.0 })
-                    .collect(),
-            ],
-            column_blocks: Vec::new(),
-            row_blocks: Vec::new(),
-        };
+        let mut lp = LpBuilder::with_capacity(n + 1, cuts.len());
+        let y = lp.variables("capacity".into(), 0, n, |i| (lower[i], upper[i]));
+        let theta = lp.variables("theta".into(), 0, 1, |_| (f64::NEG_INFINITY, f64::INFINITY));
+        lp.cost(Term::Penalty, 1.0, &theta, 0);
         // θ − g·y ≥ V − g·at
-        for cut in cuts {
-            for (j, g) in cut.gradient.iter().enumerate() {
-                lp.a_index.push(j);
-                lp.a_value.push(-g);
-            }
-            lp.a_index.push(theta);
-            lp.a_value.push(1.0);
-            lp.a_start.push(lp.a_index.len());
-            let shift: f64 = cut.gradient.iter().zip(&cut.at).map(|(g, a)| g * a).sum();
-            lp.row_lower.push(cut.value - shift);
-            lp.row_upper.push(f64::INFINITY);
-        }
+        lp.rows(
+            "cut".into(),
+            0,
+            cuts.iter().map(|cut| {
+                let mut row = Linear::with_capacity(n + 1).plus(1.0, theta.col(0));
+                for (i, g) in cut.gradient.iter().enumerate() {
+                    row.add(-g, y.col(i));
+                }
+                let shift: f64 = cut.gradient.iter().zip(&cut.at).map(|(g, a)| g * a).sum();
+                row.geq(cut.value - shift)
+            }),
+        );
+        let lp = lp.finish();
         self.solver.load(lp)?;
         let solution = self.solver.solve()?;
-        let mut y = solution.columns;
-        let value = y.pop().unwrap_or(0.0);
-        Ok((y, value))
+        Ok((y.values(&solution).to_vec(), solution.objective))
     }
 }

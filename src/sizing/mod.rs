@@ -285,7 +285,7 @@ fn by_cuts(
     let bau = match columns.iter().all(|c| c.least <= c.existing) {
         true => {
             let solution = LpSolution {
-                columns: first.columns.clone(),
+                columns: fixed.expand(&first.y, &first.columns),
                 objective: first.objective,
                 load_time: first.load_time,
                 solve_time: first.solve_time,
@@ -297,7 +297,7 @@ fn by_cuts(
     match benders::minimise(solver, &fixed, &lower, &upper, first) {
         Ok(Some(found)) => Ok(Some((
             LpSolution {
-                columns: found.best.columns,
+                columns: fixed.expand(&found.best.y, &found.best.columns),
                 objective: found.best.objective,
                 load_time: folding + found.load_time,
                 solve_time: found.solve_time,

@@ -187,13 +187,15 @@ pub fn run(vpp: &VppScenario) -> Result<VppRun, VppError> {
             event.cap_mw(baseline_mw.as_ref().map_or(0.0, |b| b[t]))
         })
         .collect();
-    let outcome = match vpp.coordination {
-        Coordination::Central => central::solve(vpp, &coupling, &caps)?,
-        Coordination::Admm => admm::solve(vpp, &coupling, &caps)?,
-    };
+    // ADMM's gap is measured against the joint LP, solved first: its memory is freed before
+    // the agents' factorisations are made (after them, the two added up in the peak).
     let central_objective = match vpp.coordination {
         Coordination::Central => None,
         Coordination::Admm => Some(central::solve(vpp, &coupling, &caps)?.objective),
+    };
+    let outcome = match vpp.coordination {
+        Coordination::Central => central::solve(vpp, &coupling, &caps)?,
+        Coordination::Admm => admm::solve(vpp, &coupling, &caps)?,
     };
     add(&mut times, &outcome.times);
     let name = match vpp.coordination {

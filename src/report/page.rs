@@ -50,6 +50,23 @@ fn head(name: &str) -> String {
     )
 }
 
+/// The report's name: the scenario's, followed by the values the run changed in its file
+/// (`--set`, a sweep case's parameters: the manifest's `overrides`), so that a variant's
+/// report is never taken for the scenario file's own.
+fn report_name(summary: &Value, manifest: &Value) -> String {
+    let name = summary["scenario"].as_str().unwrap_or("scenario");
+    let changed: Vec<&str> = manifest["overrides"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    match changed.is_empty() {
+        true => name.to_string(),
+        false => format!("{name} with {}", changed.join(", ")),
+    }
+}
+
 /// The KPI groups as small tables side by side.
 fn kpi_groups_html(h: &mut String, kpis: &Value, ccy: &str) {
     h.push_str("<div class=\"groups\">\n");
@@ -292,8 +309,7 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
 /// The HTML report.
 pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
     let ccy = currency(summary);
-    let name = summary["scenario"].as_str().unwrap_or("scenario");
-    let mut h = head(name);
+    let mut h = head(&report_name(summary, manifest));
     let description = summary["description"].as_str().unwrap_or_default();
     let _ = writeln!(
         h,
@@ -340,11 +356,7 @@ pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
 pub fn markdown(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
     let ccy = currency(summary);
     let mut m = String::new();
-    let _ = writeln!(
-        m,
-        "# vppsim report: {}\n",
-        summary["scenario"].as_str().unwrap_or("scenario")
-    );
+    let _ = writeln!(m, "# vppsim report: {}\n", report_name(summary, manifest));
     let _ = writeln!(
         m,
         "{}\n",

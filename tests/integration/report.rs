@@ -93,6 +93,27 @@ fn report_rebuilds_from_the_folder_and_no_plots_skips_them() {
 }
 
 #[test]
+fn a_run_with_overrides_names_them_in_its_report_title() {
+    let out = temp_dir("report-overrides");
+    let set = "battery.battery.energy_capacity=\"8 MWh\"";
+    run_into("scenarios/small-site.toml", &out, &["--set", set]);
+    let title = "vppsim report: small-site with battery.battery.energy_capacity=\"8 MWh\"";
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let escaped = title.replace('"', "&quot;");
+    assert!(html.contains(&format!("<h1>{escaped}</h1>")), "HTML title");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.starts_with(&format!("# {title}\n")), "Markdown title");
+    // Without overrides, the scenario's name alone.
+    let plain = temp_dir("report-no-overrides");
+    run_into("scenarios/small-site.toml", &plain, &[]);
+    let md = std::fs::read_to_string(plain.join("report.md")).unwrap();
+    assert!(
+        md.starts_with("# vppsim report: small-site\n"),
+        "plain title"
+    );
+}
+
+#[test]
 fn report_on_a_vpp_folder_rebuilds_the_aggregate_page_too() {
     let dir = temp_dir("report-vpp-aggregate");
     let out = dir.join("v");

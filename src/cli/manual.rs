@@ -14,6 +14,7 @@ use super::{Cli, EXIT_FAILED, say};
 pub enum SchemaFormat {
     Scenario,
     Vpp,
+    Sweep,
 }
 
 /// Writes the completion script for `shell` to standard output.
@@ -49,6 +50,7 @@ pub fn schema(format: SchemaFormat, markdown: bool) -> u8 {
         let format = match format {
             SchemaFormat::Scenario => schema::FileFormat::Scenario,
             SchemaFormat::Vpp => schema::FileFormat::Vpp,
+            SchemaFormat::Sweep => schema::FileFormat::Sweep,
         };
         let json = serde_json::to_string_pretty(&schema::json_schema(format))
             .expect("a JSON value serialises");

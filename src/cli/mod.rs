@@ -160,13 +160,13 @@ enum Command {
     },
     /// Print the manual page (roff) on standard output: `vppsim man > vppsim.1`.
     Man,
-    /// Print the JSON Schema of scenario (or VPP) files, for editors (taplo / Even Better
-    /// TOML) and validators; shipped as docs/schema/*.schema.json.
+    /// Print the JSON Schema of scenario (or VPP, or sweep) files, for editors (taplo / Even
+    /// Better TOML) and validators; shipped as docs/schema/*.schema.json.
     Schema {
         /// Which file format.
         #[arg(value_enum, default_value = "scenario")]
         format: manual::SchemaFormat,
-        /// Print the key reference of both formats as Markdown instead
+        /// Print the key reference of every format as Markdown instead
         /// (docs/scenario-keys.md).
         #[arg(long)]
         markdown: bool,

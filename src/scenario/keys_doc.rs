@@ -1,4 +1,4 @@
-//! The key reference of scenario and VPP files (`docs/scenario-keys.md`), rendered from
+//! The key reference of scenario, VPP and sweep files (`docs/scenario-keys.md`), rendered from
 //! their JSON Schema (see `schema`): one table per TOML table, each key with whether it is
 //! required, what kind of value it takes, and its doc comment (defaults included). A table
 //! the VPP format shares with the scenario format is documented once and referred to.
@@ -10,10 +10,10 @@ use serde_json::{Map, Value};
 
 use super::schema::{FileFormat, json_schema};
 
-/// The whole reference, both formats, as Markdown.
+/// The whole reference, every format, as Markdown.
 pub fn markdown() -> String {
     let mut out = String::from(
-        "# Keys of scenario and VPP files\n\n\
+        "# Keys of scenario, VPP and sweep files\n\n\
          Generated from the JSON Schema of the files (`vppsim schema --markdown`; a test keeps \
          this file equal to it). Quantities are strings with their unit (`\"8 MWh\"`); the \
          README's Scenario format section says which units each takes, what a series is, and \
@@ -21,7 +21,7 @@ pub fn markdown() -> String {
          min, max, capex, lifetime, fixed_om, block }`: see the README's Sizing section.\n",
     );
     let mut documented = BTreeMap::new();
-    for format in [FileFormat::Scenario, FileFormat::Vpp] {
+    for format in [FileFormat::Scenario, FileFormat::Vpp, FileFormat::Sweep] {
         let schema = json_schema(format);
         let _ = write!(
             out,

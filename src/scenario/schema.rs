@@ -1,7 +1,7 @@
-//! The JSON Schema (draft 2020-12) of scenario and VPP files, generated from their serde
-//! mirrors (`file.rs`, `vpp/file.rs`) and their doc comments, and the schema-only stand-in
-//! for the raw values that `resolve` interprets later (a quantity with its unit, a plain
-//! number, or a table such as a CSV series or a time-of-use tariff). `vppsim schema` prints
+//! The JSON Schema (draft 2020-12) of scenario, VPP and sweep files, generated from their
+//! serde mirrors (`file.rs`, `vpp/file.rs`, `sweep/spec.rs`) and their doc comments, and
+//! the schema-only stand-in for the raw values that `resolve` interprets later (a quantity
+//! with its unit, a plain number, or a table such as a CSV series or a time-of-use tariff). `vppsim schema` prints
 //! it; editors with taplo (Even Better TOML) complete and check files with it.
 
 use std::borrow::Cow;
@@ -68,13 +68,15 @@ impl JsonSchema for Capacity {
     }
 }
 
-/// The two file formats vppsim reads.
+/// The file formats vppsim reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
     /// A single site (`vppsim run`).
     Scenario,
     /// A virtual power plant: several sites and an aggregator (`[vpp]`, `[[site]]`).
     Vpp,
+    /// A sweep: a base scenario and studies of its cases (`vppsim sweep`).
+    Sweep,
 }
 
 /// The JSON Schema of `format`'s files, titled and described for editors.
@@ -89,6 +91,11 @@ pub fn json_schema(format: FileFormat) -> serde_json::Value {
             schemars::schema_for!(crate::vpp::file::VppFile),
             "vppsim VPP file (format v1)",
             "A virtual power plant: shared [scenario], [time] and [dispatch], the aggregator's [vpp] and one [[site]] per site with the asset tables of a scenario file.",
+        ),
+        FileFormat::Sweep => (
+            schemars::schema_for!(crate::sweep::spec::SweepFile),
+            "vppsim sweep file (format v1)",
+            "A sweep: [sweep] names the base scenario file and what to keep of each case; each [[study]] varies [[study.parameter]] values (by dotted path into the scenario file), seeds and strategies, and combines them into cases.",
         ),
     };
     let mut value = schema.to_value();

@@ -4,55 +4,125 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Location, Problems};
 use crate::scenario::Strategy;
 use crate::scenario::resolve::parse;
+use crate::scenario::schema::Quantity;
 use crate::scenario::values::Checker;
 
-#[derive(Deserialize)]
+/// A sweep file: a base scenario and the studies of its cases (`vppsim sweep`).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SweepFile {
+pub(crate) struct SweepFile {
+    /// The base scenario and what to keep of each case.
     sweep: SweepSection,
+    /// Studies, each a set of cases of the base scenario.
     #[serde(default)]
     study: Vec<StudyTable>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SweepSection {
+    /// The sweep's name (letters, digits, `-`, `_`; default: the file's name); it names
+    /// the results folder.
+    #[schemars(with = "Option<String>")]
     name: Option<Spanned<String>>,
+    /// The base scenario file, relative to this file.
+    #[schemars(with = "String")]
     scenario: Spanned<String>,
+    /// `"summary"` (default) keeps each case's KPIs; `"timeseries"` also its results folder
+    /// (`timeseries.csv`, `summary.json`, `manifest.json`).
+    #[schemars(with = "Option<String>")]
     keep: Option<Spanned<String>>,
+    /// KPIs (columns of the sweep's table) the report charts (default: `total_cost_cny`,
+    /// `grid_import_mwh`).
+    #[schemars(with = "Option<Vec<String>>")]
     report: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct StudyTable {
+    /// The study's name, unique in the file.
+    #[schemars(with = "String")]
     name: Spanned<String>,
+    /// How the parameters' values make cases: `"product"` (default; every combination, the
+    /// first parameter varying slowest), `"zip"` (the i-th values together) or
+    /// `"one-at-a-time"` (the base scenario, then each value alone, for tornado charts).
+    #[schemars(with = "Option<String>")]
     combine: Option<Spanned<String>>,
+    /// Strategies every case is run with (`"none"`, `"rule"`, `"tou"`, `"peak"`, `"lp"`,
+    /// `"mpc"`; default: the scenario's own).
+    #[schemars(with = "Option<Vec<String>>")]
     strategies: Option<Vec<Spanned<String>>>,
+    /// Monte Carlo seeds for `[scenario] seed`: a list (`[1, 7, 42]`) or `{ first, count }`
+    /// (default: the scenario's own seed).
+    #[schemars(with = "Option<Seeds>")]
     seeds: Option<Spanned<toml::Value>>,
+    /// The parameters varied.
     #[serde(default)]
     parameter: Vec<ParameterTable>,
 }
 
-#[derive(Deserialize)]
+/// Seeds as a list or as a run of consecutive ones (schema only; checked by [`seeds`]).
+struct Seeds;
+
+impl JsonSchema for Seeds {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Seeds".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Seeds: a list of non-negative integers, or { first, count } for count consecutive seeds from first.",
+            "anyOf": [
+                { "type": "array", "items": { "type": "integer", "minimum": 0 }, "minItems": 1 },
+                {
+                    "type": "object",
+                    "properties": {
+                        "first": { "description": "The first seed (default 0).", "type": "integer", "minimum": 0 },
+                        "count": { "description": "How many seeds, from first on.", "type": "integer", "minimum": 1, "maximum": 1000000 }
+                    },
+                    "required": ["count"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ParameterTable {
+    /// Dotted path of a value in the scenario file, arrays of tables by name:
+    /// `battery.battery.energy_capacity`, `grid.demand_charge`.
+    #[schemars(with = "String")]
     path: Spanned<String>,
+    /// The values it takes, written as in the scenario file (`["4 MWh", "8 MWh"]`); or
+    /// `range`.
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
     values: Option<Spanned<Vec<Spanned<toml::Value>>>>,
+    /// Evenly spaced values from `from` to `to`; or `values`.
+    #[schemars(with = "Option<RangeTable>")]
     range: Option<Spanned<RangeTable>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RangeTable {
+    /// The first value, with its unit (`"3 MWh"`).
+    #[schemars(with = "Quantity")]
     from: Spanned<toml::Value>,
+    /// The last value, in the same unit.
+    #[schemars(with = "Quantity")]
     to: Spanned<toml::Value>,
+    /// How many values, ends included (2 to 10,000).
+    #[schemars(with = "i64")]
     steps: Spanned<i64>,
 }
 

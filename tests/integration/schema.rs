@@ -27,6 +27,7 @@ fn shipped_equals_printed(file: &str, args: &[&str]) {
 fn shipped_schemas_and_key_reference_are_current() {
     shipped_equals_printed("docs/schema/scenario.schema.json", &["schema"]);
     shipped_equals_printed("docs/schema/vpp.schema.json", &["schema", "vpp"]);
+    shipped_equals_printed("docs/schema/sweep.schema.json", &["schema", "sweep"]);
     shipped_equals_printed("docs/scenario-keys.md", &["schema", "--markdown"]);
 }
 
@@ -47,7 +48,8 @@ fn as_json(path: &Path) -> serde_json::Value {
 fn every_shipped_file_meets_its_schema_and_misspelt_keys_do_not() {
     let scenario = validator("docs/schema/scenario.schema.json");
     let vpp = validator("docs/schema/vpp.schema.json");
-    let mut checked = (0, 0);
+    let sweep = validator("docs/schema/sweep.schema.json");
+    let mut checked = (0, 0, 0);
     for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "toml") {
@@ -67,7 +69,7 @@ fn every_shipped_file_meets_its_schema_and_misspelt_keys_do_not() {
             "{name}"
         );
         let (schema, count) = if doc.get("sweep").is_some() {
-            continue; // a sweep file: its own format, checked by `vppsim sweep`
+            (&sweep, &mut checked.2)
         } else if doc.get("vpp").is_some() {
             (&vpp, &mut checked.1)
         } else {
@@ -81,11 +83,39 @@ fn every_shipped_file_meets_its_schema_and_misspelt_keys_do_not() {
         *count += 1;
     }
     assert!(
-        checked.0 >= 8 && checked.1 >= 2,
-        "scenario and VPP files checked: {checked:?}"
+        checked.0 >= 8 && checked.1 >= 2 && checked.2 >= 1,
+        "scenario, VPP and sweep files checked: {checked:?}"
     );
+    let bench_sweep = as_json(&root().join("benches/park-sweep-40.toml"));
+    let errors: Vec<String> = sweep
+        .iter_errors(&bench_sweep)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "benches/park-sweep-40.toml: {errors:?}");
     let misspelt = as_json(&root().join("scenarios/invalid/misspelt-and-missing-keys.toml"));
     assert!(!scenario.is_valid(&misspelt));
     let misspelt = as_json(&root().join("scenarios/invalid/vpp-misspelt-keys.toml"));
     assert!(!vpp.is_valid(&misspelt));
+    // A sweep with a misspelt key, seeds of the wrong shape and a range without steps.
+    let misspelt: toml::Value = toml::from_str(
+        "[sweep]\nscenario = \"base.toml\"\nkeep = \"summary\"\n[[study]]\nname = \"a\"\n\
+         seeds = { first = 1 }\n[[study.parameter]]\npath = \"grid.demand_charge\"\n\
+         range = { from = \"1 CNY/kW\", to = \"2 CNY/kW\" }\nvalue = [1]\n",
+    )
+    .unwrap();
+    let errors: Vec<String> = sweep
+        .iter_errors(&serde_json::to_value(misspelt).unwrap())
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    for expected in [
+        "'value' was unexpected) at /study/0/parameter/0",
+        "at /study/0/seeds",
+        "at /study/0/parameter/0/range",
+    ] {
+        assert!(
+            errors.iter().any(|e| e.contains(expected)),
+            "no error '{expected}' in {errors:?}"
+        );
+    }
+    assert_eq!(errors.len(), 3, "{errors:?}");
 }

@@ -1,7 +1,7 @@
-//! The key reference of scenario, VPP and sweep files (`docs/scenario-keys.md`), rendered from
-//! their JSON Schema (see `schema`): one table per TOML table, each key with whether it is
-//! required, what kind of value it takes, and its doc comment (defaults included). A table
-//! the VPP format shares with the scenario format is documented once and referred to.
+//! The key reference of scenario, VPP and sweep files (`docs/scenario-keys.md`), rendered
+//! from their JSON Schema (see `schema`): one table per TOML table, each key with whether it
+//! is required, what kind of value it takes, and its doc comment (defaults included). A
+//! table the VPP format shares with the scenario format is documented once and referred to.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -1,8 +1,9 @@
 //! The JSON Schema (draft 2020-12) of scenario, VPP and sweep files, generated from their
 //! serde mirrors (`file.rs`, `vpp/file.rs`, `sweep/spec.rs`) and their doc comments, and
 //! the schema-only stand-in for the raw values that `resolve` interprets later (a quantity
-//! with its unit, a plain number, or a table such as a CSV series or a time-of-use tariff). `vppsim schema` prints
-//! it; editors with taplo (Even Better TOML) complete and check files with it.
+//! with its unit, a plain number, or a table such as a CSV series or a time-of-use
+//! tariff). `vppsim schema` prints it; editors with taplo (Even Better TOML) complete and
+//! check files with it.
 
 use std::borrow::Cow;
 

@@ -51,20 +51,35 @@ fn head(name: &str) -> String {
 }
 
 /// The report's name: the scenario's, followed by the values the run changed in its file
-/// (`--set`, a sweep case's parameters: the manifest's `overrides`), so that a variant's
-/// report is never taken for the scenario file's own.
-fn report_name(summary: &Value, manifest: &Value) -> String {
+/// (`--set`, a sweep case's parameters: the manifest's `overrides`), each passed through
+/// `show`, so that a variant's report is never taken for the scenario file's own.
+fn report_name(summary: &Value, manifest: &Value, show: fn(&str) -> String) -> String {
     let name = summary["scenario"].as_str().unwrap_or("scenario");
-    let changed: Vec<&str> = manifest["overrides"]
+    let changed: Vec<String> = manifest["overrides"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
+        .map(show)
         .collect();
     match changed.is_empty() {
         true => name.to_string(),
         false => format!("{name} with {}", changed.join(", ")),
     }
+}
+
+/// `text` on one line as a Markdown code span: fenced by one backtick more than its longest
+/// run of them, so that nothing in it is read as Markdown.
+fn code_span(text: &str) -> String {
+    let line = text.replace(['\r', '\n'], " ");
+    let longest = line.split(|ch| ch != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if line.starts_with('`') || line.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{line}{pad}{fence}")
 }
 
 /// The KPI groups as small tables side by side.
@@ -309,7 +324,7 @@ pub fn vpp_html(summary: &Value, manifest: &Value, chart: Option<&str>) -> Strin
 /// The HTML report.
 pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
     let ccy = currency(summary);
-    let mut h = head(&report_name(summary, manifest));
+    let mut h = head(&report_name(summary, manifest, str::to_string));
     let description = summary["description"].as_str().unwrap_or_default();
     let _ = writeln!(
         h,
@@ -356,7 +371,8 @@ pub fn html(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
 pub fn markdown(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
     let ccy = currency(summary);
     let mut m = String::new();
-    let _ = writeln!(m, "# vppsim report: {}\n", report_name(summary, manifest));
+    let name = report_name(summary, manifest, code_span);
+    let _ = writeln!(m, "# vppsim report: {name}\n");
     let _ = writeln!(
         m,
         "{}\n",
@@ -390,4 +406,20 @@ pub fn markdown(summary: &Value, manifest: &Value, charts: &[Chart]) -> String {
     }
     super::manifest::markdown(&mut m, manifest);
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_span;
+
+    #[test]
+    fn code_spans_fence_backticks_and_keep_one_line() {
+        assert_eq!(code_span("a=\"8 MWh\""), "`a=\"8 MWh\"`");
+        assert_eq!(
+            code_span("x = \"\"\"a\n# b\"\"\""),
+            "`x = \"\"\"a # b\"\"\"`"
+        );
+        assert_eq!(code_span("a`b``c"), "```a`b``c```");
+        assert_eq!(code_span("`edge"), "`` `edge ``");
+    }
 }

@@ -30,14 +30,14 @@ pub(crate) struct SweepFile {
 struct SweepSection {
     /// The sweep's name (letters, digits, `-`, `_`; default: the file's name); it names
     /// the results folder.
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[A-Za-z0-9_-]{1,64}$"))]
     name: Option<Spanned<String>>,
     /// The base scenario file, relative to this file.
     #[schemars(with = "String")]
     scenario: Spanned<String>,
     /// `"summary"` (default) keeps each case's KPIs; `"timeseries"` also its results folder
     /// (`timeseries.csv`, `summary.json`, `manifest.json`).
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<String>", extend("enum" = ["summary", "timeseries"]))]
     keep: Option<Spanned<String>>,
     /// KPIs (columns of the sweep's table) the report charts (default: `total_cost_cny`,
     /// `grid_import_mwh`).
@@ -48,17 +48,23 @@ struct SweepSection {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct StudyTable {
-    /// The study's name, unique in the file.
-    #[schemars(with = "String")]
+    /// The study's name (letters, digits, `-`, `_`), unique in the file.
+    #[schemars(with = "String", regex(pattern = r"^[A-Za-z0-9_-]{1,64}$"))]
     name: Spanned<String>,
     /// How the parameters' values make cases: `"product"` (default; every combination, the
     /// first parameter varying slowest), `"zip"` (the i-th values together) or
     /// `"one-at-a-time"` (the base scenario, then each value alone, for tornado charts).
-    #[schemars(with = "Option<String>")]
+    #[schemars(
+        with = "Option<String>",
+        extend("enum" = ["product", "zip", "one-at-a-time"])
+    )]
     combine: Option<Spanned<String>>,
     /// Strategies every case is run with (`"none"`, `"rule"`, `"tou"`, `"peak"`, `"lp"`,
     /// `"mpc"`; default: the scenario's own).
-    #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(
+        with = "Option<Vec<String>>",
+        extend("items" = { "enum": ["none", "rule", "tou", "peak", "lp", "mpc"] })
+    )]
     strategies: Option<Vec<Spanned<String>>>,
     /// Monte Carlo seeds for `[scenario] seed`: a list (`[1, 7, 42]`) or `{ first, count }`
     /// (default: the scenario's own seed).
@@ -105,7 +111,7 @@ struct ParameterTable {
     path: Spanned<String>,
     /// The values it takes, written as in the scenario file (`["4 MWh", "8 MWh"]`); or
     /// `range`.
-    #[schemars(with = "Option<Vec<serde_json::Value>>")]
+    #[schemars(with = "Option<Vec<serde_json::Value>>", length(min = 1))]
     values: Option<Spanned<Vec<Spanned<toml::Value>>>>,
     /// Evenly spaced values from `from` to `to`; or `values`.
     #[schemars(with = "Option<RangeTable>")]
@@ -115,14 +121,15 @@ struct ParameterTable {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RangeTable {
-    /// The first value, with its unit (`"3 MWh"`).
+    /// The first value, with its unit (`"3 MWh"`) or a plain number where the key takes
+    /// one.
     #[schemars(with = "Quantity")]
     from: Spanned<toml::Value>,
     /// The last value, in the same unit.
     #[schemars(with = "Quantity")]
     to: Spanned<toml::Value>,
     /// How many values, ends included (2 to 10,000).
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = 2, max = 10_000))]
     steps: Spanned<i64>,
 }
 

@@ -187,8 +187,9 @@ pub fn run(vpp: &VppScenario) -> Result<VppRun, VppError> {
             event.cap_mw(baseline_mw.as_ref().map_or(0.0, |b| b[t]))
         })
         .collect();
-    // ADMM's gap is measured against the joint LP, solved first: its memory is freed before
-    // the agents' factorisations are made (after them, the two added up in the peak).
+    // ADMM's gap is measured against the joint LP, solved first: after ADMM, the memory its
+    // agents freed is still held by their threads' malloc arenas, and the joint LP's added
+    // to it in the peak.
     let central_objective = match vpp.coordination {
         Coordination::Central => None,
         Coordination::Admm => Some(central::solve(vpp, &coupling, &caps)?.objective),

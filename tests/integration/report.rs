@@ -102,7 +102,8 @@ fn a_run_with_overrides_names_them_in_its_report_title() {
     let escaped = title.replace('"', "&quot;");
     assert!(html.contains(&format!("<h1>{escaped}</h1>")), "HTML title");
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.starts_with(&format!("# {title}\n")), "Markdown title");
+    let code = "# vppsim report: small-site with `battery.battery.energy_capacity=\"8 MWh\"`\n";
+    assert!(md.starts_with(code), "Markdown title");
     // Without overrides, the scenario's name alone.
     let plain = temp_dir("report-no-overrides");
     run_into("scenarios/small-site.toml", &plain, &[]);

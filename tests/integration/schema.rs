@@ -96,9 +96,10 @@ fn every_shipped_file_meets_its_schema_and_misspelt_keys_do_not() {
     assert!(!scenario.is_valid(&misspelt));
     let misspelt = as_json(&root().join("scenarios/invalid/vpp-misspelt-keys.toml"));
     assert!(!vpp.is_valid(&misspelt));
-    // A sweep with a misspelt key, seeds of the wrong shape and a range without steps.
+    // A sweep with an unknown `keep`, a misspelt key, seeds of the wrong shape and a range
+    // without steps.
     let misspelt: toml::Value = toml::from_str(
-        "[sweep]\nscenario = \"base.toml\"\nkeep = \"summary\"\n[[study]]\nname = \"a\"\n\
+        "[sweep]\nscenario = \"base.toml\"\nkeep = \"all\"\n[[study]]\nname = \"a\"\n\
          seeds = { first = 1 }\n[[study.parameter]]\npath = \"grid.demand_charge\"\n\
          range = { from = \"1 CNY/kW\", to = \"2 CNY/kW\" }\nvalue = [1]\n",
     )
@@ -111,11 +112,12 @@ fn every_shipped_file_meets_its_schema_and_misspelt_keys_do_not() {
         "'value' was unexpected) at /study/0/parameter/0",
         "at /study/0/seeds",
         "at /study/0/parameter/0/range",
+        "at /sweep/keep",
     ] {
         assert!(
             errors.iter().any(|e| e.contains(expected)),
             "no error '{expected}' in {errors:?}"
         );
     }
-    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert_eq!(errors.len(), 4, "{errors:?}");
 }

@@ -73,7 +73,7 @@ impl Dispatcher for LpDispatcher {
 }
 
 /// A solver's failure over the context's window.
-pub(super) fn solve_error(ctx: &Context, source: SolveError) -> DispatchError {
+pub(crate) fn solve_error(ctx: &Context, source: SolveError) -> DispatchError {
     DispatchError::Solve {
         source,
         from: ctx.scenario.time.timestamp(ctx.start),

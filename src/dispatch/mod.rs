@@ -9,6 +9,7 @@ mod rule;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use lp::solve_error;
 pub use lp::{
     BALANCE_TOLERANCE_MW, Inputs, LpDispatcher, Softening, WindowModel, WindowVars, check_balance,
     explain, unserved_penalty,

@@ -37,6 +37,12 @@ enum Source {
     Row(usize),
 }
 
+/// The fold at some fixed values: which constraint bounds each column that folded rows
+/// bound (what [`FixedColumns::reduced_costs`] needs from [`FixedColumns::at`]).
+pub struct Fold {
+    bounded: Vec<Bounded>,
+}
+
 /// A column bounded by folded rows: its bounds and where each comes from.
 #[derive(Debug, Clone, Copy)]
 struct Bounded {
@@ -152,11 +158,12 @@ impl FixedColumns {
         self.folded_rows.len()
     }
 
-    /// The folded LP with the fixed columns at `values` (in the order given to `new`).
-    pub fn at(&self, values: &[f64]) -> Lp {
+    /// The folded LP with the fixed columns at `values` (in the order given to `new`), and
+    /// its fold (for the reduced costs after it is solved).
+    pub fn at(&self, values: &[f64]) -> (Lp, Fold) {
         let mut lp = self.template.clone();
         let (shift, bounded) = self.fold(values);
-        for b in bounded {
+        for b in &bounded {
             lp.col_lower[b.column] = b.lower;
             lp.col_upper[b.column] = b.upper;
         }
@@ -166,7 +173,7 @@ impl FixedColumns {
                 lp.row_upper[k] -= s;
             }
         }
-        lp
+        (lp, Fold { bounded })
     }
 
     /// At `values`: each whole-LP row's shift `(A_F y)_r`, and the bounds of the columns
@@ -215,18 +222,12 @@ impl FixedColumns {
         self.costs.iter().zip(values).map(|(c, y)| c * y).sum()
     }
 
-    /// The reduced costs of the fixed columns in the whole LP at `values`, from the folded
-    /// LP's optimal duals there (reduced costs per column, duals per row, HiGHS's signs:
-    /// `d = c − Aᵀπ`): a subgradient of the optimum in the fixed values.
-    pub fn reduced_costs(
-        &self,
-        values: &[f64],
-        column_duals: &[f64],
-        row_duals: &[f64],
-    ) -> Vec<f64> {
-        let (_, bounded) = self.fold(values);
+    /// The reduced costs of the fixed columns in the whole LP at the values of `fold`, from
+    /// the folded LP's optimal duals there (reduced costs per column, duals per row,
+    /// HiGHS's signs: `d = c − Aᵀπ`): a subgradient of the optimum in the fixed values.
+    pub fn reduced_costs(&self, fold: &Fold, column_duals: &[f64], row_duals: &[f64]) -> Vec<f64> {
         let mut folded_dual = vec![0.0; self.kept_row.len()];
-        for b in &bounded {
+        for b in &fold.bounded {
             let d = column_duals[b.column];
             // A positive reduced cost holds the column at its lower bound, a negative one at
             // its upper bound.
@@ -339,10 +340,11 @@ mod tests {
     /// V(y) and its subgradient through the fold.
     fn folded(fixed: &FixedColumns, y: f64) -> (f64, f64, Vec<f64>) {
         let mut solver = Solver::new(&options()).unwrap();
-        solver.load(fixed.at(&[y])).unwrap();
+        let (lp, fold) = fixed.at(&[y]);
+        solver.load(lp).unwrap();
         let solution = solver.solve().unwrap();
         let (columns, rows) = solver.duals().unwrap();
-        let g = fixed.reduced_costs(&[y], &columns, &rows)[0];
+        let g = fixed.reduced_costs(&fold, &columns, &rows)[0];
         let v = solution.objective + fixed.objective_offset(&[y]);
         (v, g, fixed.expand(&[y], &solution.columns))
     }
@@ -361,7 +363,7 @@ mod tests {
     fn both_caps_fold_into_bounds_and_the_demand_row_stays() {
         let fixed = FixedColumns::new(&capped(), &[2]);
         assert_eq!(fixed.folded_rows(), 2);
-        let lp = fixed.at(&[2.0]);
+        let (lp, _) = fixed.at(&[2.0]);
         assert_eq!(lp.num_columns(), 2);
         assert_eq!(lp.num_rows(), 1);
         // x ≤ min(2, y, (1 + y)/2) = 1.5; the demand row keeps its bounds and its name.
@@ -437,7 +439,7 @@ mod tests {
         let lp = two_fixed();
         let fixed = FixedColumns::new(&lp, &[3, 4]);
         assert_eq!(fixed.folded_rows(), 3);
-        assert_eq!(fixed.at(&[1.0, 2.0]).num_rows(), 2);
+        assert_eq!(fixed.at(&[1.0, 2.0]).0.num_rows(), 2);
         let whole = |y: [f64; 2]| {
             let mut lp = two_fixed();
             for (j, v) in [3, 4].into_iter().zip(y) {
@@ -450,11 +452,12 @@ mod tests {
         };
         let mut solver = Solver::new(&options()).unwrap();
         let mut folded = |y: [f64; 2]| {
-            solver.load(fixed.at(&y)).unwrap();
+            let (lp, fold) = fixed.at(&y);
+            solver.load(lp).unwrap();
             let solution = solver.solve().unwrap();
             let (columns, rows) = solver.duals().unwrap();
             let v = solution.objective + fixed.objective_offset(&y);
-            (v, fixed.reduced_costs(&y, &columns, &rows))
+            (v, fixed.reduced_costs(&fold, &columns, &rows))
         };
         let grid: Vec<[f64; 2]> = (0..=8)
             .flat_map(|i| (0..=8).map(move |k| [0.5 * i as f64, 0.5 * k as f64]))

@@ -56,7 +56,7 @@ pub fn evaluate(
     fixed: &FixedColumns,
     y: &[f64],
 ) -> Result<Evaluation, SolveError> {
-    let lp = fixed.at(y);
+    let (lp, fold) = fixed.at(y);
     // Capacities that leave a column no room (a fixed capacity's own limits, folded).
     if lp.col_lower.iter().zip(&lp.col_upper).any(|(l, u)| l > u) {
         return Err(SolveError::Infeasible);
@@ -74,7 +74,7 @@ pub fn evaluate(
     Ok(Evaluation {
         y: y.to_vec(),
         objective: objective + fixed.objective_offset(y),
-        gradient: fixed.reduced_costs(y, &column_duals, &row_duals),
+        gradient: fixed.reduced_costs(&fold, &column_duals, &row_duals),
         columns,
         load_time,
         solve_time,

@@ -23,7 +23,8 @@ use std::time::Instant;
 use crate::assets::capacity::{CapacityColumn, Extension, HOURS_PER_YEAR};
 use crate::dispatch::{
     Context, DispatchError, Dispatcher, Inputs, LpDispatcher, Plan, PlanOutcome, PlanTimes,
-    Softening, State, WindowModel, WindowVars, check_balance, explain, unserved_penalty,
+    Softening, State, WindowModel, WindowVars, check_balance, explain, solve_error,
+    unserved_penalty,
 };
 use crate::model::{FixedColumns, Lp, LpSolution, SolveError, Solver, SolverOptions};
 use crate::scenario::Scenario;
@@ -161,7 +162,7 @@ fn size_by(s: &Scenario, joint: bool) -> Result<Sized, DispatchError> {
     let WindowModel { lp, vars } = WindowModel::build(&ctx, softening, &inputs, true);
     let lp = lp.finish();
     times.build += building.elapsed();
-    let mut solver = Solver::new(&s.dispatch.solver).map_err(|e| window_error(s, e))?;
+    let mut solver = Solver::new(&s.dispatch.solver).map_err(|e| solve_error(&ctx, e))?;
     let columns: Vec<CapacityColumn> = vars
         .assets
         .iter()
@@ -226,15 +227,6 @@ fn size_by(s: &Scenario, joint: bool) -> Result<Sized, DispatchError> {
     })
 }
 
-/// A solve of the whole horizon failing.
-fn window_error(s: &Scenario, source: SolveError) -> DispatchError {
-    DispatchError::Solve {
-        source,
-        from: s.time.timestamp(0),
-        to: s.time.timestamp(s.time.len),
-    }
-}
-
 /// Business as usual from a solution of the sizing LP with its capacities held at what
 /// exists.
 fn business_as_usual_solved(
@@ -267,7 +259,6 @@ fn by_cuts(
     columns: &[CapacityColumn],
     solver: &mut Solver,
 ) -> Result<Option<(LpSolution, Option<Solved>, Search)>, DispatchError> {
-    let s = ctx.scenario;
     let indices: Vec<usize> = columns.iter().map(|c| c.block.first()).collect();
     let lower: Vec<f64> = indices.iter().map(|&k| lp.col_lower[k]).collect();
     let upper: Vec<f64> = indices.iter().map(|&k| lp.col_upper[k]).collect();
@@ -280,7 +271,7 @@ fn by_cuts(
     let first = match benders::evaluate(solver, &fixed, &lower) {
         Ok(first) => first,
         Err(SolveError::Infeasible) => return Ok(None),
-        Err(e) => return Err(window_error(s, e)),
+        Err(e) => return Err(solve_error(ctx, e)),
     };
     let bau = match columns.iter().all(|c| c.least <= c.existing) {
         true => {
@@ -309,7 +300,7 @@ fn by_cuts(
             },
         ))),
         Ok(None) | Err(SolveError::Infeasible) => Ok(None),
-        Err(e) => Err(window_error(s, e)),
+        Err(e) => Err(solve_error(ctx, e)),
     }
 }
 
@@ -332,12 +323,12 @@ fn jointly(
             let k = c.block.first();
             held.col_upper[k] = held.col_lower[k];
         }
-        solver.load(held).map_err(|e| window_error(s, e))?;
+        solver.load(held).map_err(|e| solve_error(ctx, e))?;
         match solver.solve() {
             Ok(solution) => bau = Some(business_as_usual_solved(ctx, vars, &solution)?),
             // Explained by the ordinary LP when business as usual is dispatched.
             Err(SolveError::Infeasible) => {}
-            Err(e) => return Err(window_error(s, e)),
+            Err(e) => return Err(solve_error(ctx, e)),
         }
     }
     match solver.load(lp).and_then(|()| solver.solve()) {
@@ -347,7 +338,7 @@ fn jointly(
             to: s.time.timestamp(s.time.len),
             reasons: explain(ctx, inputs, true, &s.dispatch.solver),
         }),
-        Err(e) => Err(window_error(s, e)),
+        Err(e) => Err(solve_error(ctx, e)),
     }
 }
 

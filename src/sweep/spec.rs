@@ -11,7 +11,7 @@ use toml::Spanned;
 use crate::diagnostic::{Location, Problems};
 use crate::scenario::Strategy;
 use crate::scenario::resolve::parse;
-use crate::scenario::schema::Quantity;
+use crate::scenario::schema::QUANTITY_PATTERN;
 use crate::scenario::values::Checker;
 
 /// A sweep file: a base scenario and the studies of its cases (`vppsim sweep`).
@@ -104,6 +104,7 @@ impl JsonSchema for Seeds {
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("oneOf" = [{ "required": ["values"] }, { "required": ["range"] }]))]
 struct ParameterTable {
     /// Dotted path of a value in the scenario file, arrays of tables by name:
     /// `battery.battery.energy_capacity`, `grid.demand_charge`.
@@ -123,14 +124,34 @@ struct ParameterTable {
 struct RangeTable {
     /// The first value, with its unit (`"3 MWh"`) or a plain number where the key takes
     /// one.
-    #[schemars(with = "Quantity")]
+    #[schemars(with = "RangeEnd")]
     from: Spanned<toml::Value>,
     /// The last value, in the same unit.
-    #[schemars(with = "Quantity")]
+    #[schemars(with = "RangeEnd")]
     to: Spanned<toml::Value>,
     /// How many values, ends included (2 to 10,000).
     #[schemars(with = "i64", range(min = 2, max = 10_000))]
     steps: Spanned<i64>,
+}
+
+/// An end of a range: one quantity, with its unit or a plain number (schema only; a series
+/// or a tariff cannot be interpolated).
+struct RangeEnd;
+
+impl JsonSchema for RangeEnd {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RangeEnd".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A quantity with its unit (\"3 MWh\"), or a plain number where the key takes one.",
+            "anyOf": [
+                { "type": "string", "pattern": QUANTITY_PATTERN },
+                { "type": "number" }
+            ]
+        })
+    }
 }
 
 /// What is kept of each case besides its row of the table.

@@ -120,4 +120,30 @@ fn every_shipped_file_meets_its_schema_and_misspelt_keys_do_not() {
         );
     }
     assert_eq!(errors.len(), 4, "{errors:?}");
+    // A parameter takes `values` or `range`, not both nor neither; a range's ends are single
+    // quantities, not tables.
+    let parameters: toml::Value = toml::from_str(
+        "[sweep]\nscenario = \"base.toml\"\n[[study]]\nname = \"a\"\n\
+         [[study.parameter]]\npath = \"grid.demand_charge\"\nvalues = [\"1 CNY/kW\"]\n\
+         range = { from = \"1 CNY/kW\", to = \"2 CNY/kW\", steps = 3 }\n\
+         [[study.parameter]]\npath = \"grid.import_limit\"\n\
+         [[study.parameter]]\npath = \"grid.export_limit\"\n\
+         range = { from = { file = \"a.csv\" }, to = \"2 MW\", steps = 3 }\n",
+    )
+    .unwrap();
+    let errors: Vec<String> = sweep
+        .iter_errors(&serde_json::to_value(parameters).unwrap())
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    for expected in [
+        "at /study/0/parameter/0",
+        "at /study/0/parameter/1",
+        "at /study/0/parameter/2/range",
+    ] {
+        assert!(
+            errors.iter().any(|e| e.ends_with(expected)),
+            "no error '{expected}' in {errors:?}"
+        );
+    }
+    assert_eq!(errors.len(), 3, "{errors:?}");
 }

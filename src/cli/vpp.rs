@@ -136,14 +136,22 @@ pub fn run(
         }
     };
     run.times.load = load_time;
-    super::progress::stage("simulating the do-nothing case (every site with strategy none)");
-    let do_nothing = match vpp::do_nothing::simulate_sites(v) {
-        Ok(d) => Some(d),
-        Err((site, e)) => {
-            noteln!(
-                "note: no do-nothing case in the report: site '{site}' fails with strategy none ({e})"
+    // With an idle baseline for its events, the run has simulated the do-nothing case.
+    let do_nothing = match run.do_nothing.take() {
+        Some(d) => Some(d),
+        None => {
+            super::progress::stage(
+                "simulating the do-nothing case (every site with strategy none)",
             );
-            None
+            match vpp::do_nothing::simulate_sites(v) {
+                Ok(d) => Some(d),
+                Err((site, e)) => {
+                    noteln!(
+                        "note: no do-nothing case in the report: site '{site}' fails with strategy none ({e})"
+                    );
+                    None
+                }
+            }
         }
     };
     if let Err(e) = vpp::output::write(&claim, plots, v, &run, do_nothing.as_ref(), &loaded.inputs)

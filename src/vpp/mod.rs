@@ -121,6 +121,8 @@ pub struct VppRun {
     /// The joint LP's objective, also solved when coordinating by ADMM, for the gap.
     pub central_objective: Option<f64>,
     pub admm: Option<admm::Trace>,
+    /// The do-nothing case, when the events' baseline was it (`baseline = "idle"`).
+    pub do_nothing: Option<do_nothing::DoNothing>,
     pub times: StageTimes,
 }
 
@@ -173,10 +175,11 @@ impl VppRun {
 /// Runs the VPP: baseline, coordination, then every site simulated on its plan.
 pub fn run(vpp: &VppScenario) -> Result<VppRun, VppError> {
     let mut times = StageTimes::default();
-    let baseline_mw = if vpp.events.is_empty() {
-        None
+    let (baseline_mw, do_nothing) = if vpp.events.is_empty() {
+        (None, None)
     } else {
-        Some(baseline(vpp, &mut times)?)
+        let (baseline_mw, do_nothing) = baseline(vpp, &mut times)?;
+        (Some(baseline_mw), do_nothing)
     };
     let coupling = Coupling::of(vpp, true);
     let caps: Vec<f64> = coupling
@@ -218,6 +221,7 @@ pub fn run(vpp: &VppScenario) -> Result<VppRun, VppError> {
         objective: outcome.objective,
         central_objective,
         admm: outcome.admm,
+        do_nothing,
         times,
     };
     vpp_run.events = event_steps(vpp, &vpp_run, &coupling, &caps);
@@ -231,29 +235,30 @@ fn add(times: &mut StageTimes, more: &StageTimes) {
     times.commit += more.commit;
 }
 
-/// Aggregate import per step of the baseline the events are measured against.
-fn baseline(vpp: &VppScenario, times: &mut StageTimes) -> Result<Vec<f64>, VppError> {
-    let mut total = vec![0.0; vpp.time.len];
+/// Aggregate import per step of the baseline the events are measured against, and the
+/// do-nothing case when it is that baseline.
+fn baseline(
+    vpp: &VppScenario,
+    times: &mut StageTimes,
+) -> Result<(Vec<f64>, Option<do_nothing::DoNothing>), VppError> {
     match vpp.baseline {
         Baseline::Dispatch => {
             let outcome = central::solve(vpp, &Coupling::of(vpp, false), &[])?;
             add(times, &outcome.times);
+            let mut total = vec![0.0; vpp.time.len];
             for site in &outcome.sites {
                 for (out, v) in total.iter_mut().zip(&site.plan.import_mw) {
                     *out += v;
                 }
             }
+            Ok((total, None))
         }
         Baseline::Idle => {
-            for run in do_nothing::idle_sites(vpp) {
-                let run = run.map_err(|(site, source)| VppError::Site { site, source })?;
-                for (out, v) in total.iter_mut().zip(&run.results.import_mw) {
-                    *out += v;
-                }
-            }
+            let idle = do_nothing::simulate_sites(vpp)
+                .map_err(|(site, source)| VppError::Site { site, source })?;
+            Ok((idle.import_mw.clone(), Some(idle)))
         }
     }
-    Ok(total)
 }
 
 /// Replays a plan made elsewhere (by the VPP's coordination), checking its bus balance.

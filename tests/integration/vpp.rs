@@ -198,12 +198,22 @@ fn an_idle_baseline_is_every_site_left_alone() {
 #[test]
 fn the_do_nothing_case_imports_what_the_idle_baseline_does() {
     // The do-nothing figures and the idle DR baseline (hand-checked at 18:00 above) come
-    // from the same idle runs of the sites (`do_nothing::idle_sites`): their sums must agree.
+    // from the same idle runs of the sites, simulated once by the run: their sums must
+    // agree, and a separate simulation must give the same figures.
     let mut v = load("scenarios/small-vpp.toml");
     v.baseline = vpp::Baseline::Idle;
     let run = vpp::run(&v).unwrap();
     let idle = run.baseline_mw.as_ref().unwrap();
-    let none = vpp::do_nothing::simulate_sites(&v).unwrap();
+    let none = run
+        .do_nothing
+        .as_ref()
+        .expect("the idle baseline's do-nothing case");
+    assert_eq!(&none.import_mw, idle);
+    let again = vpp::do_nothing::simulate_sites(&v).unwrap();
+    assert_eq!(
+        serde_json::to_value(&again).unwrap(),
+        serde_json::to_value(none).unwrap()
+    );
     let dt = v.time.dt_hours();
     let idle_mwh = idle.iter().sum::<f64>() * dt;
     assert!(

@@ -496,6 +496,9 @@ async fn aggregate(
     let settings = vpp.admm;
     // The larger residual of the last iteration (MW).
     let mut residual = f64::INFINITY;
+    // x̄ and its over-relaxed x̂̄ (per coupled component), written afresh each iteration.
+    let mut x_bar = vec![0.0; components];
+    let mut x_hat_bar = vec![0.0; components];
     for iteration in 0..=settings.max_iterations {
         let tolerance = qp_tolerance(residual, settings.tolerance_mw);
         let solves = aims.iter().map(|aims| Request::Solve {
@@ -517,7 +520,7 @@ async fn aggregate(
             *slot = v;
         }
         // x̄: the mean of each coupled value over the sites sharing it.
-        let mut x_bar = vec![0.0; components];
+        x_bar.fill(0.0);
         for (share, v) in shares.iter().zip(&values) {
             for (&c, x) in share.iter().zip(v) {
                 x_bar[c] += x;
@@ -535,7 +538,6 @@ async fn aggregate(
         if iteration == 0 {
             rho = settings.rho;
         }
-        let mut x_hat_bar = vec![0.0; components];
         for c in 0..components {
             x_hat_bar[c] = alpha * x_bar[c] + (1.0 - alpha) * z_bar[c];
             z_bar[c] = if c < events {

@@ -81,6 +81,25 @@ pub(crate) fn solve_error(ctx: &Context, source: SolveError) -> DispatchError {
     }
 }
 
+/// A solve of the context's window that failed: an infeasible window explained (see
+/// [`explain`]), any other failure as the solver's.
+pub(crate) fn window_failed(
+    ctx: &Context,
+    inputs: &Inputs,
+    terminal: bool,
+    options: &SolverOptions,
+    source: SolveError,
+) -> DispatchError {
+    match source {
+        SolveError::Infeasible => DispatchError::Infeasible {
+            from: ctx.scenario.time.timestamp(ctx.start),
+            to: ctx.scenario.time.timestamp(ctx.start + ctx.len),
+            reasons: explain(ctx, inputs, terminal, options),
+        },
+        source => solve_error(ctx, source),
+    }
+}
+
 /// Builds the LP of one window, made on `inputs`, loads it into `solver` (changing in place
 /// the model it holds where only values moved), solves it and extracts it into `plan`; with
 /// `terminal`, end-of-horizon requirements apply at the window's end. Returns the objective
@@ -103,17 +122,10 @@ pub(super) fn solve_window(
     let lp = lp.finish();
     times.build += building.elapsed();
     let options = solver.options().clone();
-    let solution = match solver.load(lp).and_then(|()| solver.solve()) {
-        Ok(solution) => solution,
-        Err(SolveError::Infeasible) => {
-            return Err(DispatchError::Infeasible {
-                from: s.time.timestamp(ctx.start),
-                to: s.time.timestamp(ctx.start + ctx.len),
-                reasons: explain(ctx, inputs, terminal, &options),
-            });
-        }
-        Err(source) => return Err(solve_error(ctx, source)),
-    };
+    let solution = solver
+        .load(lp)
+        .and_then(|()| solver.solve())
+        .map_err(|e| window_failed(ctx, inputs, terminal, &options, e))?;
     times.build += solution.load_time;
     times.solve += solution.solve_time;
 

@@ -9,11 +9,11 @@ mod rule;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use lp::solve_error;
 pub use lp::{
     BALANCE_TOLERANCE_MW, Inputs, LpDispatcher, Softening, WindowModel, WindowVars, check_balance,
     explain, unserved_penalty,
 };
+pub(crate) use lp::{solve_error, window_failed};
 pub use mpc::MpcDispatcher;
 pub use rule::{Rule, RuleDispatcher};
 

@@ -23,8 +23,8 @@ use std::time::Instant;
 use crate::assets::capacity::{CapacityColumn, Extension, HOURS_PER_YEAR};
 use crate::dispatch::{
     Context, DispatchError, Dispatcher, Inputs, LpDispatcher, Plan, PlanOutcome, PlanTimes,
-    Softening, State, WindowModel, WindowVars, check_balance, explain, solve_error,
-    unserved_penalty,
+    Softening, State, WindowModel, WindowVars, check_balance, solve_error, unserved_penalty,
+    window_failed,
 };
 use crate::model::{FixedColumns, Lp, LpSolution, SolveError, Solver, SolverOptions};
 use crate::scenario::Scenario;
@@ -331,15 +331,11 @@ fn jointly(
             Err(e) => return Err(solve_error(ctx, e)),
         }
     }
-    match solver.load(lp).and_then(|()| solver.solve()) {
-        Ok(solution) => Ok((solution, bau)),
-        Err(SolveError::Infeasible) => Err(DispatchError::Infeasible {
-            from: s.time.timestamp(0),
-            to: s.time.timestamp(s.time.len),
-            reasons: explain(ctx, inputs, true, &s.dispatch.solver),
-        }),
-        Err(e) => Err(solve_error(ctx, e)),
-    }
+    let solution = solver
+        .load(lp)
+        .and_then(|()| solver.solve())
+        .map_err(|e| window_failed(ctx, inputs, true, &s.dispatch.solver, e))?;
+    Ok((solution, bau))
 }
 
 /// `s` with every capacity at existing + `added` (per device, in extension order; the

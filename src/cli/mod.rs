@@ -574,6 +574,10 @@ fn run_scenario(
         return EXIT_INFEASIBLE;
     }
     warn_unmet_sessions(s);
+    // A strategy other than the file's is an override of it, named as `--set` would name it.
+    let strategy_override = strategy
+        .filter(|&chosen| chosen != s.dispatch.strategy)
+        .map(|chosen| format!("dispatch.strategy=\"{}\"", chosen.name()));
     let strategy = strategy.unwrap_or(s.dispatch.strategy);
     if let Some(path) = write_lp.as_ref().filter(|p| p.exists()) {
         eprintln!(
@@ -633,6 +637,7 @@ fn run_scenario(
             times,
         );
         manifest.overrides = loaded.overrides.clone();
+        manifest.overrides.extend(strategy_override.clone());
         manifest
     };
     let output = RunOutput {

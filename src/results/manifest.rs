@@ -31,8 +31,8 @@ pub struct Manifest {
     pub resolved_scenario_sha256: String,
     /// The scenario file and every CSV it reads, with their SHA-256.
     pub inputs: Vec<InputFile>,
-    /// Overrides applied to the scenario file (`--set`, a sweep's parameters), as
-    /// `path=value` with the value in TOML.
+    /// Overrides applied to the scenario file (`--set`, a `--strategy` other than the
+    /// file's, a sweep's parameters), as `path=value` with the value in TOML.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<String>,
     /// Wall time per stage, in seconds; the only part of a results folder that varies

@@ -104,9 +104,16 @@ fn a_run_with_overrides_names_them_in_its_report_title() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let code = "# vppsim report: small-site with `battery.battery.energy_capacity=\"8 MWh\"`\n";
     assert!(md.starts_with(code), "Markdown title");
-    // Without overrides, the scenario's name alone.
+    // A strategy other than the file's is named as `--set` would name it.
+    let rule = temp_dir("report-strategy");
+    run_into("scenarios/small-site.toml", &rule, &["--strategy", "rule"]);
+    let md = std::fs::read_to_string(rule.join("report.md")).unwrap();
+    let code = "# vppsim report: small-site with `dispatch.strategy=\"rule\"`\n";
+    assert!(md.starts_with(code), "strategy title");
+    // Without overrides (the file's own strategy given changes nothing), the scenario's
+    // name alone.
     let plain = temp_dir("report-no-overrides");
-    run_into("scenarios/small-site.toml", &plain, &[]);
+    run_into("scenarios/small-site.toml", &plain, &["--strategy", "lp"]);
     let md = std::fs::read_to_string(plain.join("report.md")).unwrap();
     assert!(
         md.starts_with("# vppsim report: small-site\n"),

@@ -17,11 +17,14 @@ use crate::scenario::values::Checker;
 /// A sweep file: a base scenario and the studies of its cases (`vppsim sweep`).
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("required" = ["sweep", "study"]))]
 pub(crate) struct SweepFile {
     /// The base scenario and what to keep of each case.
     sweep: SweepSection,
-    /// Studies, each a set of cases of the base scenario.
+    /// Studies, each a set of cases of the base scenario (at least one; the parser says so
+    /// itself, hence the default).
     #[serde(default)]
+    #[schemars(length(min = 1))]
     study: Vec<StudyTable>,
 }
 

@@ -146,4 +146,13 @@ fn every_shipped_file_meets_its_schema_and_misspelt_keys_do_not() {
         );
     }
     assert_eq!(errors.len(), 3, "{errors:?}");
+    // A sweep needs a study, as the parser says.
+    for studies in ["", "study = []\n"] {
+        let bare: toml::Value =
+            toml::from_str(&format!("{studies}[sweep]\nscenario = \"base.toml\"\n")).unwrap();
+        assert!(
+            !sweep.is_valid(&serde_json::to_value(bare).unwrap()),
+            "{studies:?}"
+        );
+    }
 }

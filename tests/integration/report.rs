@@ -1,6 +1,6 @@
 //! Charts and reports: content, not just existence.
 
-use crate::support::{run_into, temp_dir, text, vppsim};
+use crate::support::{read_json, run_into, temp_dir, text, vppsim};
 
 fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[1..4], b"PNG", "not a PNG");
@@ -138,4 +138,42 @@ fn report_on_a_vpp_folder_rebuilds_the_aggregate_page_too() {
         "the aggregate report.html is rebuilt as the run wrote it"
     );
     assert!(text(&o.stdout).contains("report.html and"));
+}
+
+#[test]
+fn the_do_nothing_baseline_is_the_same_beside_the_run_or_after_it() {
+    // Two threads: the baseline is simulated beside the solve; one: after it. Same figures,
+    // and where strategy none breaks a limit, the same note and no baseline either way.
+    let mut baselines = Vec::new();
+    for threads in ["1", "2"] {
+        let out = temp_dir(&format!("baseline-{threads}"));
+        run_into(
+            "scenarios/small-site.toml",
+            &out,
+            &["--no-plots", "--threads", threads],
+        );
+        baselines.push(read_json(&out.join("summary.json"))["baseline"].clone());
+        let limited = temp_dir(&format!("baseline-limited-{threads}"));
+        let o = run_into(
+            "scenarios/small-site.toml",
+            &limited,
+            &[
+                "--no-plots",
+                "--threads",
+                threads,
+                "--set",
+                "grid.import_limit=\"2 MW\"",
+            ],
+        );
+        let said = text(&o.stderr);
+        assert!(
+            said.contains("note: no do-nothing baseline in the report: strategy none fails")
+                && said.contains("exceeds the import limit of 2 MW"),
+            "{said}"
+        );
+        let summary = read_json(&limited.join("summary.json"));
+        assert!(summary.get("baseline").is_none());
+    }
+    assert!(baselines[0]["kpis"]["grid_import_mwh"].as_f64().unwrap() > 0.0);
+    assert_eq!(baselines[0], baselines[1]);
 }

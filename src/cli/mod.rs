@@ -603,15 +603,7 @@ fn run_scenario(
     };
     let load_time = loading.elapsed();
     progress::stage(format!("solving ({})", dispatcher.name()));
-    // The do-nothing baseline beside the run when the solver may use two cores or more
-    // (the solve itself uses one, see SolverOptions::parallel), else after it.
-    let beside = s.dispatch.solver.thread_count() >= 2;
-    let (simulated, baseline) = std::thread::scope(|scope| {
-        let baseline = beside.then(|| scope.spawn(|| baseline_kpis(s, strategy)));
-        let simulated = sim::simulate(s, dispatcher.as_mut());
-        (simulated, baseline.map(|b| b.join()))
-    });
-    let mut run = match simulated {
+    let mut run = match sim::simulate(s, dispatcher.as_mut()) {
         Ok(run) => run,
         Err(e) => {
             eprintln!("error: {e}");
@@ -632,23 +624,8 @@ fn run_scenario(
         eprintln!("error: {e}");
         return EXIT_FAILED;
     }
-    let baseline = match baseline {
-        Some(Ok(baseline)) => baseline,
-        Some(Err(panic)) => std::panic::resume_unwind(panic),
-        None => {
-            progress::stage("simulating the do-nothing baseline (strategy none)");
-            baseline_kpis(s, strategy)
-        }
-    };
-    let baseline = match baseline {
-        Ok(kpis) => kpis,
-        Err(e) => {
-            eprintln!(
-                "note: no do-nothing baseline in the report: strategy none fails on this scenario ({e})"
-            );
-            None
-        }
-    };
+    progress::stage("simulating the do-nothing baseline (strategy none)");
+    let baseline = baseline_kpis(s, strategy);
     let manifest = |write| {
         let times = vppsim::results::StageTimes { write, ..run.times };
         let mut manifest = Manifest::new(
@@ -691,16 +668,23 @@ fn run_scenario(
 
 /// The KPIs of `s` dispatched with strategy `none` (batteries idle: rule-based, no LP),
 /// the do-nothing baseline a report measures savings against; `None` when the run itself
-/// is that baseline; the error when strategy none fails on the scenario. It runs on the
-/// same immutable scenario with its own dispatcher, beside or after the main run: it
+/// is that baseline, or when the baseline cannot be simulated (said on standard error). It
+/// runs on the same immutable scenario with its own dispatcher, after the main run: it
 /// cannot change the main run's results.
-fn baseline_kpis(s: &vppsim::Scenario, strategy: Strategy) -> Result<Option<Kpis>, SimError> {
+fn baseline_kpis(s: &vppsim::Scenario, strategy: Strategy) -> Option<Kpis> {
     if strategy == Strategy::None {
-        return Ok(None);
+        return None;
     }
     let mut idle = dispatch::built_in(Strategy::None, s);
-    let run = sim::simulate(s, idle.as_mut())?;
-    Ok(Some(Kpis::compute(&run.results)))
+    match sim::simulate(s, idle.as_mut()) {
+        Ok(run) => Some(Kpis::compute(&run.results)),
+        Err(e) => {
+            eprintln!(
+                "note: no do-nothing baseline in the report: strategy none fails on this scenario ({e})"
+            );
+            None
+        }
+    }
 }
 
 /// Gives the solver `threads` (`--threads`) when set; else it uses the cores this process

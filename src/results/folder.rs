@@ -477,6 +477,9 @@ fn remove_leftovers(parent: &Path, name: Option<&str>) -> Vec<String> {
         .collect()
 }
 
+/// How a lock file's holder line starts: `pid <id>: <command line>`.
+const HOLDER_PREFIX: &str = "pid ";
+
 /// An advisory lock on a file beside a results folder, removed when released.
 #[derive(Debug)]
 struct FolderLock {
@@ -485,16 +488,43 @@ struct FolderLock {
 }
 
 impl FolderLock {
-    /// Takes the lock at `path` for folder `dir`, or says who holds it.
+    /// Takes the lock at `path` for folder `dir`, or says who holds it. A file already at
+    /// `path` and not locked is taken over only if a vppsim run left it (it starts with
+    /// the holder line, [`HOLDER_PREFIX`]): anything else there is the user's, refused and
+    /// left as it is.
     fn acquire(path: &Path, dir: &Path) -> Result<FolderLock, WriteError> {
+        let not_a_lock = |what: &str| WriteError::Refused {
+            dir: path.to_path_buf(),
+            reason: format!(
+                "{what}, where vppsim keeps the lock of {} (it did not write it); rename or remove it, or choose another --out",
+                dir.display()
+            ),
+        };
         loop {
-            let mut file = OpenOptions::new()
+            let created = OpenOptions::new()
                 .read(true)
                 .write(true)
-                .create(true)
-                .truncate(false)
-                .open(path)
-                .map_err(io_error(path))?;
+                .create_new(true)
+                .open(path);
+            let (mut file, ours) = match created {
+                Ok(file) => (file, true),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    match fs::symlink_metadata(path) {
+                        Ok(meta) if !meta.is_file() => {
+                            return Err(not_a_lock("it is a folder or a link, not a file"));
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        _ => {}
+                    }
+                    match OpenOptions::new().read(true).write(true).open(path) {
+                        Ok(file) => (file, false),
+                        // Its holder removed it since: try again.
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(io_error(path)(e)),
+                    }
+                }
+                Err(e) => return Err(io_error(path)(e)),
+            };
             match file.try_lock() {
                 Ok(()) => {}
                 Err(fs::TryLockError::WouldBlock) => {
@@ -513,8 +543,15 @@ impl FolderLock {
             if !same_file(&file, path) {
                 continue;
             }
+            if !ours {
+                let mut left = String::new();
+                let _ = file.read_to_string(&mut left);
+                if !left.starts_with(HOLDER_PREFIX) {
+                    return Err(not_a_lock("a file is there"));
+                }
+            }
             let holder = format!(
-                "pid {}: {}",
+                "{HOLDER_PREFIX}{}: {}",
                 std::process::id(),
                 std::env::args().collect::<Vec<_>>().join(" ")
             );

@@ -209,6 +209,40 @@ fn a_second_run_into_a_locked_folder_says_who_holds_it() {
 }
 
 #[test]
+fn a_file_of_the_users_where_the_lock_goes_is_refused_and_kept() {
+    let root = temp_dir("lock-name");
+    scenario_in(&root, "tiny");
+    // The user's own file, named as vppsim names the lock of `out`: refused, kept as it is.
+    std::fs::write(root.join(".out.lock"), "mine").unwrap();
+    for force in [false, true] {
+        let mut args = vec!["run", "site.toml", "--out", "out", "--no-plots"];
+        if force {
+            args.push("--force");
+        }
+        let o = vppsim_in(&root, &args);
+        assert_refused(
+            &o,
+            ".out.lock cannot be replaced: a file is there, where vppsim keeps the lock of out (it did not write it); rename or remove it",
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join(".out.lock")).unwrap(),
+            "mine"
+        );
+        assert!(!root.join("out").exists());
+    }
+    // A folder of that name: refused, kept.
+    std::fs::create_dir(root.join(".other.lock")).unwrap();
+    let o = vppsim_in(&root, &["run", "site.toml", "--out", "other", "--no-plots"]);
+    assert_refused(&o, "it is a folder or a link, not a file");
+    assert!(root.join(".other.lock").is_dir());
+    // A lock left by a vppsim run that was killed (nobody holds it): taken over, removed.
+    std::fs::write(root.join(".left.lock"), "pid 4242: vppsim run site.toml").unwrap();
+    let o = vppsim_in(&root, &["run", "site.toml", "--out", "left", "--no-plots"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!root.join(".left.lock").exists() && root.join("left/summary.json").is_file());
+}
+
+#[test]
 fn leftovers_of_stopped_runs_are_removed_if_vppsim_wrote_them_and_named_otherwise() {
     let root = temp_dir("leftovers");
     scenario_in(&root, "tiny");

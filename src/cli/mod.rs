@@ -553,6 +553,13 @@ fn run_scenario(
     };
     set_threads(&mut loaded.scenario.dispatch.solver, threads);
     let s = &loaded.scenario;
+    if let Some(lp_path) = &write_lp
+        && let Some((problem, hint)) = write_lp_problem(lp_path, vppsim::sizing::is_sizing(s))
+    {
+        eprintln!("error: --write-lp {}: {problem}", lp_path.display());
+        eprintln!("  = hint: {hint}");
+        return EXIT_BAD_INPUT;
+    }
     let out = out.unwrap_or_else(|| Path::new("results").join(&s.name));
     let claim = match claim_out(&out, force, path) {
         Ok(claim) => claim,
@@ -579,14 +586,6 @@ fn run_scenario(
         .filter(|&chosen| chosen != s.dispatch.strategy)
         .map(|chosen| format!("dispatch.strategy=\"{}\"", chosen.name()));
     let strategy = strategy.unwrap_or(s.dispatch.strategy);
-    if let Some(path) = write_lp.as_ref().filter(|p| p.exists()) {
-        eprintln!(
-            "error: --write-lp {}: the file exists; vppsim does not overwrite files",
-            path.display()
-        );
-        eprintln!("  = hint: remove it yourself, or give another file name");
-        return EXIT_BAD_INPUT;
-    }
     let mut dispatcher: Box<dyn dispatch::Dispatcher> = match write_lp {
         Some(path) if strategy == Strategy::Lp => {
             Box::new(dispatch::LpDispatcher::new(s.dispatch.solver.clone()).writing_model_to(path))
@@ -664,6 +663,41 @@ fn run_scenario(
         "kpis": kpis,
     }));
     0
+}
+
+/// What is wrong with `--write-lp path` before anything is solved, and how to fix it: a
+/// sizing run (it solves an LP of its own), a file that exists (vppsim does not overwrite
+/// files), a format HiGHS does not write (by extension), a folder that does not exist.
+fn write_lp_problem(path: &Path, sizing: bool) -> Option<(String, String)> {
+    let problem = |what: &str, hint: &str| Some((what.to_string(), hint.to_string()));
+    if sizing {
+        return problem(
+            "the scenario has extendable capacities: a sizing run solves its own LP, not the dispatch LP that --write-lp writes",
+            "drop --write-lp, or give fixed capacities to write the dispatch LP",
+        );
+    }
+    if path.exists() {
+        return problem(
+            "the file exists; vppsim does not overwrite files",
+            "remove it yourself, or give another file name",
+        );
+    }
+    if !matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("mps" | "lp")
+    ) {
+        return problem(
+            "the format is chosen by the extension, and this one is neither .mps nor .lp",
+            "name the file model.mps (MPS) or model.lp (CPLEX LP)",
+        );
+    }
+    match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() && !folder.is_dir() => problem(
+            &format!("the folder {} does not exist", folder.display()),
+            "create the folder first, or give a file in an existing one",
+        ),
+        _ => None,
+    }
 }
 
 /// The KPIs of `s` dispatched with strategy `none` (batteries idle: rule-based, no LP),

@@ -68,6 +68,42 @@ fn the_written_mps_solves_to_the_runs_objective() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("add --strategy lp"));
+    // Refused before anything is solved or claimed: a format HiGHS does not write, a folder
+    // that does not exist, a sizing run (its own LP).
+    for (scenario, file, said) in [
+        (
+            "scenarios/small-site.toml",
+            "model.txt",
+            "neither .mps nor .lp",
+        ),
+        (
+            "scenarios/small-site.toml",
+            "nowhere/model.lp",
+            "does not exist",
+        ),
+        (
+            "scenarios/xining-park-sizing.toml",
+            "sizing.mps",
+            "a sizing run solves its own LP",
+        ),
+    ] {
+        let out = dir.join("refused");
+        let o = vppsim(&[
+            "run",
+            scenario,
+            "--out",
+            out.to_str().unwrap(),
+            "--write-lp",
+            dir.join(file).to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(said) && stderr.contains("= hint:"),
+            "{stderr}"
+        );
+        assert!(!out.exists() && !dir.join(file).exists());
+    }
 }
 
 /// `--format parquet`: `timeseries.parquet` holds the CSV's columns (units in the Arrow

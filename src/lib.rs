@@ -37,7 +37,7 @@ pub mod series;
 pub mod sim;
 pub mod sizing;
 pub mod solar;
-mod spelling;
+pub mod spelling;
 pub mod sweep;
 pub mod time;
 pub mod units;

@@ -312,10 +312,27 @@ fn finish(
     describe(plan, &table, records);
     outln!("table written to {}", out.join("sweep.csv").display());
     if report {
+        note_unknown_kpis(plan, &table);
         outln!("report written to {}", out.join("report.html").display());
     }
     let (_, _, missing) = table.counts();
     if missing == 0 { 0 } else { EXIT_FAILED }
+}
+
+/// Says which KPIs named in `[sweep] report` are no column of the table (misspelt, or
+/// absent from this scenario's KPIs), and so have no chart. The columns come from the
+/// cases' KPIs, so this is known only once they have run.
+fn note_unknown_kpis(plan: &Plan, table: &Table) {
+    for kpi in plan.report.iter().filter(|k| table.column(k).is_none()) {
+        let names = table.columns.iter().map(|c| c.name.as_str());
+        let hint = match vppsim::spelling::closest(kpi, names, 1).first() {
+            Some(name) => format!(" (did you mean '{name}'?)"),
+            None => String::new(),
+        };
+        noteln!(
+            "note: [sweep] report names '{kpi}', which is no column of sweep.csv{hint}: it has no chart"
+        );
+    }
 }
 
 /// Prints the count of cases by status, and the failed and missing ones (at most 10 each).

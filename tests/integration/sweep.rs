@@ -329,3 +329,32 @@ fn a_scenario_or_vpp_file_given_to_sweep_is_named_for_what_it_is() {
         assert!(!err.contains("unknown field"), "{err}");
     }
 }
+
+#[test]
+fn a_report_kpi_that_is_no_column_is_named_with_the_closest_one() {
+    let dir = temp_dir("sweep-report-kpi");
+    let scenario = crate::support::root().join("scenarios/small-site.toml");
+    let file = dir.join("kpi.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[sweep]\nscenario = \"{}\"\nreport = [\"grid_import_mwh\", \"total_cost_cmy\"]\n\n[[study]]\nname = \"size\"\n[[study.parameter]]\npath = \"battery.battery.energy_capacity\"\nvalues = [\"1 MWh\", \"2 MWh\"]\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = vppsim(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let said = format!("{}{}", text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("note: [sweep] report names 'total_cost_cmy', which is no column of sweep.csv (did you mean 'total_cost_cny'?): it has no chart"),
+        "{said}"
+    );
+    assert!(!said.contains("'grid_import_mwh'"), "{said}");
+}

@@ -467,6 +467,9 @@ fn no_set_for_vpp() -> u8 {
     eprintln!(
         "error: --set applies to single-site scenarios; a VPP file's values are set in the file"
     );
+    eprintln!(
+        "  = hint: edit a copy of the VPP file, or run one of its sites as a scenario file of its own with --set"
+    );
     EXIT_BAD_INPUT
 }
 

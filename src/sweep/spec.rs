@@ -498,7 +498,9 @@ fn seeds(c: &mut Checker, study: &str, v: &Spanned<toml::Value>) -> Vec<u64> {
     listed.unwrap_or_else(|| {
         c.report(
             "sweep-seeds",
-            format!("study '{study}': seeds must be a list of non-negative integers or {{ first, count }}"),
+            format!(
+                "study '{study}': seeds must be a non-empty list of non-negative integers, or {{ first, count }} with first ≥ 0 and count from 1 to 1,000,000"
+            ),
             v.span(),
             "e.g. seeds = { first = 1, count = 20 } or seeds = [1, 7, 42]",
         );

@@ -294,6 +294,15 @@ fn a_strategy_on_the_command_line_is_refused_for_a_vpp() {
     let o = vppsim(&["run", "scenarios/small-vpp.toml", "--strategy", "rule"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--strategy does not apply to a VPP file"));
+    let o = vppsim(&[
+        "run",
+        "scenarios/small-vpp.toml",
+        "--set",
+        "vpp.baseline=\"idle\"",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let said = text(&o.stderr);
+    assert!(said.contains("--set applies to single-site scenarios") && said.contains("= hint:"));
 }
 
 #[test]

@@ -301,9 +301,18 @@ impl Source {
 
     /// Whether this is a VPP file (it has a `[vpp]` table).
     pub fn is_vpp(&self) -> bool {
+        self.has_table("vpp")
+    }
+
+    /// Whether the file is a sweep file (it has a `[sweep]` table).
+    pub fn is_sweep(&self) -> bool {
+        self.has_table("sweep")
+    }
+
+    fn has_table(&self, key: &str) -> bool {
         self.text
             .parse::<toml::Table>()
-            .is_ok_and(|t| t.contains_key("vpp"))
+            .is_ok_and(|t| t.contains_key(key))
     }
 }
 

@@ -117,6 +117,19 @@ pub fn resolve(spec: &Spec, jobs: usize) -> Result<Resolved, Problems> {
             .hint("sweep one site of the VPP, written as a scenario of its own"),
         ]));
     }
+    if base.is_sweep() {
+        return Err(Problems(vec![
+            Problem::new(
+                "sweep-base",
+                format!(
+                    "{} is a sweep file; a sweep's base is a single-site scenario",
+                    spec.scenario.display()
+                ),
+                Location::File(spec.file.clone()),
+            )
+            .hint("give [sweep] scenario the scenario file that sweep names, or add its studies to this file"),
+        ]));
+    }
     let cases = expand(spec);
     let mut problems: Vec<(Problem, Vec<usize>)> = Vec::new();
     let mut add = |p: Problem, case: usize| {

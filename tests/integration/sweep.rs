@@ -358,3 +358,41 @@ fn a_report_kpi_that_is_no_column_is_named_with_the_closest_one() {
     );
     assert!(!said.contains("'grid_import_mwh'"), "{said}");
 }
+
+#[test]
+fn a_vpp_or_sweep_file_as_the_base_scenario_is_one_clear_error() {
+    let dir = temp_dir("sweep-base-kind");
+    for (base, said) in [
+        (
+            "scenarios/small-vpp.toml",
+            "is a VPP file; a sweep runs a single-site scenario",
+        ),
+        (
+            "scenarios/xining-park-sweep.toml",
+            "is a sweep file; a sweep's base is a single-site scenario",
+        ),
+    ] {
+        let file = dir.join("on-base.toml");
+        let base = crate::support::root().join(base);
+        std::fs::write(
+            &file,
+            format!(
+                "[sweep]\nscenario = \"{}\"\n\n[[study]]\nname = \"a\"\n[[study.parameter]]\npath = \"grid.import_limit\"\nvalues = [\"1 MW\"]\n",
+                base.display()
+            ),
+        )
+        .unwrap();
+        let out = dir.join("out");
+        let o = vppsim(&[
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(said) && err.contains("= hint:"), "{err}");
+        assert_eq!(err.matches("error[").count(), 1, "{err}");
+        assert!(!out.exists());
+    }
+}

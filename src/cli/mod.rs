@@ -557,7 +557,7 @@ fn run_scenario(
     set_threads(&mut loaded.scenario.dispatch.solver, threads);
     let s = &loaded.scenario;
     if let Some(lp_path) = &write_lp
-        && let Some((problem, hint)) = write_lp_problem(lp_path, vppsim::sizing::is_sizing(s))
+        && let Some((problem, hint)) = write_lp_problem(lp_path, s, strategy)
     {
         eprintln!("error: --write-lp {}: {problem}", lp_path.display());
         eprintln!("  = hint: {hint}");
@@ -589,17 +589,10 @@ fn run_scenario(
         .filter(|&chosen| chosen != s.dispatch.strategy)
         .map(|chosen| format!("dispatch.strategy=\"{}\"", chosen.name()));
     let strategy = strategy.unwrap_or(s.dispatch.strategy);
+    // `--write-lp` was checked above: it comes with strategy lp.
     let mut dispatcher: Box<dyn dispatch::Dispatcher> = match write_lp {
-        Some(path) if strategy == Strategy::Lp => {
+        Some(path) => {
             Box::new(dispatch::LpDispatcher::new(s.dispatch.solver.clone()).writing_model_to(path))
-        }
-        Some(_) => {
-            eprintln!(
-                "error: --write-lp writes the LP of strategy lp (one model over the horizon); this run uses strategy {}",
-                strategy.name()
-            );
-            eprintln!("  = hint: add --strategy lp, or drop --write-lp");
-            return EXIT_BAD_INPUT;
         }
         None => dispatch::built_in(strategy, s),
     };
@@ -668,15 +661,31 @@ fn run_scenario(
     0
 }
 
-/// What is wrong with `--write-lp path` before anything is solved, and how to fix it: a
-/// sizing run (it solves an LP of its own), a file that exists (vppsim does not overwrite
-/// files), a format HiGHS does not write (by extension), a folder that does not exist.
-fn write_lp_problem(path: &Path, sizing: bool) -> Option<(String, String)> {
+/// What is wrong with `--write-lp path` for scenario `s` run with `strategy` (the file's
+/// when `None`), before anything is solved, and how to fix it: a sizing run (it solves an
+/// LP of its own), a strategy other than lp (no single LP), a file that exists (vppsim does
+/// not overwrite files), a format HiGHS does not write (by extension), a folder that does
+/// not exist.
+fn write_lp_problem(
+    path: &Path,
+    s: &vppsim::Scenario,
+    strategy: Option<Strategy>,
+) -> Option<(String, String)> {
     let problem = |what: &str, hint: &str| Some((what.to_string(), hint.to_string()));
-    if sizing {
+    if vppsim::sizing::is_sizing(s) {
         return problem(
             "the scenario has extendable capacities: a sizing run solves its own LP, not the dispatch LP that --write-lp writes",
             "drop --write-lp, or give fixed capacities to write the dispatch LP",
+        );
+    }
+    let strategy = strategy.unwrap_or(s.dispatch.strategy);
+    if strategy != Strategy::Lp {
+        return problem(
+            &format!(
+                "it writes the LP of strategy lp (one model over the horizon); this run uses strategy {}",
+                strategy.name()
+            ),
+            "add --strategy lp, or drop --write-lp",
         );
     }
     if path.exists() {

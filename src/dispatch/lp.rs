@@ -121,11 +121,10 @@ pub(super) fn solve_window(
     let WindowModel { lp, vars } = WindowModel::build(ctx, softening, inputs, terminal);
     let lp = lp.finish();
     times.build += building.elapsed();
-    let options = solver.options().clone();
     let solution = solver
         .load(lp)
         .and_then(|()| solver.solve())
-        .map_err(|e| window_failed(ctx, inputs, terminal, &options, e))?;
+        .map_err(|e| window_failed(ctx, inputs, terminal, solver.options(), e))?;
     times.build += solution.load_time;
     times.solve += solution.solve_time;
 

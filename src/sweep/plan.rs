@@ -104,31 +104,26 @@ pub fn resolve(spec: &Spec, jobs: usize) -> Result<Resolved, Problems> {
         }
         p
     })?;
-    if base.is_vpp() {
-        return Err(Problems(vec![
-            Problem::new(
-                "sweep-vpp",
-                format!(
-                    "{} is a VPP file; a sweep runs a single-site scenario",
-                    spec.scenario.display()
-                ),
-                Location::File(spec.file.clone()),
-            )
-            .hint("sweep one site of the VPP, written as a scenario of its own"),
-        ]));
-    }
-    if base.is_sweep() {
-        return Err(Problems(vec![
-            Problem::new(
-                "sweep-base",
-                format!(
-                    "{} is a sweep file; a sweep's base is a single-site scenario",
-                    spec.scenario.display()
-                ),
-                Location::File(spec.file.clone()),
-            )
-            .hint("give [sweep] scenario the scenario file that sweep names, or add its studies to this file"),
-        ]));
+    // A VPP or sweep file where a single-site scenario belongs: one problem, not one per key.
+    let other = if base.is_vpp() {
+        Some((
+            "sweep-vpp",
+            "a VPP file; a sweep runs a single-site scenario",
+            "sweep one site of the VPP, written as a scenario of its own",
+        ))
+    } else if base.is_sweep() {
+        Some((
+            "sweep-base",
+            "a sweep file; a sweep's base is a single-site scenario",
+            "give [sweep] scenario the scenario file that sweep names, or add its studies to this file",
+        ))
+    } else {
+        None
+    };
+    if let Some((code, what, hint)) = other {
+        let message = format!("{} is {what}", spec.scenario.display());
+        let problem = Problem::new(code, message, Location::File(spec.file.clone()));
+        return Err(Problems(vec![problem.hint(hint)]));
     }
     let cases = expand(spec);
     let mut problems: Vec<(Problem, Vec<usize>)> = Vec::new();

@@ -21,6 +21,24 @@ fn small_sweep(dir: &Path) -> std::path::PathBuf {
     file
 }
 
+/// `dir/sweep.toml`: a sweep of `base` (a path from the repository's root) with more
+/// `[sweep]` keys, and one study of one parameter (its keys as TOML lines).
+fn one_study_sweep(
+    dir: &Path,
+    base: &str,
+    sweep_keys: &str,
+    parameter: &str,
+) -> std::path::PathBuf {
+    let base = crate::support::root().join(base);
+    let file = dir.join("sweep.toml");
+    let text = format!(
+        "[sweep]\nscenario = \"{}\"\n{sweep_keys}\n[[study]]\nname = \"a\"\n[[study.parameter]]\n{parameter}\n",
+        base.display()
+    );
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     let mut r = csv::Reader::from_path(path).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
@@ -333,16 +351,12 @@ fn a_scenario_or_vpp_file_given_to_sweep_is_named_for_what_it_is() {
 #[test]
 fn a_report_kpi_that_is_no_column_is_named_with_the_closest_one() {
     let dir = temp_dir("sweep-report-kpi");
-    let scenario = crate::support::root().join("scenarios/small-site.toml");
-    let file = dir.join("kpi.toml");
-    std::fs::write(
-        &file,
-        format!(
-            "[sweep]\nscenario = \"{}\"\nreport = [\"grid_import_mwh\", \"total_cost_cmy\"]\n\n[[study]]\nname = \"size\"\n[[study.parameter]]\npath = \"battery.battery.energy_capacity\"\nvalues = [\"1 MWh\", \"2 MWh\"]\n",
-            scenario.display()
-        ),
-    )
-    .unwrap();
+    let file = one_study_sweep(
+        &dir,
+        "scenarios/small-site.toml",
+        "report = [\"grid_import_mwh\", \"total_cost_cmy\"]\n",
+        "path = \"battery.battery.energy_capacity\"\nvalues = [\"1 MWh\", \"2 MWh\"]",
+    );
     let out = dir.join("out");
     let o = vppsim(&[
         "sweep",
@@ -372,16 +386,12 @@ fn a_vpp_or_sweep_file_as_the_base_scenario_is_one_clear_error() {
             "is a sweep file; a sweep's base is a single-site scenario",
         ),
     ] {
-        let file = dir.join("on-base.toml");
-        let base = crate::support::root().join(base);
-        std::fs::write(
-            &file,
-            format!(
-                "[sweep]\nscenario = \"{}\"\n\n[[study]]\nname = \"a\"\n[[study.parameter]]\npath = \"grid.import_limit\"\nvalues = [\"1 MW\"]\n",
-                base.display()
-            ),
-        )
-        .unwrap();
+        let file = one_study_sweep(
+            &dir,
+            base,
+            "",
+            "path = \"grid.import_limit\"\nvalues = [\"1 MW\"]",
+        );
         let out = dir.join("out");
         let o = vppsim(&[
             "sweep",

@@ -18,8 +18,9 @@ use toml::Spanned;
 /// Parses and resolves scenario `source` read from `path`; returns the scenario and the
 /// CSV files it read and its warnings.
 pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Extras), Problems> {
-    let raw: ScenarioFile = parse_checked(path, source)?;
+    let (raw, unknown_keys): (ScenarioFile, _) = parse_checked(path, source)?;
     let mut c = Checker::new(path, source);
+    c.problems = unknown_keys;
     c.plain_name(&raw.scenario.name, "scenario");
     c.currency = currency(&mut c, raw.scenario.currency.as_ref());
     let Some(time) = time_grid(&mut c, &raw.time) else {
@@ -77,16 +78,33 @@ pub fn parse<T: serde::de::DeserializeOwned>(path: &Path, source: &str) -> Resul
 }
 
 /// Parses TOML `source` read from `path` into `T` after checking its structure against
-/// `T`'s schema, so that every unknown and missing key is reported at once.
-pub fn parse_checked<T>(path: &Path, source: &str) -> Result<T, Problems>
+/// `T`'s schema, so that every unknown and missing key is reported at once. When unknown
+/// keys are the only structure problems, the rest of the file is parsed without them and
+/// returned with them, for its values to be checked too: the caller reports them with its
+/// own problems.
+pub fn parse_checked<T>(path: &Path, source: &str) -> Result<(T, Vec<Problem>), Problems>
 where
     T: serde::de::DeserializeOwned + schemars::JsonSchema,
 {
-    let problems = super::structure::check::<T>(path, source);
-    if !problems.is_empty() {
-        return Err(Problems(problems));
+    let structure = super::structure::check::<T>(path, source);
+    if structure.problems.is_empty() {
+        return parse(path, source).map(|parsed| (parsed, Vec::new()));
     }
-    parse(path, source)
+    let rest = structure
+        .without_unknown_keys()
+        .filter(|rest| super::structure::check::<T>(path, rest).problems.is_empty());
+    let mut problems = structure.problems;
+    let Some(rest) = rest else {
+        return Err(Problems(problems));
+    };
+    match toml::from_str(&rest) {
+        Ok(parsed) => Ok((parsed, problems)),
+        Err(e) => {
+            // Spans into the rest are spans into the file: show the file's own lines.
+            problems.push(toml_problem(path, source, &e));
+            Err(Problems(problems))
+        }
+    }
 }
 
 /// What a site's scenario takes from its file beyond the site's own tables.

@@ -1,7 +1,10 @@
 //! The structure of a TOML file checked against the JSON Schema of its serde mirror before
 //! the typed parse (which stops at the first problem): every unknown key, with the nearest
 //! known key of its table, and every missing required key are reported in one run, each at
-//! its line. Values are left to the typed parse and to `resolve`.
+//! its line. Values are left to the typed parse and to `resolve`, which still run when the
+//! only problems are unknown keys: on the text with those keys blanked out (see
+//! [`Structure::without_unknown_keys`]), so that a misspelt key does not hide the file's
+//! other problems.
 
 use std::ops::Range;
 use std::path::Path;
@@ -15,11 +18,43 @@ use crate::diagnostic::{Location, Problem};
 /// Where the keys of every table are documented.
 const KEYS_DOC: &str = "docs/scenario-keys.md";
 
+/// What [`check`] found in a file.
+pub struct Structure<'s> {
+    /// Every structure problem, in file order.
+    pub problems: Vec<Problem>,
+    source: &'s str,
+    /// Where the unknown keys are written (byte ranges), when every problem is an unknown
+    /// key and each could be located.
+    unknown: Option<Vec<Range<usize>>>,
+}
+
+impl Structure<'_> {
+    /// The file with its unknown keys (the only problems) overwritten by spaces: every
+    /// other byte at its offset, so that spans into it are spans into the file. `None`
+    /// when there are other problems, or an unknown key could not be cut out.
+    pub fn without_unknown_keys(&self) -> Option<String> {
+        let mut bytes = self.source.as_bytes().to_vec();
+        for range in self.unknown.as_ref()? {
+            for b in &mut bytes[range.clone()] {
+                if !matches!(*b, b'\n' | b'\r') {
+                    *b = b' ';
+                }
+            }
+        }
+        // Whole UTF-8 sequences were overwritten (ranges run between characters).
+        String::from_utf8(bytes).ok()
+    }
+}
+
 /// Every structure problem of TOML `source` (read from `path`) against the schema of `T`,
 /// in file order; none if the text is not TOML (the typed parse reports the syntax error).
-pub fn check<T: JsonSchema>(path: &Path, source: &str) -> Vec<Problem> {
+pub fn check<'s, T: JsonSchema>(path: &Path, source: &'s str) -> Structure<'s> {
     let Ok(doc) = ImDocument::parse(source) else {
-        return Vec::new();
+        return Structure {
+            problems: Vec::new(),
+            source,
+            unknown: None,
+        };
     };
     let schema = schemars::schema_for!(T);
     let mut walk = Walk {
@@ -27,10 +62,18 @@ pub fn check<T: JsonSchema>(path: &Path, source: &str) -> Vec<Problem> {
         source,
         defs: schema.as_value().get("$defs"),
         found: Vec::new(),
+        unknown: Some(Vec::new()),
     };
     walk.table(doc.as_table(), schema.as_value(), &Place::root());
     walk.found.sort_by_key(|(at, _)| *at);
-    walk.found.into_iter().map(|(_, p)| p).collect()
+    let unknown = walk
+        .unknown
+        .filter(|_| walk.found.iter().all(|(_, p)| p.code == "unknown-key"));
+    Structure {
+        problems: walk.found.into_iter().map(|(_, p)| p).collect(),
+        source,
+        unknown,
+    }
 }
 
 /// Where a table is: its path for messages and its span (header or key) for positions.
@@ -39,6 +82,8 @@ struct Place {
     path: String,
     /// Array-of-tables entry (`[[battery]]`).
     entry: bool,
+    /// Written inline (`{ key = value, … }`).
+    inline: bool,
     /// The entry's `name`, when it has one, to tell entries apart.
     name: Option<String>,
     span: Option<Range<usize>>,
@@ -49,6 +94,7 @@ impl Place {
         Place {
             path: String::new(),
             entry: false,
+            inline: false,
             name: None,
             span: None,
         }
@@ -62,9 +108,15 @@ impl Place {
         Place {
             path,
             entry,
+            inline: false,
             name: None,
             span,
         }
+    }
+
+    fn inline(mut self) -> Place {
+        self.inline = true;
+        self
     }
 
     fn header(&self, path: &str, entry: bool) -> String {
@@ -94,6 +146,9 @@ struct Walk<'a> {
     source: &'a str,
     defs: Option<&'a Json>,
     found: Vec<(usize, Problem)>,
+    /// Where the unknown keys found so far are written; `None` once one could not be
+    /// located.
+    unknown: Option<Vec<Range<usize>>>,
 }
 
 impl<'a> Walk<'a> {
@@ -138,6 +193,7 @@ impl<'a> Walk<'a> {
             span: place.span.clone(),
             path: place.path.clone(),
             entry: place.entry,
+            inline: place.inline,
         };
         let required: Vec<&str> = schema
             .get("required")
@@ -153,6 +209,14 @@ impl<'a> Walk<'a> {
                     self.item(item, sub, place, key, key_span);
                 }
                 None => {
+                    let written = match place.inline {
+                        true => inline_entry(self.source, key_span.clone(), item).map(|r| vec![r]),
+                        false => entry_lines(self.source, key_span.clone(), item),
+                    };
+                    match (written, &mut self.unknown) {
+                        (Some(ranges), Some(unknown)) => unknown.extend(ranges),
+                        _ => self.unknown = None,
+                    }
                     let known: Vec<&str> = props.keys().map(String::as_str).collect();
                     let guess = nearest(key, &known);
                     if let Some(g) = guess.filter(|g| t.get(g).is_none()) {
@@ -231,7 +295,12 @@ impl<'a> Walk<'a> {
         if schema.get("properties").is_some() {
             if let Some(t) = item.as_table_like() {
                 let span = item.span().or(key_span);
-                self.table(t, schema, &parent.child(key, false, span));
+                let place = parent.child(key, false, span);
+                let place = match item.is_inline_table() {
+                    true => place.inline(),
+                    false => place,
+                };
+                self.table(t, schema, &place);
             }
             return;
         }
@@ -250,7 +319,7 @@ impl<'a> Walk<'a> {
             for v in array.iter() {
                 if let Some(t) = v.as_inline_table() {
                     let span = t.span().or(key_span.clone());
-                    self.table(t, items, &parent.child(key, true, span));
+                    self.table(t, items, &parent.child(key, true, span).inline());
                 }
             }
         }
@@ -263,6 +332,58 @@ impl<'a> Walk<'a> {
         };
         problem.location = Box::new(location);
         self.found.push((at, problem));
+    }
+}
+
+/// The whole lines that hold `key = item` (a key's span and its item) in a table written
+/// under a header: in TOML a key-value pair or a header has its lines to itself. A table
+/// holds its header's lines and every entry's; `None` where a span is unknown.
+fn entry_lines(source: &str, key: Option<Range<usize>>, item: &Item) -> Option<Vec<Range<usize>>> {
+    let lines = |span: Range<usize>| {
+        let start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = source[span.end..]
+            .find('\n')
+            .map_or(source.len(), |i| span.end + i);
+        start..end
+    };
+    let table = |t: &toml_edit::Table| -> Option<Vec<Range<usize>>> {
+        let mut out = Vec::new();
+        if !t.is_dotted() && !t.is_implicit() {
+            out.push(lines(t.span()?));
+        }
+        for (k, item) in t.iter() {
+            out.extend(entry_lines(source, t.key(k)?.span(), item)?);
+        }
+        Some(out)
+    };
+    match item {
+        Item::None => Some(Vec::new()),
+        Item::Value(v) => Some(vec![lines(key?.start..v.span()?.end)]),
+        Item::Table(t) => table(t),
+        Item::ArrayOfTables(array) => {
+            let tables: Option<Vec<_>> = array.iter().map(table).collect();
+            Some(tables?.concat())
+        }
+    }
+}
+
+/// Where `key = item` is written in an inline table, with the comma that parts it from
+/// its neighbour (the one after it, else the one before it), so that the table stays valid
+/// TOML without it; `None` where a span is unknown, or the entry runs over lines (a line
+/// break left in an inline table is not TOML, and one taken out would move the lines).
+fn inline_entry(source: &str, key: Option<Range<usize>>, item: &Item) -> Option<Range<usize>> {
+    let (start, end) = (key?.start, item.as_value()?.span()?.end);
+    if source[start..end].contains('\n') {
+        return None;
+    }
+    let after = source[end..].trim_start_matches([' ', '\t']);
+    if after.starts_with(',') {
+        return Some(start..source.len() - after.len() + 1);
+    }
+    let before = source[..start].trim_end_matches([' ', '\t']);
+    match before.ends_with(',') {
+        true => Some(before.len() - 1..end),
+        false => Some(start..end),
     }
 }
 
@@ -295,6 +416,80 @@ fn first_sentence(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(serde::Deserialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Top {
+        a: Option<i64>,
+        t: Option<Inner>,
+        list: Option<Vec<Inner>>,
+    }
+
+    #[derive(serde::Deserialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        x: Option<i64>,
+        y: Option<i64>,
+    }
+
+    /// The file without its unknown keys, checked against the same file written without
+    /// them by hand: the same TOML, every byte offset kept.
+    #[test]
+    fn unknown_keys_are_cut_out_leaving_valid_toml_at_the_same_offsets() {
+        let cases = [
+            ("a = 1\nb = 2 # note\n", "a = 1\n"),
+            ("t = { x = 1, z = 2 }\n", "t = { x = 1 }\n"),
+            ("t = { z = 2, x = 1 }\n", "t = { x = 1 }\n"),
+            ("t = { z = 2 }\n", "t = {}\n"),
+            (
+                "list = [{ x = 1, z = 2 }, { z = [1], y = 3 }]\n",
+                "list = [{ x = 1 }, { y = 3 }]\n",
+            ),
+            ("a = 1\nb.c = 2\nb.d = [\n  1,\n]\n", "a = 1\n"),
+            (
+                "a = 1\n[extra]\nk = 1\n[extra.sub]\nm = 2\n[t]\nx = 1\nw = 'é'\n",
+                "a = 1\n[t]\nx = 1\n",
+            ),
+            (
+                "[[more]]\nk = 1\n[[more]]\n[[list]]\nx = 1\nq = 2\n",
+                "[[list]]\nx = 1\n",
+            ),
+        ];
+        for (source, expected) in cases {
+            let structure = check::<Top>(Path::new("f.toml"), source);
+            assert!(!structure.problems.is_empty(), "{source}");
+            assert!(structure.problems.iter().all(|p| p.code == "unknown-key"));
+            let rest = structure.without_unknown_keys().expect(source);
+            assert_eq!(rest.len(), source.len());
+            assert_eq!(rest.matches('\n').count(), source.matches('\n').count());
+            let rest: toml::Table = rest.parse().expect(source);
+            assert_eq!(rest, expected.parse::<toml::Table>().unwrap(), "{source}");
+            assert!(
+                check::<Top>(Path::new("f.toml"), expected)
+                    .problems
+                    .is_empty()
+            );
+        }
+    }
+
+    #[test]
+    fn other_structure_problems_and_unknown_keys_over_lines_keep_the_file_whole() {
+        // A missing key is not cut out: nothing is parsed past it.
+        #[derive(serde::Deserialize, JsonSchema)]
+        #[allow(dead_code)]
+        struct Needs {
+            a: i64,
+        }
+        let structure = check::<Needs>(Path::new("f.toml"), "c = 1\nd = 2\n");
+        assert!(structure.problems.iter().any(|p| p.code == "missing-key"));
+        assert_eq!(structure.without_unknown_keys(), None);
+        // Nor is an inline table's entry that runs over lines.
+        let structure = check::<Top>(Path::new("f.toml"), "t = { z = [1,\n 2], x = 1 }\n");
+        assert_eq!(structure.problems.len(), 1);
+        assert_eq!(structure.without_unknown_keys(), None);
+    }
 
     #[test]
     fn the_first_sentence_runs_past_abbreviations() {

@@ -151,8 +151,9 @@ pub fn site_seed(seed: u64, index: usize) -> u64 {
 type Resolved = (VppScenario, Extras);
 
 fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
-    let raw: VppFile = parse_checked(path, source)?;
+    let (raw, unknown_keys): (VppFile, _) = parse_checked(path, source)?;
     let mut c = Checker::new(path, source);
+    c.problems = unknown_keys;
     c.plain_name(&raw.scenario.name, "scenario");
     c.currency = crate::scenario::resolve::currency(&mut c, raw.scenario.currency.as_ref());
     let Some(time) = time_grid(&mut c, &raw.time) else {

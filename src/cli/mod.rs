@@ -33,7 +33,6 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use vppsim::diagnostic::Problems;
 use vppsim::dispatch::{self, DispatchError};
 use vppsim::model::{SolverOptions, available_threads};
 use vppsim::output::{RunOutput, write_results};
@@ -445,22 +444,20 @@ fn read_scenario(path: &Path) -> Result<Source, u8> {
     })
 }
 
-/// Applies `--set` overrides to a scenario file, or prints every problem with them (all at
-/// once) and gives the bad-input exit code.
+/// Applies `--set` overrides to a scenario file, or prints every problem with them and
+/// with the file (all at once) and gives the bad-input exit code.
 fn with_overrides(source: Source, set: &[String]) -> Result<Source, u8> {
-    let mut problems = Vec::new();
+    let mut unread = Vec::new();
     let overrides: Vec<Override> = set
         .iter()
-        .filter_map(|arg| Override::from_arg(arg).map_err(|p| problems.push(p)).ok())
+        .filter_map(|arg| Override::from_arg(arg).map_err(|p| unread.push(p)).ok())
         .collect();
-    let applied = match problems.is_empty() {
-        true => source.with_overrides(&overrides),
-        false => Err(Problems(problems)),
-    };
-    applied.map_err(|problems| {
-        eprintln!("{problems}");
-        EXIT_BAD_INPUT
-    })
+    source
+        .with_overrides(&overrides, unread)
+        .map_err(|problems| {
+            eprintln!("{problems}");
+            EXIT_BAD_INPUT
+        })
 }
 
 fn no_set_for_vpp() -> u8 {

@@ -273,16 +273,30 @@ impl Source {
         })
     }
 
-    /// The same file with `overrides` applied to its text (see [`overrides`]); a path that
-    /// does not fit the file is a problem reported at its override.
-    pub fn with_overrides(mut self, overrides: &[Override]) -> Result<Source, Problems> {
-        if overrides.is_empty() {
+    /// The same file with `overrides` applied to its text (see [`overrides`]). A path that
+    /// does not fit the file is a problem reported at its override; then the file with the
+    /// other overrides is checked too, and its problems are reported with it and with
+    /// `unread`, problems already found in overrides that could not be read: all at once.
+    pub fn with_overrides(
+        mut self,
+        overrides: &[Override],
+        unread: Vec<Problem>,
+    ) -> Result<Source, Problems> {
+        if overrides.is_empty() && unread.is_empty() {
             return Ok(self);
         }
-        let edited = overrides::apply(&self.path, &self.text, overrides)?;
+        let (edited, path_problems) = overrides::apply(&self.path, &self.text, overrides);
         self.text = edited.text.clone();
         self.edited = Some(Arc::new(edited));
-        Ok(self)
+        let mut problems = unread;
+        problems.extend(path_problems);
+        if problems.is_empty() {
+            return Ok(self);
+        }
+        if let Err(more) = resolve::resolve(&self.path, &self.text) {
+            problems.extend(self.locate(more).0);
+        }
+        Err(Problems(problems))
     }
 
     /// `problems` found in [`Source::text`], located where they were written: in the file

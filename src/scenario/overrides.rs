@@ -133,17 +133,21 @@ struct Placed {
     index: usize,
 }
 
-/// Applies `overrides` to the scenario `text` read from `file`. Every problem with a path
-/// (no such table, a value where a table is needed, the same path twice) is reported at
-/// the override. A file that is not valid TOML is returned unchanged: checking it reports
-/// its syntax error.
-pub fn apply(file: &Path, text: &str, overrides: &[Override]) -> Result<Overridden, Problems> {
+/// Applies `overrides` to the scenario `text` read from `file`, and returns every problem
+/// with a path (no such table, a value where a table is needed, the same path twice),
+/// reported at the override, with the text the others make: an override with a problem is
+/// left out of it (the later of two setting the same path), so that the rest can still be
+/// checked. A file that is not valid TOML is returned unchanged: checking it reports its
+/// syntax error.
+pub fn apply(file: &Path, text: &str, overrides: &[Override]) -> (Overridden, Vec<Problem>) {
     let mut problems = Vec::new();
+    let mut twice = vec![false; overrides.len()];
     for (i, a) in overrides.iter().enumerate() {
         if let Some(b) = overrides[..i].iter().find(|b| {
             let n = a.keys.len().min(b.keys.len());
             a.keys[..n] == b.keys[..n]
         }) {
+            twice[i] = true;
             problems.push(
                 Problem::new(
                     "override-twice",
@@ -158,7 +162,8 @@ pub fn apply(file: &Path, text: &str, overrides: &[Override]) -> Result<Overridd
     if let Ok(doc) = ImDocument::parse(text) {
         for (i, o) in overrides.iter().enumerate() {
             match locate(&doc, text, &o.keys) {
-                Ok(edit) => edits.push((i, edit)),
+                Ok(edit) if !twice[i] => edits.push((i, edit)),
+                Ok(_) => {}
                 Err((message, hint)) => problems.push(
                     Problem::new(
                         "override-path",
@@ -170,10 +175,7 @@ pub fn apply(file: &Path, text: &str, overrides: &[Override]) -> Result<Overridd
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(Problems(problems));
-    }
-    Ok(splice(file, text, overrides, edits))
+    (splice(file, text, overrides, edits), problems)
 }
 
 /// Builds the new text from the edits, recording where each went.
@@ -341,9 +343,10 @@ mod tests {
             .iter()
             .map(|a| Override::from_arg(a).unwrap())
             .collect();
-        apply(Path::new("s.toml"), text, &overrides)
-            .map(|o| o.text)
-            .map_err(|p| p.to_string())
+        match apply(Path::new("s.toml"), text, &overrides) {
+            (edited, problems) if problems.is_empty() => Ok(edited.text),
+            (_, problems) => Err(Problems(problems).to_string()),
+        }
     }
 
     const FILE: &str = "[scenario]\nname = \"s\"\n\n[[battery]]\nname = \"a\"\nenergy_capacity = \"4 MWh\" # small\n\n[[battery]]\nname = \"b\"\nenergy_capacity = \"6 MWh\"\n\n[grid]\nimport_limit = \"5 MW\"\n\n[dispatch]\nmpc = { horizon = \"1d\" }\n\n[weather.synthetic]\nclimate = \"c.csv\"\n";
@@ -421,6 +424,21 @@ mod tests {
         assert!(e.contains("grid is a table"), "{e}");
         let e = set(FILE, &["grid.x=1", "grid.x.y=2"]).unwrap_err();
         assert!(e.contains("grid.x.y is set twice (also as grid.x)"), "{e}");
+        // The overrides that fit are applied all the same, for the text to be checked.
+        let o = [
+            "grid.import_limit=7 MW",
+            "battery.c.energy_capacity=1 MWh",
+            "grid.import_limit=8 MW",
+        ]
+        .map(|a| Override::from_arg(a).unwrap());
+        let (edited, problems) = apply(Path::new("s.toml"), FILE, &o);
+        assert_eq!(problems.len(), 2);
+        assert!(
+            edited.text.contains("import_limit = \"7 MW\""),
+            "{}",
+            edited.text
+        );
+        assert!(!edited.text.contains("8 MW") && !edited.text.contains("1 MWh"));
         let e = Override::from_arg("grid..x=1").unwrap_err().to_string();
         assert!(e.contains("'grid..x' is not a dotted path"), "{e}");
     }
@@ -446,7 +464,8 @@ mod tests {
             Override::from_arg("grid.import_limit=7 MWh").unwrap(),
             Override::from_arg("grid.typo=1").unwrap(),
         ];
-        let edited = apply(Path::new("s.toml"), FILE, &o).unwrap();
+        let (edited, problems) = apply(Path::new("s.toml"), FILE, &o);
+        assert!(problems.is_empty());
         let at = |needle: &str| {
             let i = edited.text.find(needle).unwrap();
             Location::in_text(Path::new("s.toml"), &edited.text, i..i + needle.len())

@@ -145,7 +145,7 @@ pub fn resolve(spec: &Spec, jobs: usize) -> Result<Resolved, Problems> {
         }
     }
     let outcomes = pool::map(cases.len(), jobs, |i| {
-        let source = base.clone().with_overrides(&overrides[i])?;
+        let source = base.clone().with_overrides(&overrides[i], Vec::new())?;
         let text = source.text.clone();
         let loaded = scenario::load_source(source)?;
         let key = case_key(&text, &loaded.inputs);

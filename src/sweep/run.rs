@@ -136,7 +136,10 @@ fn attempt(
 ) -> Result<Finished, (u8, String)> {
     let start = Instant::now();
     let bad = |p: Problems| (EXIT_BAD_INPUT, p.to_string());
-    let source = base.clone().with_overrides(overrides).map_err(bad)?;
+    let source = base
+        .clone()
+        .with_overrides(overrides, Vec::new())
+        .map_err(bad)?;
     let mut loaded = scenario::load_source(source).map_err(bad)?;
     let solver = &mut loaded.scenario.dispatch.solver;
     solver.threads = Some(1);

@@ -10,6 +10,41 @@ fn validate_accepts_a_valid_scenario() {
 }
 
 #[test]
+fn every_problem_with_overrides_and_the_file_is_reported_at_once() {
+    // An override that cannot be read, one set twice, a table and a key that the file
+    // does not take, and two bad values: none hides another.
+    let o = vppsim(&[
+        "validate",
+        "scenarios/small-site.toml",
+        "--set",
+        "no-equals-sign",
+        "--set",
+        "nosuch.key=1",
+        "--set",
+        "battery.battery.soc_max=2",
+        "--set",
+        "battery.battery.soc_max=0.8",
+        "--set",
+        "grid.import_limt=5 MW",
+        "--set",
+        "battery.battery.energy_capacity=2 parsec",
+    ]);
+    let said = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{said}");
+    for expected in [
+        "--set no-equals-sign: expected PATH=VALUE",
+        "unknown key 'nosuch' in the top level",
+        "battery.battery.soc_max is set twice",
+        "unknown key 'import_limt' in [grid]",
+        "soc_max 2 is outside 0..1",
+        "unknown unit 'parsec'",
+        "6 problems found",
+    ] {
+        assert!(said.contains(expected), "{expected}\n{said}");
+    }
+}
+
+#[test]
 fn an_existing_results_folder_is_kept_without_force() {
     let out = temp_dir("exists");
     std::fs::write(out.join("keep.txt"), "earlier results").unwrap();

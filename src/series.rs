@@ -58,22 +58,25 @@ pub struct CsvTable {
 }
 
 impl CsvTable {
-    /// Reads `path` whole; a missing, non-UTF-8, empty or ragged file is a problem, and so
-    /// is anything but a regular file (a folder, FIFO or device).
-    pub fn read(path: &Path) -> Result<CsvTable, Problem> {
+    /// Reads `path` whole; a missing, non-UTF-8, empty or ragged file is a problem (every
+    /// ragged row, up to ten), and so is anything but a regular file (a folder, FIFO or
+    /// device).
+    pub fn read(path: &Path) -> Result<CsvTable, Vec<Problem>> {
         let bytes = read_regular_file(path, MAX_CSV_BYTES).map_err(|e| {
-            Problem::new(
-                "csv-unreadable",
-                format!("cannot read CSV file: {e}"),
-                Location::File(path.to_path_buf()),
-            )
-            .hint("paths in a scenario are relative to the scenario file")
+            vec![
+                Problem::new(
+                    "csv-unreadable",
+                    format!("cannot read CSV file: {e}"),
+                    Location::File(path.to_path_buf()),
+                )
+                .hint("paths in a scenario are relative to the scenario file"),
+            ]
         })?;
         CsvTable::from_bytes(path, bytes)
     }
 
     /// Parses the bytes of the CSV file at `path`.
-    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<CsvTable, Problem> {
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<CsvTable, Vec<Problem>> {
         let file_loc = || Location::File(path.to_path_buf());
         let sha256 = hex(&Sha256::digest(&bytes));
         let text = String::from_utf8(bytes).map_err(|e| {
@@ -82,38 +85,56 @@ impl CsvTable {
                 .filter(|&&b| b == b'\n')
                 .count()
                 + 1;
-            Problem::new(
-                "csv-not-utf8",
-                format!("CSV file is not valid UTF-8 (first bad byte on line {line})"),
-                file_loc(),
-            )
-            .hint("save the file as UTF-8")
+            vec![
+                Problem::new(
+                    "csv-not-utf8",
+                    format!("CSV file is not valid UTF-8 (first bad byte on line {line})"),
+                    file_loc(),
+                )
+                .hint("save the file as UTF-8"),
+            ]
         })?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
+            .flexible(true)
             .from_reader(text.as_bytes());
+        let malformed =
+            |e: csv::Error| vec![Problem::new("csv-malformed", e.to_string(), file_loc())];
         let headers: Vec<String> = reader
             .headers()
-            .map_err(|e| Problem::new("csv-malformed", e.to_string(), file_loc()))?
+            .map_err(malformed)?
             .iter()
             .map(str::to_string)
             .collect();
         if headers.iter().all(String::is_empty) {
-            return Err(Problem::new("csv-empty", "CSV file is empty", file_loc())
-                .hint("the first line must name the columns"));
+            return Err(vec![
+                Problem::new("csv-empty", "CSV file is empty", file_loc())
+                    .hint("the first line must name the columns"),
+            ]);
         }
         let mut rows = Vec::new();
+        let mut ragged = Vec::new();
         for record in reader.records() {
-            let record = record.map_err(|e| {
-                let row = e.position().map_or(0, |p| p.line() as usize);
-                Problem::new(
-                    "csv-malformed",
-                    format!("CSV row {row} is malformed: {e}"),
-                    file_loc(),
-                )
-                .hint("every row needs as many fields as the header")
-            })?;
+            let record = record.map_err(malformed)?;
+            if record.len() != headers.len() {
+                let line = record.position().map_or(0, csv::Position::line);
+                ragged.push(
+                    Problem::new(
+                        "csv-malformed",
+                        format!(
+                            "CSV row {line} has {} fields where the header has {}",
+                            record.len(),
+                            headers.len()
+                        ),
+                        file_loc(),
+                    )
+                    .hint("every row needs as many fields as the header"),
+                );
+            }
             rows.push(record);
+        }
+        if !ragged.is_empty() {
+            return Err(limit(ragged, "file"));
         }
         Ok(CsvTable {
             path: path.to_path_buf(),
@@ -175,7 +196,7 @@ impl CsvTable {
         if problems.is_empty() {
             Ok(values)
         } else {
-            Err(limit(problems))
+            Err(limit(problems, "column"))
         }
     }
 
@@ -222,7 +243,7 @@ impl CsvTable {
                 .hint("give one row per step, or change [time] duration or step to match"),
             ]);
         }
-        let mut problems = Vec::new();
+        let mut stamps = Vec::new();
         if let Some(tc) = time_column {
             let ti = self.column_index(tc).map_err(|p| vec![p])?;
             for (i, row) in self.rows.iter().enumerate() {
@@ -242,15 +263,16 @@ impl CsvTable {
                     )
                     .hint("write times with their offset, e.g. 2025-01-01T00:15:00+08:00: local wall-clock times are ambiguous or missing around daylight-saving changes"),
                 };
-                problems.push(problem);
+                stamps.push(problem);
             }
         }
         let mut values = Vec::with_capacity(grid.len);
+        let mut cells = Vec::new();
         for (i, row) in self.rows.iter().enumerate() {
             let text = &row[index];
             match text.parse::<f64>() {
                 Ok(v) if units::in_range(v * scale) => values.push(v * scale),
-                Ok(v) if v.is_finite() => problems.push(
+                Ok(v) if v.is_finite() => cells.push(
                     Problem::new(
                         "csv-value",
                         format!(
@@ -261,7 +283,7 @@ impl CsvTable {
                     )
                     .hint("check the column's unit; no real site comes near this"),
                 ),
-                _ => problems.push(
+                _ => cells.push(
                     Problem::new(
                         "csv-value",
                         format!("'{text}' is not a finite number"),
@@ -271,16 +293,20 @@ impl CsvTable {
                 ),
             }
         }
-        if problems.is_empty() {
+        // Up to ten of each kind, so that bad timestamps do not hide bad values.
+        if stamps.is_empty() && cells.is_empty() {
             Ok(values)
         } else {
-            Err(limit(problems))
+            let mut problems = limit(stamps, "column");
+            problems.extend(limit(cells, "column"));
+            Err(problems)
         }
     }
 }
 
-/// Keeps the first ten problems and says how many more there were.
-fn limit(mut problems: Vec<Problem>) -> Vec<Problem> {
+/// Keeps the first ten problems and says how many more there were in the `place` (a
+/// column, a file).
+fn limit(mut problems: Vec<Problem>, place: &str) -> Vec<Problem> {
     const SHOWN: usize = 10;
     if problems.len() > SHOWN {
         let more = problems.len() - SHOWN;
@@ -288,9 +314,9 @@ fn limit(mut problems: Vec<Problem>) -> Vec<Problem> {
         let last = problems[SHOWN - 1].clone();
         problems.push(Problem::new(
             last.code,
-            format!("... and {more} more like it in this column"),
+            format!("... and {more} more like it in this {place}"),
             Location::File(match last.location.as_ref() {
-                Location::Csv { file, .. } => file.clone(),
+                Location::Csv { file, .. } | Location::File(file) => file.clone(),
                 _ => PathBuf::new(),
             }),
         ));
@@ -306,17 +332,21 @@ pub fn hex(bytes: &[u8]) -> String {
 /// CSV files read so far, so several series from one file read it once.
 #[derive(Debug, Default)]
 pub struct CsvCache {
-    tables: BTreeMap<PathBuf, Result<CsvTable, Problem>>,
+    tables: BTreeMap<PathBuf, Result<CsvTable, Vec<Problem>>>,
 }
 
 impl CsvCache {
-    /// The table at `path`, read on first use.
-    pub fn get(&mut self, path: &Path) -> Result<&CsvTable, Problem> {
-        self.tables
+    /// The table at `path`, read on first use. A file's problems are given once, to the
+    /// first reader: later ones get none (the file has been reported).
+    pub fn get(&mut self, path: &Path) -> Result<&CsvTable, Vec<Problem>> {
+        match self
+            .tables
             .entry(path.to_path_buf())
             .or_insert_with(|| CsvTable::read(path))
-            .as_ref()
-            .map_err(Clone::clone)
+        {
+            Ok(table) => Ok(table),
+            Err(problems) => Err(std::mem::take(problems)),
+        }
     }
 
     /// Path and SHA-256 of every file read successfully, in path order.
@@ -382,11 +412,48 @@ mod tests {
     #[test]
     fn empty_and_non_utf8_files_are_problems() {
         assert_eq!(
-            CsvTable::read(&write("e.csv", "")).unwrap_err().code,
+            CsvTable::read(&write("e.csv", "")).unwrap_err()[0].code,
             "csv-empty"
         );
         let p = write("b.csv", "x\n1\n");
         std::fs::write(&p, b"x\n\xff\n").unwrap();
-        assert_eq!(CsvTable::read(&p).unwrap_err().code, "csv-not-utf8");
+        assert_eq!(CsvTable::read(&p).unwrap_err()[0].code, "csv-not-utf8");
+    }
+
+    #[test]
+    fn every_ragged_row_is_reported_up_to_ten() {
+        let mut text = "a,b\n1,2\n1\n".to_string();
+        text.push_str(&"1,2,3\n".repeat(11));
+        let problems = CsvTable::read(&write("ragged.csv", &text)).unwrap_err();
+        assert_eq!(problems.len(), 11);
+        assert_eq!(
+            problems[0].message,
+            "CSV row 3 has 1 fields where the header has 2"
+        );
+        assert_eq!(
+            problems[1].message,
+            "CSV row 4 has 3 fields where the header has 2"
+        );
+        assert_eq!(problems[10].message, "... and 2 more like it in this file");
+    }
+
+    #[test]
+    fn bad_timestamps_do_not_hide_bad_values() {
+        let mut text = "time,x\n".to_string();
+        text.push_str(&"2020-01-01T00:00:00+08:00,1\n".repeat(11));
+        text.push_str("2020-01-01T00:00:00+08:00,x\n");
+        let t = CsvTable::read(&write("stamps.csv", &text)).unwrap();
+        let problems = t.column("x", Some("time"), &grid(12), 1.0).unwrap_err();
+        let codes: Vec<_> = problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes[..11], ["csv-timestamp"; 11]);
+        assert_eq!(
+            problems[10].message,
+            "... and 2 more like it in this column"
+        );
+        assert_eq!(codes[11], "csv-value");
+        assert!(matches!(
+            problems[11].location.as_ref(),
+            Location::Csv { row: 13, .. }
+        ));
     }
 }

@@ -398,16 +398,22 @@ impl<'a> Checker<'a> {
     }
 
     /// Loads CSV `file` (relative to the scenario file) once; a file that cannot be read is
-    /// reported at `span` for `field`. Returns its path, from which `self.csv` serves it.
+    /// reported at `span` for `field`, the first field that reads it. Returns its path, from
+    /// which `self.csv` serves it.
     pub fn csv_file(&mut self, file: &str, span: Range<usize>, field: &str) -> Option<PathBuf> {
         let path = self.relative(file);
-        if let Err(p) = self.csv.get(&path) {
-            let problem = Problem::new(p.code, format!("{field}: {}", p.message), self.at(span));
-            let problem = match p.hint {
-                Some(h) => problem.hint(format!("{h} ({})", path.display())),
-                None => problem,
-            };
-            self.problems.push(problem);
+        if let Err(problems) = self.csv.get(&path) {
+            for p in problems {
+                let problem = Problem::new(
+                    p.code,
+                    format!("{field}: {}", p.message),
+                    self.at(span.clone()),
+                );
+                self.problems.push(match p.hint {
+                    Some(h) => problem.hint(format!("{h} ({})", path.display())),
+                    None => problem,
+                });
+            }
             return None;
         }
         Some(path)

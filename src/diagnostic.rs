@@ -159,6 +159,18 @@ impl fmt::Display for Problem {
     }
 }
 
+/// `x` as a message shows it: the shortest text that reads back as `x`, in exponent form
+/// (`1e-320`, `1.5e300`) below 1e-6 or from 1e15 in size, so that no number in a message
+/// runs to hundreds of digits. Unlike the rounded figures of a report, it is exact.
+pub fn number(x: f64) -> String {
+    let size = x.abs();
+    if size == 0.0 || !x.is_finite() || (1e-6..1e15).contains(&size) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 /// Every problem found in an input, reported together.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub struct Problems(pub Vec<Problem>);
@@ -192,5 +204,16 @@ mod tests {
         assert!(text.contains("2 | soc_min = 0.9"), "{text}");
         assert!(text.contains("  |           ^^^"), "{text}");
         assert!(text.ends_with("= hint: lower soc_min"), "{text}");
+    }
+
+    #[test]
+    fn numbers_are_exact_and_short() {
+        assert_eq!(number(0.95), "0.95");
+        assert_eq!(number(-2.5), "-2.5");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(1e-320), "1e-320");
+        assert_eq!(number(-1.5e300), "-1.5e300");
+        assert_eq!(number(123_456_789.0), "123456789");
+        assert_eq!(number(f64::NEG_INFINITY), "-inf");
     }
 }

@@ -9,11 +9,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::DateTime;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Location, Problem};
-use crate::time::TimeGrid;
+use crate::time::{TimeGrid, parse_timestamp};
 use crate::units;
 
 /// Largest CSV file read (bytes): a year of 1-minute rows with a dozen columns is ~60 MB.
@@ -248,20 +247,23 @@ impl CsvTable {
             let ti = self.column_index(tc).map_err(|p| vec![p])?;
             for (i, row) in self.rows.iter().enumerate() {
                 let text = &row[ti];
-                let problem = match DateTime::parse_from_rfc3339(text) {
+                let problem = match parse_timestamp(text) {
                     Ok(d) if d == grid.instant(i) => continue,
                     Ok(_) => Problem::new(
                         "csv-timestamp",
-                        format!("timestamp '{text}' should be {} (step {i} of the grid)", grid.timestamp(i)),
+                        format!(
+                            "timestamp '{text}' should be {} (step {i} of the grid)",
+                            grid.timestamp(i)
+                        ),
                         self.cell(i, tc),
                     )
                     .hint("rows must follow the grid exactly: no gaps, duplicates or shifts"),
-                    Err(_) => Problem::new(
+                    Err((message, hint)) => Problem::new(
                         "csv-timestamp",
-                        format!("'{text}' is not an RFC 3339 time with UTC offset (step {i} is {})", grid.timestamp(i)),
+                        format!("{message} (step {i} is {})", grid.timestamp(i)),
                         self.cell(i, tc),
                     )
-                    .hint("write times with their offset, e.g. 2025-01-01T00:15:00+08:00: local wall-clock times are ambiguous or missing around daylight-saving changes"),
+                    .hint(hint),
                 };
                 stamps.push(problem);
             }
@@ -362,6 +364,7 @@ impl CsvCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
 
     fn grid(len: usize) -> TimeGrid {
         TimeGrid {

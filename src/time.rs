@@ -136,16 +136,17 @@ impl TimeGrid {
     }
 }
 
-/// Parses a duration such as `"15min"`, `"1h"`, `"7d"`, `"30 s"` or `"2w"` into seconds.
+/// Parses a duration such as `"15min"`, `"1h"`, `"7d"`, `"30 s"` or `"2w"` into seconds;
+/// at most [`i64::MAX`] seconds (about 2.9e11 years).
 pub fn parse_duration(text: &str) -> Result<i64, String> {
     let trimmed = text.trim();
     let split = trimmed
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(trimmed.len());
     let (number, unit) = (&trimmed[..split], trimmed[split..].trim());
-    let count: i64 = number
-        .parse()
-        .map_err(|_| format!("'{trimmed}' does not start with a whole number"))?;
+    if number.is_empty() {
+        return Err(format!("'{trimmed}' does not start with a whole number"));
+    }
     let seconds = match unit {
         "s" => 1,
         "min" => 60,
@@ -159,10 +160,95 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
             ));
         }
     };
-    count
-        .checked_mul(seconds)
-        .filter(|s| *s > 0)
-        .ok_or_else(|| format!("'{trimmed}' must be a positive duration"))
+    // The number is all digits: it fails to parse only when it is too large.
+    let total = number
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| n.checked_mul(seconds));
+    match total {
+        None => Err(format!(
+            "'{trimmed}' has too large a number: the longest duration vppsim accepts is {}{unit}",
+            i64::MAX / seconds
+        )),
+        Some(0) => Err(format!("'{trimmed}' must be a positive duration")),
+        Some(total) => Ok(total),
+    }
+}
+
+/// Parses an RFC 3339 time with UTC offset, e.g. `2025-01-01T00:00:00+08:00`. Otherwise
+/// says what is wrong with `text`, as a message starting with the quoted text, and how to
+/// write it: a date that does not exist, a time of day or offset out of range, a missing
+/// offset, or another form.
+pub fn parse_timestamp(text: &str) -> Result<DateTime<FixedOffset>, (String, String)> {
+    let error = match DateTime::parse_from_rfc3339(text) {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
+    };
+    if let Some(problem) = missing_date(text) {
+        return Err(problem);
+    }
+    let local = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"];
+    if local
+        .iter()
+        .any(|f| chrono::NaiveDateTime::parse_from_str(text, f).is_ok())
+    {
+        return Err((
+            format!("'{text}' has no UTC offset"),
+            format!(
+                "add the offset of the local clock, e.g. {text}+08:00 (or Z for UTC): local clock times are ambiguous or missing around daylight-saving changes"
+            ),
+        ));
+    }
+    let example = "e.g. 2025-01-01T00:00:00+08:00";
+    if error.kind() == chrono::format::ParseErrorKind::OutOfRange {
+        return Err((
+            format!("'{text}' has a time of day or UTC offset out of range"),
+            format!(
+                "hours run from 00 to 23, minutes and seconds from 00 to 59, offsets from -23:59 to +23:59; {example}"
+            ),
+        ));
+    }
+    Err((
+        format!("'{text}' is not an RFC 3339 time with UTC offset"),
+        example.to_string(),
+    ))
+}
+
+/// When `text` starts with a date `YYYY-MM-DD` that does not exist (February 30, month
+/// 13): what is wrong and how to fix it.
+fn missing_date(text: &str) -> Option<(String, String)> {
+    let mut parts = text.get(..10)?.split('-');
+    let mut part = |digits: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == digits && p.bytes().all(|b| b.is_ascii_digit()))?
+            .parse::<u32>()
+            .ok()
+    };
+    let (year, month, day) = (part(4)?, part(2)?, part(2)?);
+    let said = format!("'{text}' has a date that does not exist");
+    let Some(name) = u8::try_from(month)
+        .ok()
+        .and_then(|m| chrono::Month::try_from(m).ok())
+    else {
+        return Some((
+            format!("{said}: there is no month {month:02}"),
+            "months run from 01 to 12".to_string(),
+        ));
+    };
+    let year = i32::try_from(year).ok()?;
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    if NaiveDate::from_ymd_opt(year, month, day).is_some() {
+        return None;
+    }
+    let days = (first.checked_add_months(chrono::Months::new(1))? - first).num_days();
+    Some((
+        format!("{said}: {} {year} has {days} days", name.name()),
+        format!(
+            "the last day of {} {year} is {year}-{month:02}-{days:02}",
+            name.name()
+        ),
+    ))
 }
 
 /// Parses a local clock time `"HH:MM"` (`"24:00"` allowed, meaning end of day) into
@@ -256,6 +342,46 @@ mod tests {
         assert!(parse_duration("15").is_err());
         assert!(parse_duration("0h").is_err());
         assert!(parse_duration("1.5h").is_err());
+        assert_eq!(
+            parse_duration("99999999999999999999d"),
+            Err("'99999999999999999999d' has too large a number: the longest duration vppsim accepts is 106751991167300d".into())
+        );
+        assert_eq!(
+            parse_duration("9999999999999999 w"),
+            Err("'9999999999999999 w' has too large a number: the longest duration vppsim accepts is 15250284452471w".into())
+        );
+        assert_eq!(
+            parse_duration("x1h"),
+            Err("'x1h' does not start with a whole number".into())
+        );
+    }
+
+    #[test]
+    fn timestamps_say_what_is_wrong_with_them() {
+        let said = |text: &str| {
+            parse_timestamp(text).map_err(|(message, hint)| format!("{message} / {hint}"))
+        };
+        assert!(parse_timestamp("2024-02-29T00:00:00+08:00").is_ok());
+        assert_eq!(
+            said("2025-02-30T00:00:00+08:00"),
+            Err("'2025-02-30T00:00:00+08:00' has a date that does not exist: February 2025 has 28 days / the last day of February 2025 is 2025-02-28".into())
+        );
+        assert_eq!(
+            said("2025-13-01T00:00:00"),
+            Err("'2025-13-01T00:00:00' has a date that does not exist: there is no month 13 / months run from 01 to 12".into())
+        );
+        assert_eq!(
+            said("2025-06-01T00:00:00"),
+            Err("'2025-06-01T00:00:00' has no UTC offset / add the offset of the local clock, e.g. 2025-06-01T00:00:00+08:00 (or Z for UTC): local clock times are ambiguous or missing around daylight-saving changes".into())
+        );
+        assert_eq!(
+            said("2025-06-01T25:00:00+08:00"),
+            Err("'2025-06-01T25:00:00+08:00' has a time of day or UTC offset out of range / hours run from 00 to 23, minutes and seconds from 00 to 59, offsets from -23:59 to +23:59; e.g. 2025-01-01T00:00:00+08:00".into())
+        );
+        assert_eq!(
+            said("1 June 2025"),
+            Err("'1 June 2025' is not an RFC 3339 time with UTC offset / e.g. 2025-01-01T00:00:00+08:00".into())
+        );
         assert_eq!(parse_clock("08:30"), Ok(30_600));
         assert_eq!(parse_clock("24:00"), Ok(86_400));
         assert!(parse_clock("25:00").is_err());

@@ -11,6 +11,7 @@ use toml::{Spanned, Value};
 use super::file::Raw;
 use super::values::Checker;
 use crate::assets::capacity::Extension;
+use crate::diagnostic::number;
 use crate::units::{self, Dimension};
 
 const KEYS: &[&str] = &[
@@ -193,7 +194,7 @@ pub fn years(c: &mut Checker, raw: &Raw, field: &str) -> Option<f64> {
         Some(n) => {
             c.report(
                 "out-of-range",
-                format!("{field}: {n} years is outside 0..100"),
+                format!("{field}: {} years is outside 0..100", number(n)),
                 raw.span(),
                 hint,
             );

@@ -121,8 +121,8 @@ pub struct ScenarioSection {
     #[serde(default)]
     pub description: String,
     /// Seed of every random draw in the run (default 0).
-    #[serde(default)]
-    pub seed: u64,
+    #[schemars(with = "u64", default, extend("default" = 0))]
+    pub seed: Option<Raw>,
     /// Currency of every price, an active ISO 4217 code (default `"CNY"`).
     #[schemars(with = "Option<String>")]
     pub currency: Option<Spanned<String>>,

@@ -10,6 +10,7 @@ use super::file::FinanceTable;
 use super::values::Checker;
 use crate::assets::capacity::Extension;
 use crate::currency::Currency;
+use crate::diagnostic::number;
 
 /// Finance settings (fractions per year).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,7 +61,10 @@ pub fn finance(c: &mut Checker, t: &Spanned<FinanceTable>) -> Option<Finance> {
         Some(y) if y.fract() != 0.0 => {
             c.report(
                 "out-of-range",
-                format!("finance: analysis_period {y} years is not a whole number of years"),
+                format!(
+                    "finance: analysis_period {} years is not a whole number of years",
+                    number(y)
+                ),
                 t.analysis_period.span(),
                 "cash flows are yearly: give whole years, e.g. \"20 years\"",
             );

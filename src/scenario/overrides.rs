@@ -99,12 +99,14 @@ impl Override {
     }
 }
 
-/// `raw` as inline TOML: itself if it is a TOML value other than a date-time, otherwise
-/// quoted as a string.
+/// `raw` as inline TOML: itself if it is a TOML value other than a date-time, or a number
+/// too large for TOML (then reported as such where it was written); otherwise quoted as a
+/// string.
 fn inline_value(raw: &str) -> String {
     match raw.parse::<Value>() {
-        Ok(Value::Datetime(_)) | Err(_) => Value::from(raw).to_string(),
-        Ok(_) => raw.to_string(),
+        Ok(Value::Datetime(_)) => Value::from(raw).to_string(),
+        Err(_) if super::resolve::beyond_toml(raw).is_none() => Value::from(raw).to_string(),
+        _ => raw.to_string(),
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::file::{ScenarioFile, SiteTables};
+use super::file::{Raw, ScenarioFile, SiteTables};
 use super::values::{Checker, Extras};
 use super::{DispatchSettings, Scenario};
 use super::{assets, dispatch::dispatch_settings, location, time::time_grid, weather};
@@ -26,7 +26,7 @@ pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Extras), Problems
     let Some(time) = time_grid(&mut c, &raw.time) else {
         return Err(Problems(c.problems));
     };
-    let seed = raw.scenario.seed;
+    let seed = seed(&mut c, raw.scenario.seed.as_ref());
     let dispatch = dispatch_settings(&mut c, raw.dispatch.as_ref(), &time, seed);
     let header = Header {
         name: raw.scenario.name.get_ref(),
@@ -70,6 +70,32 @@ pub fn currency(c: &mut Checker, written: Option<&Spanned<String>>) -> Currency 
         );
         Currency::CNY
     })
+}
+
+/// `[scenario] seed`: a whole number from 0 to [`i64::MAX`], the largest TOML integer (0
+/// when not given). Anything else is reported, and 0 used so that checks go on.
+pub fn seed(c: &mut Checker, raw: Option<&Raw>) -> u64 {
+    let Some(raw) = raw else {
+        return 0;
+    };
+    if let Some(seed) = raw
+        .get_ref()
+        .as_integer()
+        .and_then(|i| u64::try_from(i).ok())
+    {
+        return seed;
+    }
+    c.report(
+        "seed",
+        format!(
+            "seed {} is not a whole number from 0 to {}",
+            raw.get_ref(),
+            i64::MAX
+        ),
+        raw.span(),
+        "write a whole number without quotes, e.g. seed = 42",
+    );
+    0
 }
 
 /// Parses TOML `source` read from `path` into the serde mirror `T`.
@@ -239,6 +265,21 @@ fn toml_problem(path: &Path, source: &str, e: &toml::de::Error) -> Problem {
         Some(span) => Location::in_text(path, source, span),
         None => Location::File(path.to_path_buf()),
     };
+    // A number the TOML parser cannot hold is reported as a malformed number: say why.
+    if let Some(start) = e.span().map(|s| s.start) {
+        let rest = source.get(start..).unwrap_or_default();
+        let end = rest
+            .find(|ch: char| !(ch.is_ascii_alphanumeric() || "+-._".contains(ch)))
+            .unwrap_or(rest.len());
+        if let Some(range) = beyond_toml(&rest[..end]) {
+            return Problem::new(
+                "out-of-range",
+                format!("the number {} is out of range: {range}", &rest[..end]),
+                Location::in_text(path, source, start..start + end),
+            )
+            .hint("check its digits and exponent: no value in a scenario comes near this");
+        }
+    }
     // The toml crate cannot carry a span into a table written with dotted keys
     // (`mpc.forecast = …`) and reports a borrowed-string type error instead; say what it is.
     if message.ends_with("expected a borrowed string") {
@@ -266,6 +307,29 @@ fn toml_problem(path: &Path, source: &str, e: &toml::de::Error) -> Problem {
         ("toml-syntax", "see https://toml.io for the syntax")
     };
     Problem::new(code, message, location).hint(hint)
+}
+
+/// When `text` is a decimal number too large in size for TOML, the range it is beyond: an
+/// integer needs 64 bits with its sign, a float must be finite (at most [`f64::MAX`]).
+pub fn beyond_toml(text: &str) -> Option<String> {
+    let plain = text.replace('_', "");
+    let unsigned = plain.trim_start_matches(['+', '-']);
+    let decimal = unsigned.starts_with(|ch: char| ch.is_ascii_digit())
+        && unsigned
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+    let value: f64 = plain.parse().ok().filter(|_| decimal)?;
+    if plain.contains(['.', 'e', 'E']) {
+        let largest = crate::diagnostic::number(f64::MAX);
+        value
+            .is_infinite()
+            .then(|| format!("a number is at most {largest} in size"))
+    } else {
+        plain
+            .parse::<i64>()
+            .is_err()
+            .then(|| format!("a whole number is from {} to {}", i64::MIN, i64::MAX))
+    }
 }
 
 /// Asset names are plain names (see [`super::values::PLAIN_NAME`]) and unique.
@@ -297,4 +361,48 @@ fn check_names(c: &mut Checker, raw: &SiteTables) -> bool {
         }
     }
     c.problems.len() == before
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_beyond_toml_are_told_apart_from_other_text() {
+        let float = "a number is at most 1.7976931348623157e308 in size";
+        let integer = "a whole number is from -9223372036854775808 to 9223372036854775807";
+        assert_eq!(beyond_toml("1e309").as_deref(), Some(float));
+        assert_eq!(beyond_toml("-1_000e306").as_deref(), Some(float));
+        assert_eq!(beyond_toml("9223372036854775808").as_deref(), Some(integer));
+        for fine in [
+            "1e308",
+            "9223372036854775807",
+            "1e-400",
+            "inf",
+            "8 MWh",
+            "e5",
+            "",
+        ] {
+            assert_eq!(beyond_toml(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn a_seed_is_a_whole_number_from_zero() {
+        let path = Path::new("scenarios/small-site.toml");
+        let source =
+            include_str!("../../scenarios/small-site.toml").replace("seed = 0", "seed = -1");
+        let problems = resolve(path, &source).unwrap_err().0;
+        let messages: Vec<_> = problems
+            .iter()
+            .map(|p| (p.code, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [(
+                "seed",
+                "seed -1 is not a whole number from 0 to 9223372036854775807"
+            )]
+        );
+    }
 }

@@ -1,12 +1,12 @@
 //! The time grid of a scenario: `[time]` start, step and duration.
 
-use chrono::{DateTime, Datelike, Timelike};
+use chrono::{Datelike, Timelike};
 use chrono_tz::Tz;
 use toml::Spanned;
 
 use super::file;
 use super::values::Checker;
-use crate::time::{TimeGrid, parse_duration};
+use crate::time::{TimeGrid, parse_duration, parse_timestamp};
 
 /// Most steps one run may have: 28.5 years of 15-minute steps, or 1.9 years of minutes.
 /// Every series holds a value per step and the LP a few columns per step, so the limit
@@ -17,16 +17,13 @@ pub const MAX_STEPS: usize = 1_000_000;
 /// most [`MAX_STEPS`] steps ending by the year 9999, and the optional IANA `timezone` whose
 /// offset at the start must be the start's.
 pub fn time_grid(c: &mut Checker, t: &file::TimeSection) -> Option<TimeGrid> {
-    let start = DateTime::parse_from_rfc3339(t.start.get_ref());
-    if start.is_err() {
+    let start = parse_timestamp(t.start.get_ref());
+    if let Err((message, hint)) = &start {
         c.report(
             "time-start",
-            format!(
-                "start '{}' is not an RFC 3339 time with UTC offset",
-                t.start.get_ref()
-            ),
+            format!("start {message}"),
             t.start.span(),
-            "e.g. start = \"2025-01-01T00:00:00+08:00\"",
+            hint,
         );
     }
     let mut duration = |s: &Spanned<String>, field: &str| match parse_duration(s.get_ref()) {

@@ -8,7 +8,7 @@ use toml::{Spanned, Value};
 
 use super::file::Raw;
 use crate::currency::Currency;
-use crate::diagnostic::{Location, Problem};
+use crate::diagnostic::{Location, Problem, number};
 use crate::options::Named;
 use crate::series::CsvCache;
 use crate::time::TimeGrid;
@@ -165,7 +165,10 @@ impl<'a> Checker<'a> {
                 }
             },
             Value::Integer(_) | Value::Float(_) => {
-                let shown = raw.get_ref().to_string();
+                let shown = match raw.get_ref() {
+                    Value::Float(x) => number(*x),
+                    other => other.to_string(),
+                };
                 self.report(
                     "unit-missing",
                     format!("{field}: {shown} is a bare number, but {dimension} needs a unit"),
@@ -251,7 +254,12 @@ impl<'a> Checker<'a> {
         if v < lo || v > hi {
             self.report(
                 "out-of-range",
-                format!("{field} {v} is outside {lo}..{hi}"),
+                format!(
+                    "{field} {} is outside {}..{}",
+                    number(v),
+                    number(lo),
+                    number(hi)
+                ),
                 raw.span(),
                 what,
             );
@@ -277,7 +285,7 @@ impl<'a> Checker<'a> {
                 "negative",
                 format!(
                     "{field} is negative ({}) at step {t}, {}",
-                    values[t],
+                    number(values[t]),
                     grid.timestamp(t)
                 ),
                 raw.span(),

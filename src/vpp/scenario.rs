@@ -159,7 +159,7 @@ fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
     let Some(time) = time_grid(&mut c, &raw.time) else {
         return Err(Problems(c.problems));
     };
-    let seed = raw.scenario.seed;
+    let seed = crate::scenario::resolve::seed(&mut c, raw.scenario.seed.as_ref());
     let dispatch = dispatch_settings(&mut c, raw.dispatch.as_ref(), &time, seed);
     if let (Some(d), Some(table)) = (&dispatch, &raw.dispatch)
         && d.strategy != Strategy::Lp

@@ -251,3 +251,32 @@ fn report_on_a_compare_folder_says_what_it_is_and_what_to_do() {
         "{said}"
     );
 }
+
+#[test]
+fn set_values_out_of_range_say_so() {
+    let said = |set: &str| {
+        let o = vppsim(&["validate", "scenarios/small-site.toml", "--set", set]);
+        assert_eq!(o.status.code(), Some(2), "--set {set}");
+        text(&o.stderr)
+    };
+    let stderr = said("battery.battery.charge_efficiency=1e309");
+    assert!(
+        stderr.starts_with("error[out-of-range]: the number 1e309 is out of range: a number is at most 1.7976931348623157e308 in size\n  --> --set battery.battery.charge_efficiency\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "= hint: check its digits and exponent: no value in a scenario comes near this"
+        ),
+        "{stderr}"
+    );
+    let stderr = said("scenario.seed=-1");
+    assert!(
+        stderr.starts_with("error[seed]: seed -1 is not a whole number from 0 to 9223372036854775807\n  --> --set scenario.seed\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("= hint: write a whole number without quotes, e.g. seed = 42"),
+        "{stderr}"
+    );
+}

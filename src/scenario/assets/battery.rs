@@ -3,6 +3,7 @@
 use crate::assets::Battery;
 use crate::assets::battery::BatterySizing;
 use crate::assets::capacity::Extension;
+use crate::diagnostic::number;
 use crate::scenario::capacity::capacity;
 use crate::scenario::file::{self, Raw};
 use crate::scenario::values::Checker;
@@ -82,7 +83,11 @@ pub fn battery(c: &mut Checker, t: &file::BatteryTable) -> Option<Battery> {
     if min > max {
         c.report(
             "soc-range",
-            f(&format!("soc_min {min} is above soc_max {max}")),
+            f(&format!(
+                "soc_min {} is above soc_max {}",
+                number(min),
+                number(max)
+            )),
             t.soc_min.span(),
             "soc_min must not exceed soc_max",
         );
@@ -92,7 +97,10 @@ pub fn battery(c: &mut Checker, t: &file::BatteryTable) -> Option<Battery> {
         c.report(
             "soc-initial",
             f(&format!(
-                "soc_initial {initial} is outside soc_min..soc_max ({min}..{max})"
+                "soc_initial {} is outside soc_min..soc_max ({}..{})",
+                number(initial),
+                number(min),
+                number(max)
             )),
             t.soc_initial.span(),
             "start within the allowed state of charge",
@@ -107,7 +115,10 @@ pub fn battery(c: &mut Checker, t: &file::BatteryTable) -> Option<Battery> {
                 c.report(
                     "soc-final",
                     f(&format!(
-                        "soc_final {value} is outside soc_min..soc_max ({min}..{max})"
+                        "soc_final {} is outside soc_min..soc_max ({}..{})",
+                        number(value),
+                        number(min),
+                        number(max)
                     )),
                     raw.span(),
                     "the end-of-horizon requirement must be reachable",

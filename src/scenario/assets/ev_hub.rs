@@ -4,10 +4,11 @@
 use toml::Spanned;
 
 use crate::assets::ev::{ChargerClass, EvHub, Session, generate_sessions};
+use crate::diagnostic::number;
 use crate::rng::Rng;
 use crate::scenario::file;
 use crate::scenario::values::Checker;
-use crate::time::{TimeGrid, parse_duration};
+use crate::time::{TimeGrid, parse_duration, parse_timestamp};
 use crate::units::Dimension;
 
 /// Resolves an `[[ev_hub]]` table: its sessions from a file, or generated from `rng`, placed
@@ -125,7 +126,7 @@ fn sessions_file(
         return None;
     };
     let step_of = |text: &str, round_up: bool| {
-        let at = chrono::DateTime::parse_from_rfc3339(text).ok()?;
+        let at = parse_timestamp(text)?;
         let seconds = (at - time.start).num_seconds();
         let step = time.step_seconds;
         let steps = if round_up {
@@ -133,7 +134,7 @@ fn sessions_file(
         } else {
             seconds.div_euclid(step)
         };
-        Some(steps.clamp(0, time.len as i64) as usize)
+        Ok(steps.clamp(0, time.len as i64) as usize)
     };
     let mut sessions = Vec::new();
     let mut skipped = 0;
@@ -143,28 +144,29 @@ fn sessions_file(
         .zip(energy.iter().zip(&power))
         .enumerate()
     {
-        let (Some(a), Some(d)) = (step_of(arrival.0, true), step_of(departure.0, false)) else {
-            let (bad, location) = if step_of(arrival.0, true).is_none() {
-                arrival
-            } else {
-                departure
-            };
-            problems.push(
-                crate::diagnostic::Problem::new(
-                    "csv-timestamp",
-                    format!("'{bad}' is not an RFC 3339 time with UTC offset"),
-                    location.clone(),
-                )
-                .hint("e.g. 2025-07-14T08:30:00+08:00"),
-            );
-            continue;
+        let steps = match (step_of(arrival.0, true), step_of(departure.0, false)) {
+            (Ok(a), Ok(d)) => Ok((a, d)),
+            (Err(e), _) => Err((e, &arrival.1)),
+            (_, Err(e)) => Err((e, &departure.1)),
+        };
+        let (a, d) = match steps {
+            Ok(steps) => steps,
+            Err(((message, hint), location)) => {
+                problems.push(
+                    crate::diagnostic::Problem::new("csv-timestamp", message, location.clone())
+                        .hint(hint),
+                );
+                continue;
+            }
         };
         if *e < 0.0 || *p <= 0.0 {
             problems.push(crate::diagnostic::Problem::new(
                 "csv-value",
                 format!(
-                    "session {} asks {e} kWh at up to {p} kW: energy must be ≥ 0 and power > 0",
-                    i + 1
+                    "session {} asks {} kWh at up to {} kW: energy must be ≥ 0 and power > 0",
+                    i + 1,
+                    number(*e),
+                    number(*p)
                 ),
                 arrival.1.clone(),
             ));

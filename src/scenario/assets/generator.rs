@@ -1,6 +1,7 @@
 //! Dispatchable generators: capacity, must-run minimum, fuel cost, emissions, ramp limit.
 
 use crate::assets::Generator;
+use crate::diagnostic::number;
 use crate::scenario::capacity::capacity;
 use crate::scenario::file;
 use crate::scenario::values::Checker;
@@ -59,7 +60,9 @@ pub fn generator(c: &mut Checker, t: &file::GeneratorTable) -> Option<Generator>
         c.report(
             "range",
             f(&format!(
-                "min_power ({min} MW) is above capacity ({capacity} MW)"
+                "min_power ({} MW) is above capacity ({} MW)",
+                number(min),
+                number(capacity)
             )),
             raw.span(),
             "min_power is the must-run output, at most capacity",

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use clap::{Args, Subcommand};
 
+use vppsim::diagnostic::{Location, Problem, Problems};
 use vppsim::results::{Claim, WriteError};
 use vppsim::sweep::plan::{self, Plan, Resolved};
 use vppsim::sweep::run::{Record, run_case};
@@ -168,7 +169,13 @@ fn read_spec(file: &Path) -> Result<Spec, u8> {
     let text = match text {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read sweep file {}: {e}", file.display());
+            let problem = Problem::new(
+                "sweep-unreadable",
+                format!("cannot read sweep file: {e}"),
+                Location::File(file.to_path_buf()),
+            )
+            .hint("check the path; a sweep file has a [sweep] table naming its base scenario and [[study]] tables (see the README's Sweeps, e.g. scenarios/xining-park-sweep.toml)");
+            eprintln!("{}", Problems(vec![problem]));
             return Err(EXIT_BAD_INPUT);
         }
     };

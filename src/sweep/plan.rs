@@ -100,7 +100,15 @@ pub fn case_key(text: &str, inputs: &[InputFile]) -> String {
 pub fn resolve(spec: &Spec, jobs: usize) -> Result<Resolved, Problems> {
     let base = Source::read(&spec.scenario).map_err(|mut p| {
         for problem in &mut p.0 {
-            problem.message = format!("base scenario of the sweep: {}", problem.message);
+            problem.message = format!(
+                "base scenario of the sweep, {}: {}",
+                spec.scenario.display(),
+                problem.message
+            );
+            *problem.location = spec.scenario_at.clone();
+            problem.hint = Some(
+                "the path is relative to the sweep file; check it with `vppsim validate` on the scenario".into(),
+            );
         }
         p
     })?;

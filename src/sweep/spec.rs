@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use crate::diagnostic::{Location, Problems};
 use crate::scenario::Strategy;
-use crate::scenario::resolve::parse;
+use crate::scenario::resolve::parse_checked;
 use crate::scenario::schema::QUANTITY_PATTERN;
 use crate::scenario::values::Checker;
 
@@ -185,6 +185,8 @@ pub struct Spec {
     /// The sweep file, and the base scenario (relative to where vppsim runs).
     pub file: PathBuf,
     pub scenario: PathBuf,
+    /// Where the base scenario is named in the sweep file.
+    pub scenario_at: Location,
     pub keep: Keep,
     /// KPIs (columns of the table) the report charts.
     pub report: Vec<String>,
@@ -226,8 +228,9 @@ pub const MAX_CASES: usize = 1_000_000;
 
 /// Checks the sweep file `text` read from `path`; every problem at once.
 pub fn parse_spec(path: &Path, text: &str) -> Result<Spec, Problems> {
-    let raw: SweepFile = parse(path, text)?;
+    let (raw, unknown_keys): (SweepFile, _) = parse_checked(path, text)?;
     let mut c = Checker::new(path, text);
+    c.problems = unknown_keys;
     let name = match &raw.sweep.name {
         Some(n) => {
             c.plain_name(n, "sweep");
@@ -299,6 +302,7 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<Spec, Problems> {
         name,
         file: path.to_path_buf(),
         scenario,
+        scenario_at: Location::in_text(path, text, raw.sweep.scenario.span()),
         keep,
         report,
         studies,

@@ -406,3 +406,80 @@ fn a_vpp_or_sweep_file_as_the_base_scenario_is_one_clear_error() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn a_missing_sweep_file_or_base_scenario_is_located_with_a_hint() {
+    let dir = temp_dir("sweep-missing");
+    let out = dir.join("out");
+    let o = vppsim(&["sweep", "nosuch-sweep.toml", "--out", out.to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error[sweep-unreadable]: cannot read sweep file"),
+        "{err}"
+    );
+    assert!(err.contains("--> nosuch-sweep.toml"), "{err}");
+    assert!(
+        err.contains("= hint: check the path; a sweep file has a [sweep] table"),
+        "{err}"
+    );
+
+    // The base scenario is missing: said at the sweep file's `scenario =` line (line 2).
+    let file = one_study_sweep(
+        &dir,
+        "scenarios/no-such-site.toml",
+        "",
+        "path = \"grid.import_limit\"\nvalues = [\"1 MW\"]",
+    );
+    let o = vppsim(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("base scenario of the sweep, "), "{err}");
+    assert!(
+        err.contains("no-such-site.toml: cannot read scenario file"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("--> {}:2:12", file.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains("= hint: the path is relative to the sweep file"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn unknown_keys_in_a_sweep_file_do_not_hide_its_other_problems() {
+    let dir = temp_dir("sweep-unknown-keys");
+    let file = one_study_sweep(
+        &dir,
+        "scenarios/small-site.toml",
+        "kep = \"summary\"\nkeep = \"sumary\"\n",
+        "path = \"grid.import_limit\"\nvalues = [\"1 MW\"]\ncombine = \"zip\"\nrang = 1",
+    );
+    let out = dir.join("out");
+    let o = vppsim(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for said in [
+        "unknown key 'kep' in [sweep]",
+        "unknown key 'combine' in [[study.parameter]]",
+        "unknown key 'rang' in [[study.parameter]]",
+        "keep 'sumary' is not one of summary, timeseries",
+        "4 problems found",
+    ] {
+        assert!(err.contains(said), "{said}\n{err}");
+    }
+}

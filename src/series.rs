@@ -165,6 +165,11 @@ impl CsvTable {
             })
     }
 
+    /// Number of data rows.
+    pub fn rows(&self) -> usize {
+        self.rows.len()
+    }
+
     /// Column `column` as finite numbers, whatever the number of rows.
     pub fn numbers(&self, column: &str) -> Result<Vec<f64>, Vec<Problem>> {
         let index = self.column_index(column).map_err(|p| vec![p])?;

@@ -44,6 +44,16 @@ pub struct Checker<'a> {
     pub inputs: Vec<(PathBuf, String)>,
 }
 
+/// Where a series was read: a CSV file's column in `unit`, `scale` engine units per unit,
+/// its `rows` tiled over the grid when fewer than its steps.
+struct CsvRead {
+    path: PathBuf,
+    column: String,
+    unit: String,
+    scale: f64,
+    rows: usize,
+}
+
 /// Where a column is: a CSV file (relative to the scenario), its column, and the column
 /// of timestamps that must match the grid, if any.
 #[derive(Clone, Copy)]
@@ -276,26 +286,60 @@ impl<'a> Checker<'a> {
         field: &str,
         grid: &TimeGrid,
     ) -> Option<Vec<f64>> {
-        let values = match raw.get_ref() {
-            Value::Table(table) => self.csv_series(raw, table, kind, field, grid)?,
-            _ => vec![self.quantity(raw, kind.dimension, field)?; grid.len],
+        let (values, read) = match raw.get_ref() {
+            Value::Table(table) => {
+                let (values, read) = self.csv_series(raw, table, kind, field, grid)?;
+                (values, Some(read))
+            }
+            _ => (
+                vec![self.quantity(raw, kind.dimension, field)?; grid.len],
+                None,
+            ),
         };
-        if let Some(t) = values.iter().position(|v| kind.nonnegative && *v < 0.0) {
-            self.report(
-                "negative",
-                format!(
-                    "{field} is negative ({}) at step {t}, {}",
-                    number(values[t]),
-                    grid.timestamp(t)
+        let mut negative = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| kind.nonnegative && **v < 0.0);
+        if let Some((t, v)) = negative.next() {
+            // A value read from a CSV file is shown as written there, at its cell and step.
+            let (message, at) = match read {
+                Some(r) => {
+                    let more = match negative.count() {
+                        0 => String::new(),
+                        n => format!(", and at {n} more steps"),
+                    };
+                    let message = format!(
+                        "{field} is negative ({} {}) at step {t}, {}{more}",
+                        number(v / r.scale),
+                        r.unit,
+                        grid.timestamp(t)
+                    );
+                    let at = Location::Csv {
+                        file: r.path,
+                        row: t % r.rows + 2,
+                        column: r.column,
+                    };
+                    (message, at)
+                }
+                None => (
+                    format!(
+                        "{field} is negative ({} {})",
+                        number(*v),
+                        kind.dimension.canonical(self.currency)
+                    ),
+                    self.at(raw.span()),
                 ),
-                raw.span(),
-                "powers are non-negative magnitudes; the direction is in the asset kind",
-            );
+            };
+            self.problems
+                .push(Problem::new("negative", message, at).hint(
+                    "powers are non-negative magnitudes; the direction is in the asset kind",
+                ));
             return None;
         }
         Some(values)
     }
 
+    /// A series read from a CSV column: its values per step, and where they were read.
     fn csv_series(
         &mut self,
         raw: &Raw,
@@ -303,7 +347,7 @@ impl<'a> Checker<'a> {
         kind: SeriesKind,
         field: &str,
         grid: &TimeGrid,
-    ) -> Option<Vec<f64>> {
+    ) -> Option<(Vec<f64>, CsvRead)> {
         const KEYS: [&str; 5] = ["file", "column", "unit", "time_column", "repeat"];
         let span = raw.span();
         let hint = "a series is { file = \"data.csv\", column = \"load_kw\", unit = \"kW\" } \
@@ -364,13 +408,21 @@ impl<'a> Checker<'a> {
                 }
             },
         };
+        let mut read = CsvRead {
+            path: self.relative(&file),
+            column: column.clone(),
+            unit: unit.clone(),
+            scale,
+            rows: grid.len,
+        };
         if !repeat {
             let at = ColumnRef {
                 file: &file,
                 column: &column,
                 time_column: time_column.as_deref(),
             };
-            return self.csv_column(at, scale, span, field, grid);
+            let values = self.csv_column(at, scale, span, field, grid)?;
+            return Some((values, read));
         }
         // An explicitly repeated profile: its rows are tiled over the grid, in order.
         let path = self.csv_file(&file, span, field)?;
@@ -402,7 +454,9 @@ impl<'a> Checker<'a> {
                 None => Ok(scaled),
             }
         });
-        values.map_err(|ps| self.column_problems(field, ps)).ok()
+        read.rows = table.rows();
+        let values = values.map_err(|ps| self.column_problems(field, ps)).ok()?;
+        Some((values, read))
     }
 
     /// Loads CSV `file` (relative to the scenario file) once; a file that cannot be read is

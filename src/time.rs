@@ -167,7 +167,7 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
         .and_then(|n| n.checked_mul(seconds));
     match total {
         None => Err(format!(
-            "'{trimmed}' has too large a number: the longest duration vppsim accepts is {}{unit}",
+            "'{trimmed}' has too large a number: a duration is read as at most {}{unit} (and a run is at most a million steps)",
             i64::MAX / seconds
         )),
         Some(0) => Err(format!("'{trimmed}' must be a positive duration")),
@@ -236,6 +236,12 @@ fn missing_date(text: &str) -> Option<(String, String)> {
             "months run from 01 to 12".to_string(),
         ));
     };
+    if day == 0 {
+        return Some((
+            format!("{said}: there is no day 00"),
+            "days run from 01".to_string(),
+        ));
+    }
     let year = i32::try_from(year).ok()?;
     let first = NaiveDate::from_ymd_opt(year, month, 1)?;
     if NaiveDate::from_ymd_opt(year, month, day).is_some() {
@@ -344,11 +350,11 @@ mod tests {
         assert!(parse_duration("1.5h").is_err());
         assert_eq!(
             parse_duration("99999999999999999999d"),
-            Err("'99999999999999999999d' has too large a number: the longest duration vppsim accepts is 106751991167300d".into())
+            Err("'99999999999999999999d' has too large a number: a duration is read as at most 106751991167300d (and a run is at most a million steps)".into())
         );
         assert_eq!(
             parse_duration("9999999999999999 w"),
-            Err("'9999999999999999 w' has too large a number: the longest duration vppsim accepts is 15250284452471w".into())
+            Err("'9999999999999999 w' has too large a number: a duration is read as at most 15250284452471w (and a run is at most a million steps)".into())
         );
         assert_eq!(
             parse_duration("x1h"),
@@ -365,6 +371,10 @@ mod tests {
         assert_eq!(
             said("2025-02-30T00:00:00+08:00"),
             Err("'2025-02-30T00:00:00+08:00' has a date that does not exist: February 2025 has 28 days / the last day of February 2025 is 2025-02-28".into())
+        );
+        assert_eq!(
+            said("2025-06-00T00:00:00+08:00"),
+            Err("'2025-06-00T00:00:00+08:00' has a date that does not exist: there is no day 00 / days run from 01".into())
         );
         assert_eq!(
             said("2025-13-01T00:00:00"),

@@ -18,9 +18,17 @@ use toml::Spanned;
 /// Parses and resolves scenario `source` read from `path`; returns the scenario and the
 /// CSV files it read and its warnings.
 pub fn resolve(path: &Path, source: &str) -> Result<(Scenario, Extras), Problems> {
-    let (raw, unknown_keys): (ScenarioFile, _) = parse_checked(path, source)?;
+    let (raw, unknown_keys) = parse_checked(path, source)?;
+    with_unknown_keys(unknown_keys, resolve_parsed(path, source, raw))
+}
+
+/// Resolves scenario `raw`, parsed from `source` read from `path`.
+fn resolve_parsed(
+    path: &Path,
+    source: &str,
+    raw: ScenarioFile,
+) -> Result<(Scenario, Extras), Problems> {
     let mut c = Checker::new(path, source);
-    c.problems = unknown_keys;
     c.plain_name(&raw.scenario.name, "scenario");
     c.currency = currency(&mut c, raw.scenario.currency.as_ref());
     let Some(time) = time_grid(&mut c, &raw.time) else {
@@ -116,9 +124,12 @@ where
     if structure.problems.is_empty() {
         return parse(path, source).map(|parsed| (parsed, Vec::new()));
     }
-    let rest = structure
-        .without_unknown_keys()
-        .filter(|rest| super::structure::check::<T>(path, rest).problems.is_empty());
+    // The rest must still be TOML (not only free of structure problems: the check finds
+    // none in text that is not TOML) with every key it needs.
+    let rest = structure.without_unknown_keys().filter(|rest| {
+        rest.parse::<toml::Table>().is_ok()
+            && super::structure::check::<T>(path, rest).problems.is_empty()
+    });
     let mut problems = structure.problems;
     let Some(rest) = rest else {
         return Err(Problems(problems));
@@ -130,6 +141,19 @@ where
             problems.push(toml_problem(path, source, &e));
             Err(Problems(problems))
         }
+    }
+}
+
+/// What checking a file's values gave, with the unknown keys [`parse_checked`] set aside
+/// reported first: problems all the same when the values were right.
+pub fn with_unknown_keys<T>(
+    unknown_keys: Vec<Problem>,
+    checked: Result<T, Problems>,
+) -> Result<T, Problems> {
+    match checked {
+        Ok(checked) if unknown_keys.is_empty() => Ok(checked),
+        Ok(_) => Err(Problems(unknown_keys)),
+        Err(more) => Err(Problems(unknown_keys.into_iter().chain(more.0).collect())),
     }
 }
 

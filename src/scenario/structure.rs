@@ -201,6 +201,7 @@ impl<'a> Walk<'a> {
             .map(|r| r.iter().filter_map(Json::as_str).collect())
             .unwrap_or_default();
         let mut meant: Vec<&str> = Vec::new();
+        let mut inline_unknown: Vec<&str> = Vec::new();
         for (key, item) in t.iter() {
             let key_span = t.key(key).and_then(|k| k.span());
             match props.get(key) {
@@ -209,13 +210,11 @@ impl<'a> Walk<'a> {
                     self.item(item, sub, place, key, key_span);
                 }
                 None => {
-                    let written = match place.inline {
-                        true => inline_entry(self.source, key_span.clone(), item).map(|r| vec![r]),
-                        false => entry_lines(self.source, key_span.clone(), item),
-                    };
-                    match (written, &mut self.unknown) {
-                        (Some(ranges), Some(unknown)) => unknown.extend(ranges),
-                        _ => self.unknown = None,
+                    if place.inline {
+                        inline_unknown.push(key);
+                    } else {
+                        let lines = entry_lines(self.source, key_span.clone(), item);
+                        self.cut(lines);
                     }
                     let known: Vec<&str> = props.keys().map(String::as_str).collect();
                     let guess = nearest(key, &known);
@@ -238,15 +237,40 @@ impl<'a> Walk<'a> {
                 }
             }
         }
+        if !inline_unknown.is_empty() {
+            let cuts = inline_cuts(self.source, t, &inline_unknown);
+            self.cut(cuts);
+        }
         let missing: Vec<&str> = required
             .into_iter()
             .filter(|key| t.get(key).is_none() && !meant.contains(key))
             .collect();
-        let (tables, keys): (Vec<&str>, Vec<&str>) = missing
+        // A missing table (`Some(false)`) or array of tables (`Some(true)`) is named by its
+        // header.
+        let table_kind = |key: &str| {
+            let schema = self.resolve(&props[key]);
+            let items = schema.get("items").map(|i| self.resolve(i));
+            match (
+                schema.get("properties"),
+                items.and_then(|i| i.get("properties")),
+            ) {
+                (Some(_), _) => Some(false),
+                (None, Some(_)) => Some(true),
+                (None, None) => None,
+            }
+        };
+        let kinds: Vec<(&str, Option<bool>)> =
+            missing.iter().map(|k| (*k, table_kind(k))).collect();
+        let keys: Vec<&str> = kinds
             .iter()
-            .partition(|key| self.resolve(&props[**key]).get("properties").is_some());
-        for key in tables {
-            let header = place.header(&place.child(key, false, None).path, false);
+            .filter(|(_, kind)| kind.is_none())
+            .map(|(key, _)| *key)
+            .collect();
+        for (key, entries) in kinds
+            .iter()
+            .filter_map(|(key, kind)| kind.map(|entries| (*key, entries)))
+        {
+            let header = place.header(&place.child(key, false, None).path, entries);
             let message = if place.path.is_empty() {
                 format!("the table {header} is missing")
             } else {
@@ -296,9 +320,10 @@ impl<'a> Walk<'a> {
             if let Some(t) = item.as_table_like() {
                 let span = item.span().or(key_span);
                 let place = parent.child(key, false, span);
-                let place = match item.is_inline_table() {
-                    true => place.inline(),
-                    false => place,
+                let place = if item.is_inline_table() {
+                    place.inline()
+                } else {
+                    place
                 };
                 self.table(t, schema, &place);
             }
@@ -322,6 +347,14 @@ impl<'a> Walk<'a> {
                     self.table(t, items, &parent.child(key, true, span).inline());
                 }
             }
+        }
+    }
+
+    /// Records where unknown keys are written, or that one could not be located.
+    fn cut(&mut self, ranges: Option<Vec<Range<usize>>>) {
+        match (ranges, &mut self.unknown) {
+            (Some(ranges), Some(unknown)) => unknown.extend(ranges),
+            _ => self.unknown = None,
         }
     }
 
@@ -367,24 +400,38 @@ fn entry_lines(source: &str, key: Option<Range<usize>>, item: &Item) -> Option<V
     }
 }
 
-/// Where `key = item` is written in an inline table, with the comma that parts it from
-/// its neighbour (the one after it, else the one before it), so that the table stays valid
-/// TOML without it; `None` where a span is unknown, or the entry runs over lines (a line
-/// break left in an inline table is not TOML, and one taken out would move the lines).
-fn inline_entry(source: &str, key: Option<Range<usize>>, item: &Item) -> Option<Range<usize>> {
-    let (start, end) = (key?.start, item.as_value()?.span()?.end);
-    if source[start..end].contains('\n') {
-        return None;
+/// Where the `unknown` entries of inline table `t` are written, with the commas that would
+/// be left without a kept entry on each side, so that the table stays valid TOML: the comma
+/// after an entry stays only when the entry is kept and a kept one follows. `None` where a
+/// span is unknown (a dotted key), or a cut entry runs over lines (a line break left in an
+/// inline table is not TOML, and one taken out would move the lines).
+fn inline_cuts(source: &str, t: &dyn TableLike, unknown: &[&str]) -> Option<Vec<Range<usize>>> {
+    let mut entries = t
+        .iter()
+        .map(|(key, item)| {
+            let span = t.key(key)?.span()?.start..item.as_value()?.span()?.end;
+            Some((span, unknown.contains(&key)))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    entries.sort_by_key(|(span, _)| span.start);
+    let mut cuts = Vec::new();
+    for (i, (span, cut)) in entries.iter().enumerate() {
+        if *cut {
+            if source[span.clone()].contains('\n') {
+                return None;
+            }
+            cuts.push(span.clone());
+        }
+        let Some((next, _)) = entries.get(i + 1) else {
+            continue;
+        };
+        let kept_after = entries[i + 1..].iter().any(|(_, cut)| !cut);
+        if *cut || !kept_after {
+            let comma = span.end + source[span.end..next.start].find(',')?;
+            cuts.push(comma..comma + 1);
+        }
     }
-    let after = source[end..].trim_start_matches([' ', '\t']);
-    if after.starts_with(',') {
-        return Some(start..source.len() - after.len() + 1);
-    }
-    let before = source[..start].trim_end_matches([' ', '\t']);
-    match before.ends_with(',') {
-        true => Some(before.len() - 1..end),
-        false => Some(start..end),
-    }
+    Some(cuts)
 }
 
 /// The known key nearest to `key` in edits (a transposition counts as one), if near enough
@@ -443,6 +490,13 @@ mod tests {
             ("t = { x = 1, z = 2 }\n", "t = { x = 1 }\n"),
             ("t = { z = 2, x = 1 }\n", "t = { x = 1 }\n"),
             ("t = { z = 2 }\n", "t = {}\n"),
+            ("t = { x = 1, z = 2, w = 3 }\n", "t = { x = 1 }\n"),
+            ("t = { z = 2, w = 3, x = 1 }\n", "t = { x = 1 }\n"),
+            (
+                "t = { z = 2, x = 1, w = 3, y = 4 }\n",
+                "t = { x = 1, y = 4 }\n",
+            ),
+            ("t = { x = 1 , z = 2 ,y = 4 }\n", "t = { x = 1, y = 4 }\n"),
             (
                 "list = [{ x = 1, z = 2 }, { z = [1], y = 3 }]\n",
                 "list = [{ x = 1 }, { y = 3 }]\n",

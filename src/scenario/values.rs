@@ -306,6 +306,7 @@ impl<'a> Checker<'a> {
                 Some(r) => {
                     let more = match negative.count() {
                         0 => String::new(),
+                        1 => ", and at 1 more step".to_string(),
                         n => format!(", and at {n} more steps"),
                     };
                     let message = format!(

@@ -106,9 +106,9 @@ pub fn resolve(spec: &Spec, jobs: usize) -> Result<Resolved, Problems> {
                 problem.message
             );
             *problem.location = spec.scenario_at.clone();
-            problem.hint = Some(
-                "the path is relative to the sweep file; check it with `vppsim validate` on the scenario".into(),
-            );
+            if problem.code == "scenario-unreadable" {
+                problem.hint = Some("the path is relative to the sweep file".into());
+            }
         }
         p
     })?;

@@ -10,20 +10,17 @@ use toml::Spanned;
 
 use crate::diagnostic::{Location, Problems};
 use crate::scenario::Strategy;
-use crate::scenario::resolve::parse_checked;
+use crate::scenario::resolve::{parse_checked, with_unknown_keys};
 use crate::scenario::schema::QUANTITY_PATTERN;
 use crate::scenario::values::Checker;
 
 /// A sweep file: a base scenario and the studies of its cases (`vppsim sweep`).
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend("required" = ["sweep", "study"]))]
 pub(crate) struct SweepFile {
     /// The base scenario and what to keep of each case.
     sweep: SweepSection,
-    /// Studies, each a set of cases of the base scenario (at least one; the parser says so
-    /// itself, hence the default).
-    #[serde(default)]
+    /// Studies, each a set of cases of the base scenario: at least one.
     #[schemars(length(min = 1))]
     study: Vec<StudyTable>,
 }
@@ -228,9 +225,13 @@ pub const MAX_CASES: usize = 1_000_000;
 
 /// Checks the sweep file `text` read from `path`; every problem at once.
 pub fn parse_spec(path: &Path, text: &str) -> Result<Spec, Problems> {
-    let (raw, unknown_keys): (SweepFile, _) = parse_checked(path, text)?;
+    let (raw, unknown_keys) = parse_checked(path, text)?;
+    with_unknown_keys(unknown_keys, check_spec(path, text, raw))
+}
+
+/// Checks sweep file `raw`, parsed from `text` read from `path`.
+fn check_spec(path: &Path, text: &str, raw: SweepFile) -> Result<Spec, Problems> {
     let mut c = Checker::new(path, text);
-    c.problems = unknown_keys;
     let name = match &raw.sweep.name {
         Some(n) => {
             c.plain_name(n, "sweep");

@@ -13,7 +13,7 @@ use super::file::{EventTable, VppFile, VppTable};
 use crate::diagnostic::{Problem, Problems};
 use crate::options::Named;
 use crate::scenario::dispatch::dispatch_settings;
-use crate::scenario::resolve::{Header, parse_checked, site_scenario};
+use crate::scenario::resolve::{Header, parse_checked, site_scenario, with_unknown_keys};
 use crate::scenario::time::time_grid;
 use crate::scenario::values::{Checker, Extras};
 use crate::scenario::{DispatchSettings, InputFile, Scenario, Source, Strategy, input_files};
@@ -151,9 +151,13 @@ pub fn site_seed(seed: u64, index: usize) -> u64 {
 type Resolved = (VppScenario, Extras);
 
 fn resolve(path: &Path, source: &str) -> Result<Resolved, Problems> {
-    let (raw, unknown_keys): (VppFile, _) = parse_checked(path, source)?;
+    let (raw, unknown_keys) = parse_checked(path, source)?;
+    with_unknown_keys(unknown_keys, resolve_parsed(path, source, raw))
+}
+
+/// Resolves VPP file `raw`, parsed from `source` read from `path`.
+fn resolve_parsed(path: &Path, source: &str, raw: VppFile) -> Result<Resolved, Problems> {
     let mut c = Checker::new(path, source);
-    c.problems = unknown_keys;
     c.plain_name(&raw.scenario.name, "scenario");
     c.currency = crate::scenario::resolve::currency(&mut c, raw.scenario.currency.as_ref());
     let Some(time) = time_grid(&mut c, &raw.time) else {

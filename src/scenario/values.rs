@@ -258,7 +258,16 @@ impl<'a> Checker<'a> {
             }
         };
         if !v.is_finite() {
-            self.report("not-finite", format!("{field} is {v}"), raw.span(), what);
+            // TOML reads a number too large in size (-1e309) as an infinity: say so.
+            let written = self.source.get(raw.span()).unwrap_or_default();
+            let message = match written.trim_start_matches(['+', '-']) {
+                "inf" | "nan" => format!("{field} is {written}, not a finite number"),
+                _ => format!(
+                    "{field} is {written}, out of range: a number is at most {} in size",
+                    number(f64::MAX)
+                ),
+            };
+            self.report("not-finite", message, raw.span(), what);
             return None;
         }
         if v < lo || v > hi {

@@ -270,6 +270,12 @@ fn set_values_out_of_range_say_so() {
         ),
         "{stderr}"
     );
+    // TOML reads -1e309 as minus infinity; it is said as written, with the range.
+    let stderr = said("battery.battery.charge_efficiency=-1e309");
+    assert!(
+        stderr.starts_with("error[not-finite]: battery 'battery': charge_efficiency is -1e309, out of range: a number is at most 1.7976931348623157e308 in size\n"),
+        "{stderr}"
+    );
     let stderr = said("scenario.seed=-1");
     assert!(
         stderr.starts_with("error[seed]: seed -1 is not a whole number from 0 to 9223372036854775807\n  --> --set scenario.seed\n"),

@@ -368,30 +368,34 @@ mod tests {
             parse_timestamp(text).map_err(|(message, hint)| format!("{message} / {hint}"))
         };
         assert!(parse_timestamp("2024-02-29T00:00:00+08:00").is_ok());
-        assert_eq!(
-            said("2025-02-30T00:00:00+08:00"),
-            Err("'2025-02-30T00:00:00+08:00' has a date that does not exist: February 2025 has 28 days / the last day of February 2025 is 2025-02-28".into())
-        );
-        assert_eq!(
-            said("2025-06-00T00:00:00+08:00"),
-            Err("'2025-06-00T00:00:00+08:00' has a date that does not exist: there is no day 00 / days run from 01".into())
-        );
-        assert_eq!(
-            said("2025-13-01T00:00:00"),
-            Err("'2025-13-01T00:00:00' has a date that does not exist: there is no month 13 / months run from 01 to 12".into())
-        );
-        assert_eq!(
-            said("2025-06-01T00:00:00"),
-            Err("'2025-06-01T00:00:00' has no UTC offset / add the offset of the local clock, e.g. 2025-06-01T00:00:00+08:00 (or Z for UTC): local clock times are ambiguous or missing around daylight-saving changes".into())
-        );
-        assert_eq!(
-            said("2025-06-01T25:00:00+08:00"),
-            Err("'2025-06-01T25:00:00+08:00' has a time of day or UTC offset out of range / hours run from 00 to 23, minutes and seconds from 00 to 59, offsets from -23:59 to +23:59; e.g. 2025-01-01T00:00:00+08:00".into())
-        );
-        assert_eq!(
-            said("1 June 2025"),
-            Err("'1 June 2025' is not an RFC 3339 time with UTC offset / e.g. 2025-01-01T00:00:00+08:00".into())
-        );
+        for (text, expected) in [
+            (
+                "2025-02-30T00:00:00+08:00",
+                "'2025-02-30T00:00:00+08:00' has a date that does not exist: February 2025 has 28 days / the last day of February 2025 is 2025-02-28",
+            ),
+            (
+                "2025-06-00T00:00:00+08:00",
+                "'2025-06-00T00:00:00+08:00' has a date that does not exist: there is no day 00 / days run from 01",
+            ),
+            (
+                "2025-13-01T00:00:00",
+                "'2025-13-01T00:00:00' has a date that does not exist: there is no month 13 / months run from 01 to 12",
+            ),
+            (
+                "2025-06-01T00:00:00",
+                "'2025-06-01T00:00:00' has no UTC offset / add the offset of the local clock, e.g. 2025-06-01T00:00:00+08:00 (or Z for UTC): local clock times are ambiguous or missing around daylight-saving changes",
+            ),
+            (
+                "2025-06-01T25:00:00+08:00",
+                "'2025-06-01T25:00:00+08:00' has a time of day or UTC offset out of range / hours run from 00 to 23, minutes and seconds from 00 to 59, offsets from -23:59 to +23:59; e.g. 2025-01-01T00:00:00+08:00",
+            ),
+            (
+                "1 June 2025",
+                "'1 June 2025' is not an RFC 3339 time with UTC offset / e.g. 2025-01-01T00:00:00+08:00",
+            ),
+        ] {
+            assert_eq!(said(text), Err(expected.to_string()));
+        }
         assert_eq!(parse_clock("08:30"), Ok(30_600));
         assert_eq!(parse_clock("24:00"), Ok(86_400));
         assert!(parse_clock("25:00").is_err());

@@ -260,12 +260,9 @@ impl<'a> Checker<'a> {
         if !v.is_finite() {
             // TOML reads a number too large in size (-1e309) as an infinity: say so.
             let written = self.source.get(raw.span()).unwrap_or_default();
-            let message = match written.trim_start_matches(['+', '-']) {
-                "inf" | "nan" => format!("{field} is {written}, not a finite number"),
-                _ => format!(
-                    "{field} is {written}, out of range: a number is at most {} in size",
-                    number(f64::MAX)
-                ),
+            let message = match super::resolve::beyond_toml(written) {
+                Some(range) => format!("{field} is {written}, out of range: {range}"),
+                None => format!("{field} is {written}, not a finite number"),
             };
             self.report("not-finite", message, raw.span(), what);
             return None;

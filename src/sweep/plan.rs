@@ -130,7 +130,7 @@ pub fn resolve(spec: &Spec, jobs: usize) -> Result<Resolved, Problems> {
     };
     if let Some((code, what, hint)) = other {
         let message = format!("{} is {what}", spec.scenario.display());
-        let problem = Problem::new(code, message, Location::File(spec.file.clone()));
+        let problem = Problem::new(code, message, spec.scenario_at.clone());
         return Err(Problems(vec![problem.hint(hint)]));
     }
     let cases = expand(spec);

@@ -1,6 +1,6 @@
 //! Exit codes and messages of the binary.
 
-use crate::support::{run_into, temp_dir, text, vppsim};
+use crate::support::{assert_says, run_into, temp_dir, text, vppsim};
 
 #[test]
 fn validate_accepts_a_valid_scenario() {
@@ -31,17 +31,18 @@ fn every_problem_with_overrides_and_the_file_is_reported_at_once() {
     ]);
     let said = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{said}");
-    for expected in [
-        "--set no-equals-sign: expected PATH=VALUE",
-        "unknown key 'nosuch' in the top level",
-        "battery.battery.soc_max is set twice",
-        "unknown key 'import_limt' in [grid]",
-        "soc_max 2 is outside 0..1",
-        "unknown unit 'parsec'",
-        "6 problems found",
-    ] {
-        assert!(said.contains(expected), "{expected}\n{said}");
-    }
+    assert_says(
+        &said,
+        &[
+            "--set no-equals-sign: expected PATH=VALUE",
+            "unknown key 'nosuch' in the top level",
+            "battery.battery.soc_max is set twice",
+            "unknown key 'import_limt' in [grid]",
+            "soc_max 2 is outside 0..1",
+            "unknown unit 'parsec'",
+            "6 problems found",
+        ],
+    );
 }
 
 #[test]

@@ -44,6 +44,13 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// Asserts that `said` contains every one of `expected`, showing the one missing and `said`.
+pub fn assert_says(said: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(said.contains(e), "{e}\n{said}");
+    }
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{temp_dir, text, vppsim};
+use crate::support::{assert_says, temp_dir, text, vppsim};
 
 /// A sweep of the small site: 3 battery sizes × 2 strategies, plus a one-at-a-time study.
 fn small_sweep(dir: &Path) -> std::path::PathBuf {
@@ -37,6 +37,16 @@ fn one_study_sweep(
     );
     std::fs::write(&file, text).unwrap();
     file
+}
+
+/// Runs `vppsim sweep file --out out`.
+fn sweep_into(file: &Path, out: &Path) -> std::process::Output {
+    vppsim(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
 }
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
@@ -358,12 +368,7 @@ fn a_report_kpi_that_is_no_column_is_named_with_the_closest_one() {
         "path = \"battery.battery.energy_capacity\"\nvalues = [\"1 MWh\", \"2 MWh\"]",
     );
     let out = dir.join("out");
-    let o = vppsim(&[
-        "sweep",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = sweep_into(&file, &out);
     let said = format!("{}{}", text(&o.stdout), text(&o.stderr));
     assert_eq!(o.status.code(), Some(0), "{said}");
     assert!(
@@ -393,12 +398,7 @@ fn a_vpp_or_sweep_file_as_the_base_scenario_is_one_clear_error() {
             "path = \"grid.import_limit\"\nvalues = [\"1 MW\"]",
         );
         let out = dir.join("out");
-        let o = vppsim(&[
-            "sweep",
-            file.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = sweep_into(&file, &out);
         let err = text(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains(said) && err.contains("= hint:"), "{err}");
@@ -431,12 +431,7 @@ fn a_missing_sweep_file_or_base_scenario_is_located_with_a_hint() {
         "",
         "path = \"grid.import_limit\"\nvalues = [\"1 MW\"]",
     );
-    let o = vppsim(&[
-        "sweep",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = sweep_into(&file, &out);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("base scenario of the sweep, "), "{err}");
@@ -465,21 +460,17 @@ fn unknown_keys_in_a_sweep_file_do_not_hide_its_other_problems() {
         "path = \"grid.import_limit\"\nvalues = [\"1 MW\"]\ncombine = \"zip\"\nrang = 1",
     );
     let out = dir.join("out");
-    let o = vppsim(&[
-        "sweep",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = sweep_into(&file, &out);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    for said in [
-        "unknown key 'kep' in [sweep]",
-        "unknown key 'combine' in [[study.parameter]]",
-        "unknown key 'rang' in [[study.parameter]]",
-        "keep 'sumary' is not one of summary, timeseries",
-        "4 problems found",
-    ] {
-        assert!(err.contains(said), "{said}\n{err}");
-    }
+    assert_says(
+        &err,
+        &[
+            "unknown key 'kep' in [sweep]",
+            "unknown key 'combine' in [[study.parameter]]",
+            "unknown key 'rang' in [[study.parameter]]",
+            "keep 'sumary' is not one of summary, timeseries",
+            "4 problems found",
+        ],
+    );
 }
